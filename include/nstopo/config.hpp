@@ -1,0 +1,43 @@
+// The config layer: topology YAML to model, and validation.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nstopo/model.hpp"
+
+namespace nstopo {
+
+enum class Severity { error, warning };
+
+struct Diagnostic {
+    Severity severity = Severity::error;
+    SourceLocation where;
+    std::string message;
+    std::string source_line;  // the line of the file `where` points at, without its newline
+};
+
+// "FILE:LINE:COL: error: MESSAGE" then the source line and a caret under the column.
+std::string format_diagnostic(const Diagnostic& d);
+
+struct LoadResult {
+    std::optional<Topology> topology;  // set when there is no error (warnings allowed)
+    std::vector<Diagnostic> diagnostics;  // every error and warning of the file, in file order
+    bool ok() const { return topology.has_value(); }
+};
+
+// Loads and validates a topology file. Never throws for a bad file: every problem found is a
+// diagnostic. The returned Topology is normalized (see model.hpp) and completed: every veth end
+// has an Interface in its namespace (or host_interfaces), every namespace has "lo", both forwarding
+// sysctls, and every route its metric.
+LoadResult load_topology_file(const std::filesystem::path& path);
+// The same, for text already in memory; `file_name` is used in locations.
+LoadResult load_topology_text(std::string_view text, const std::string& file_name);
+
+// Files larger than this are refused before parsing (hostile input).
+inline constexpr std::size_t kMaxTopologyFileBytes = 4 * 1024 * 1024;
+
+}  // namespace nstopo

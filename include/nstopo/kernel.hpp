@@ -1,0 +1,84 @@
+// The kernel interface: everything nstopo reads from or changes in the kernel goes through it.
+// The real implementation (libnl) lives in src/kernel and is made by make_netlink_kernel(); tests
+// use a fake that keeps a Topology in memory. Every `ns` parameter is a namespace name, or
+// kHostNamespace ("") for the host's own namespace.
+//
+// Every method throws nstopo::Error (kind kernel, with a KernelContext) when the kernel refuses.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nstopo/model.hpp"
+
+namespace nstopo {
+
+// The kernel-carried ownership marks (documented in the README).
+// Every link nstopo creates carries the ifalias kLinkMarkPrefix + LAB. A namespace nstopo creates
+// carries the same mark on its "lo", which is how a namespace's owner is observed.
+inline const std::string kLinkMarkPrefix = "nstopo:";
+// Every route nstopo adds carries this rtnetlink protocol number ("proto 201" in `ip route`).
+inline constexpr std::uint8_t kRouteProtocol = 201;
+
+std::string link_mark(const std::string& lab);
+// The lab named by an ifalias, or "" if it is not an nstopo mark.
+std::string lab_from_mark(const std::string& ifalias);
+
+// What observe() reads.
+struct ObserveScope {
+    std::vector<std::string> namespaces;       // read these if they exist; missing ones are absent
+    std::vector<std::string> host_interfaces;  // read these host links if they exist
+    // Per namespace, the sysctl keys to read (relative to /proc/sys, dotted).
+    std::map<std::string, std::vector<std::string>> sysctls;
+    // Veth pairs the caller expects; the observer uses them as hints to resolve peers cheaply.
+    // A veth whose peer is not found through a hint is still resolved, only more slowly.
+    std::vector<Veth> expected_veths;
+};
+
+class Kernel {
+public:
+    virtual ~Kernel() = default;
+
+    // Reads the scope into a normalized Topology (name empty). Leaves out what the kernel manages
+    // itself: kernel-protocol routes, IPv6 link-local addresses and routes, the local and multicast
+    // tables, lo's 127.0.0.1/8 and ::1/128, operational state. Veths appear in `veths` when both
+    // ends are inside the scope (a namespace of the scope, or a host interface of the scope).
+    virtual Topology observe(const ObserveScope& scope) = 0;
+    // Names of every namespace in the netns directory, whoever made it, sorted.
+    virtual std::vector<std::string> list_namespaces() = 0;
+
+    // Creates a named namespace like `ip netns add` and marks its lo with link_mark(lab).
+    // Fails (EEXIST) if the name exists.
+    virtual void create_namespace(const std::string& name, const std::string& lab) = 0;
+    // Deletes a named namespace like `ip netns del`. Its links go with it, asynchronously.
+    virtual void delete_namespace(const std::string& name) = 0;
+    // Creates a veth pair with each end created directly in its namespace, both marked
+    // link_mark(lab), both down. Fails (EEXIST) if either name exists.
+    virtual void create_veth(const Veth& veth, const std::string& lab) = 0;
+    virtual void delete_link(const std::string& ns, const std::string& ifname) = 0;
+    virtual void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) = 0;
+    virtual void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) = 0;
+    virtual void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) = 0;
+    // IPv6 addresses are added without duplicate address detection (usable at once).
+    virtual void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) = 0;
+    virtual void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) = 0;
+    // Adds to the main table with protocol kRouteProtocol. `r.dev` may be unset when `r.via` is.
+    virtual void add_route(const std::string& ns, const Route& r) = 0;
+    virtual void delete_route(const std::string& ns, const Route& r) = 0;
+    // Writes /proc/sys/KEY (dots become slashes) from inside the namespace.
+    virtual void set_sysctl(const std::string& ns, const std::string& key,
+                            const std::string& value) = 0;
+};
+
+struct KernelOptions {
+    std::filesystem::path netns_dir = "/run/netns";
+};
+
+// The libnl implementation. Defined in the nstopo_kernel library only.
+std::unique_ptr<Kernel> make_netlink_kernel(const KernelOptions& options);
+
+}  // namespace nstopo

@@ -1,0 +1,141 @@
+// The topology model: plain value types shared by every layer.
+//
+// Desired state (what the loader builds from YAML) and observed state (what the kernel layer reads
+// from the live kernel) are the same types, so the planner diffs value against value and tests build
+// both sides by hand. A few fields are only meaningful on one side; their comments say which.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nstopo/ip.hpp"
+
+namespace nstopo {
+
+// Where in a topology file a value came from. Not part of any value's equality.
+struct SourceLocation {
+    std::string file;
+    int line = 0;    // 1-based; 0 means unknown
+    int column = 0;  // 1-based
+    bool known() const { return line > 0; }
+    std::string str() const;  // "file:line:col", or "file" when the position is unknown
+};
+
+enum class LinkState : std::uint8_t { up, down };
+std::string to_string(LinkState s);
+
+// The name of the host's own (root) namespace in every `ns` parameter of the model and the kernel
+// interface. It is not a valid namespace name in a topology file.
+inline const std::string kHostNamespace;
+
+// One end of a veth pair: a namespace ("" = the host namespace) and an interface name.
+struct VethEnd {
+    std::string ns;
+    std::string ifname;
+    bool in_host() const { return ns.empty(); }
+    std::string str() const;  // "ns01/ns01-veth0", or "veth0" for a host end
+    auto operator<=>(const VethEnd&) const = default;
+    bool operator==(const VethEnd&) const = default;
+};
+
+struct Veth {
+    VethEnd a;
+    VethEnd b;
+    SourceLocation where;
+    // The same pair with its ends in a fixed order (a < b): compare pairs through this.
+    Veth canonical() const;
+    bool same_pair(const Veth& o) const;
+    bool has_end(const VethEnd& e) const { return a == e || b == e; }
+};
+
+enum class LinkKind : std::uint8_t { veth, loopback, other };
+std::string to_string(LinkKind k);
+
+struct Interface {
+    std::string name;
+    LinkKind kind = LinkKind::veth;
+    std::vector<Cidr> addresses;  // sorted, unique (see normalize())
+    LinkState state = LinkState::up;
+    // Desired: nullopt = "whatever the kernel picks". Observed: always set.
+    std::optional<std::uint32_t> mtu;
+    std::optional<MacAddress> mac;
+    // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
+    std::string owner;
+    SourceLocation where;
+
+    bool operator==(const Interface& o) const;  // all fields but `where`
+};
+
+struct Route {
+    Cidr to;                               // a network (host bits zero); 0/0 is the default route
+    std::optional<IpAddress> via;          // gateway
+    std::optional<std::string> dev;        // desired: optional; observed: always set
+    std::uint32_t metric = 0;              // the kernel's priority; loader fills the family default
+    SourceLocation where;
+
+    Family family() const { return to.family(); }
+    // Kernel identity of a route in the main table: destination and metric.
+    bool same_key(const Route& o) const { return to == o.to && metric == o.metric; }
+    std::string str() const;  // "10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0"
+    bool operator==(const Route& o) const;  // all fields but `where`
+};
+
+// The kernel's default metric for a route of this family when none is given (0 for IPv4, 1024 for
+// IPv6).
+std::uint32_t default_metric(Family f);
+
+// Sysctl keys that `forwarding:` expands to.
+inline const std::string kIpv4Forwarding = "net.ipv4.ip_forward";
+inline const std::string kIpv6Forwarding = "net.ipv6.conf.all.forwarding";
+
+struct Namespace {
+    std::string name;
+    // Every link of the namespace by name. Desired: the veth ends placed here and "lo" (whose state
+    // is the file's `loopback:`). Observed: every link the kernel has.
+    std::map<std::string, Interface> interfaces;
+    std::vector<Route> routes;  // sorted by (to, metric), unique key
+    // `net.*` keys relative to /proc/sys, values with whitespace normalized ("1", "4096 87380").
+    // Desired: the file's sysctls plus both forwarding keys ("0" unless `forwarding: true`).
+    // Observed: the keys that were asked for.
+    std::map<std::string, std::string> sysctls;
+    // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if none.
+    std::string owner;
+    SourceLocation where;
+
+    bool forwarding() const;  // IPv4 forwarding is on
+    bool operator==(const Namespace& o) const;  // all fields but `where`
+};
+
+struct Topology {
+    std::string name;  // the lab's name
+    std::map<std::string, Namespace> namespaces;
+    std::vector<Veth> veths;
+    // Host (root) namespace interfaces the lab declares (desired) or that were read (observed).
+    std::map<std::string, Interface> host_interfaces;
+    SourceLocation where;  // the file
+
+    const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
+    const Veth* find_veth(const VethEnd& end) const;
+    bool operator==(const Topology& o) const;  // all fields but `where`; veths compared as sets
+};
+
+// Sorts and deduplicates addresses, sorts routes and veths: the canonical form every producer of a
+// Topology (loader, observer, fakes) returns, so equal states compare equal.
+void normalize(Topology& t);
+void normalize(Interface& i);
+void normalize(Namespace& n);
+
+// A namespace's name is valid: non-empty, not "." or "..", no '/', NUL or whitespace, at most
+// kMaxNamespaceName bytes. These names become paths under the netns directory.
+inline constexpr std::size_t kMaxNamespaceName = 64;
+// An interface name is valid: non-empty, at most kMaxInterfaceName (IFNAMSIZ - 1) bytes, not "." or
+// "..", no '/', ':', NUL or whitespace.
+inline constexpr std::size_t kMaxInterfaceName = 15;
+// Empty when valid, else why not ("contains '/'", ...).
+std::string namespace_name_problem(const std::string& name);
+std::string interface_name_problem(const std::string& name);
+
+}  // namespace nstopo

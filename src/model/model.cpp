@@ -1,0 +1,157 @@
+#include "nstopo/model.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace nstopo {
+
+std::string SourceLocation::str() const {
+    if (!known()) return file;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string to_string(LinkState s) { return s == LinkState::up ? "up" : "down"; }
+
+std::string to_string(LinkKind k) {
+    switch (k) {
+        case LinkKind::veth: return "veth";
+        case LinkKind::loopback: return "loopback";
+        case LinkKind::other: return "other";
+    }
+    return "other";
+}
+
+std::string VethEnd::str() const { return in_host() ? ifname : ns + "/" + ifname; }
+
+Veth Veth::canonical() const {
+    Veth v = *this;
+    if (v.b < v.a) std::swap(v.a, v.b);
+    return v;
+}
+
+bool Veth::same_pair(const Veth& o) const {
+    const Veth x = canonical(), y = o.canonical();
+    return x.a == y.a && x.b == y.b;
+}
+
+bool Interface::operator==(const Interface& o) const {
+    return std::tie(name, kind, addresses, state, mtu, mac, owner) ==
+           std::tie(o.name, o.kind, o.addresses, o.state, o.mtu, o.mac, o.owner);
+}
+
+std::uint32_t default_metric(Family f) { return f == Family::v4 ? 0 : 1024; }
+
+std::string Route::str() const {
+    std::string s = to.is_default() ? "default" : to.str();
+    if (to.is_default() && to.family() == Family::v6) s += " (IPv6)";
+    if (via) s += " via " + via->str();
+    if (dev) s += " dev " + *dev;
+    s += " metric " + std::to_string(metric);
+    return s;
+}
+
+bool Route::operator==(const Route& o) const {
+    return std::tie(to, via, dev, metric) == std::tie(o.to, o.via, o.dev, o.metric);
+}
+
+bool Namespace::forwarding() const {
+    const auto it = sysctls.find(kIpv4Forwarding);
+    return it != sysctls.end() && it->second == "1";
+}
+
+bool Namespace::operator==(const Namespace& o) const {
+    return std::tie(name, interfaces, routes, sysctls, owner) ==
+           std::tie(o.name, o.interfaces, o.routes, o.sysctls, o.owner);
+}
+
+const Interface* Topology::find_interface(const std::string& ns, const std::string& ifname) const {
+    const std::map<std::string, Interface>* links = &host_interfaces;
+    if (ns != kHostNamespace) {
+        const auto n = namespaces.find(ns);
+        if (n == namespaces.end()) return nullptr;
+        links = &n->second.interfaces;
+    }
+    const auto i = links->find(ifname);
+    return i == links->end() ? nullptr : &i->second;
+}
+
+const Veth* Topology::find_veth(const VethEnd& end) const {
+    for (const auto& v : veths)
+        if (v.has_end(end)) return &v;
+    return nullptr;
+}
+
+namespace {
+bool veth_less(const Veth& x, const Veth& y) {
+    const Veth a = x.canonical(), b = y.canonical();
+    return std::tie(a.a, a.b) < std::tie(b.a, b.b);
+}
+}  // namespace
+
+bool Topology::operator==(const Topology& o) const {
+    if (std::tie(name, namespaces, host_interfaces) !=
+        std::tie(o.name, o.namespaces, o.host_interfaces))
+        return false;
+    if (veths.size() != o.veths.size()) return false;
+    auto x = veths, y = o.veths;
+    std::sort(x.begin(), x.end(), veth_less);
+    std::sort(y.begin(), y.end(), veth_less);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        if (!x[i].same_pair(y[i])) return false;
+    return true;
+}
+
+void normalize(Interface& i) {
+    std::sort(i.addresses.begin(), i.addresses.end());
+    i.addresses.erase(std::unique(i.addresses.begin(), i.addresses.end()), i.addresses.end());
+}
+
+void normalize(Namespace& n) {
+    for (auto& [_, i] : n.interfaces) normalize(i);
+    std::stable_sort(n.routes.begin(), n.routes.end(), [](const Route& a, const Route& b) {
+        return std::tie(a.to, a.metric) < std::tie(b.to, b.metric);
+    });
+    n.routes.erase(std::unique(n.routes.begin(), n.routes.end(),
+                               [](const Route& a, const Route& b) { return a.same_key(b); }),
+                   n.routes.end());
+}
+
+void normalize(Topology& t) {
+    for (auto& [_, n] : t.namespaces) normalize(n);
+    for (auto& [_, i] : t.host_interfaces) normalize(i);
+    std::stable_sort(t.veths.begin(), t.veths.end(), veth_less);
+}
+
+namespace {
+bool has_space_or_nul(const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) {
+        return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+               c == '\f';
+    });
+}
+}  // namespace
+
+std::string namespace_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
+    if (name.find('/') != std::string::npos) return "contains '/'";
+    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (name.size() > kMaxNamespaceName)
+        return "is " + std::to_string(name.size()) + " bytes long (at most " +
+               std::to_string(kMaxNamespaceName) + ")";
+    return {};
+}
+
+std::string interface_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
+    if (name.find('/') != std::string::npos) return "contains '/'";
+    if (name.find(':') != std::string::npos) return "contains ':'";
+    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (name.size() > kMaxInterfaceName)
+        return "is " + std::to_string(name.size()) + " bytes long (at most " +
+               std::to_string(kMaxInterfaceName) + ")";
+    return {};
+}
+
+}  // namespace nstopo
