@@ -1,0 +1,190 @@
+#include "engine.hpp"
+
+#include <algorithm>
+
+#include "nstopo/error.hpp"
+
+namespace nstopo {
+
+namespace {
+
+std::set<std::string> namespace_names(const Topology& t) {
+    std::set<std::string> names;
+    for (const auto& [name, _] : t.namespaces) names.insert(name);
+    return names;
+}
+
+std::set<std::string> host_interface_names(const Topology& t) {
+    std::set<std::string> names;
+    for (const auto& [name, _] : t.host_interfaces) names.insert(name);
+    return names;
+}
+
+// A lab that declares nothing: planning it against the kernel tears the lab down.
+Topology empty_lab(const std::string& lab) {
+    Topology t;
+    t.name = lab;
+    return t;
+}
+
+std::set<std::string> united(std::set<std::string> a, const std::set<std::string>& b) {
+    a.insert(b.begin(), b.end());
+    return a;
+}
+
+// "what did not converge" for a verification error: the residual plan, one line each.
+std::string residual_lines(const Plan& residual) {
+    std::string lines;
+    for (const auto& o : residual.operations) lines += "\n  " + describe(o);
+    return lines;
+}
+
+}  // namespace
+
+Engine::Engine(Kernel& kernel, const StateStore& store, EngineOptions options)
+    : kernel_(kernel), store_(store), options_(std::move(options)) {}
+
+PlanOptions Engine::plan_options(const std::optional<LabRecord>& record) const {
+    PlanOptions o;
+    if (record) {
+        o.owned_namespaces = record->namespaces;
+        o.owned_host_interfaces = record->host_interfaces;
+    }
+    o.adopt_namespaces = options_.adopt_namespaces;
+    return o;
+}
+
+Plan Engine::plan(const Topology& desired) const {
+    const auto options = plan_options(store_.load(desired.name));
+    const Topology observed = kernel_.observe(scope_for(desired, options));
+    return nstopo::plan(desired, observed, options);
+}
+
+// Two labs may not claim one name: every other lab's recorded namespaces and host links are off
+// limits, whatever the kernel says.
+void Engine::check_claims(const Topology& desired) const {
+    std::string conflicts;
+    std::optional<SourceLocation> first;
+    for (const auto& other : store_.load_all()) {
+        if (other.lab == desired.name) continue;
+        for (const auto& [name, ns] : desired.namespaces) {
+            if (!other.namespaces.contains(name)) continue;
+            conflicts += "\n  " + ns.where.str() + ": namespace '" + name + "' belongs to lab '" +
+                         other.lab + "'";
+            if (!first) first = ns.where;
+        }
+        for (const auto& [name, link] : desired.host_interfaces) {
+            if (!other.host_interfaces.contains(name)) continue;
+            conflicts += "\n  " + link.where.str() + ": host interface '" + name +
+                         "' belongs to lab '" + other.lab + "'";
+            if (!first) first = link.where;
+        }
+    }
+    if (!conflicts.empty())
+        throw Error(ErrorKind::conflict,
+                    "lab '" + desired.name + "' claims names another lab owns:" + conflicts);
+}
+
+Plan Engine::verify(const Topology& desired, const PlanOptions& options) const {
+    const Topology observed = kernel_.observe(scope_for(desired, options));
+    return nstopo::plan(desired, observed, options);
+}
+
+ApplyResult Engine::apply(const Topology& desired, const std::string& source,
+                          const ExecuteOptions& exec) {
+    const FileLock lab_lock = store_.lock_lab(desired.name, options_.lock_wait);
+    const auto previous = store_.load(desired.name);
+    const PlanOptions options = plan_options(previous);
+
+    ApplyResult result;
+    LabRecord record{desired.name, source, "applying",
+                     united(namespace_names(desired), options.owned_namespaces),
+                     united(host_interface_names(desired), options.owned_host_interfaces),
+                     desired};
+    {
+        // Claim the names and record them before the first change, so that a crash at any later
+        // point leaves a record that destroy (or a re-run of apply) works from.
+        const FileLock registry = store_.lock_registry(options_.lock_wait);
+        check_claims(desired);
+        const Topology observed = kernel_.observe(scope_for(desired, options));
+        result.plan = nstopo::plan(desired, observed, options);
+        if (!result.plan.empty() || !previous || previous->phase != "applied" ||
+            !(previous->desired == desired))
+            store_.save(record);
+    }
+    if (!result.plan.empty()) result.report = execute(result.plan, kernel_, exec);
+
+    const Plan residual = verify(desired, options);
+    if (!residual.empty())
+        throw Error(ErrorKind::verification,
+                    "apply finished but the kernel does not match lab '" + desired.name +
+                        "'; these operations are still pending:" + residual_lines(residual));
+
+    record.phase = "applied";
+    record.namespaces = namespace_names(desired);
+    record.host_interfaces = host_interface_names(desired);
+    store_.save(record);
+    return result;
+}
+
+// Namespaces that carry the lab's kernel mark, for a lab whose record is gone.
+std::set<std::string> Engine::marked_namespaces(const std::string& lab) const {
+    ObserveScope scope;
+    scope.namespaces = kernel_.list_namespaces();
+    std::set<std::string> names;
+    for (const auto& [name, ns] : kernel_.observe(scope).namespaces)
+        if (ns.owner == lab) names.insert(name);
+    return names;
+}
+
+DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec) {
+    const FileLock lab_lock = store_.lock_lab(lab, options_.lock_wait);
+    auto record = store_.load(lab);
+    if (!record) {
+        // The state directory lost the record (deleted by hand): the kernel marks still tell.
+        const auto marked = marked_namespaces(lab);
+        if (marked.empty()) return {};
+        record = LabRecord{lab, "", "destroying", marked, {}, empty_lab(lab)};
+    }
+    record->phase = "destroying";
+    store_.save(*record);
+
+    const Topology nothing = empty_lab(lab);
+    const PlanOptions options = plan_options(record);
+    DestroyResult result;
+    result.found = true;
+    const Topology observed = kernel_.observe(scope_for(nothing, options));
+    result.plan = nstopo::plan(nothing, observed, options);
+    result.report = execute(result.plan, kernel_, exec);
+
+    const Plan residual = verify(nothing, options);
+    if (!residual.empty())
+        throw Error(ErrorKind::verification,
+                    "destroy finished but parts of lab '" + lab +
+                        "' remain; these operations are still pending:" + residual_lines(residual));
+    store_.remove(lab);
+    return result;
+}
+
+std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) const {
+    std::vector<LabStatus> out;
+    for (auto& record : store_.load_all()) {
+        if (lab && record.lab != *lab) continue;
+        const PlanOptions options = plan_options(record);
+        LabStatus s{record, kernel_.observe(scope_for(record.desired, options)), {}};
+        s.drift = nstopo::plan(record.desired, s.observed, options);
+        out.push_back(std::move(s));
+    }
+    if (lab && out.empty())
+        throw Error(ErrorKind::usage, "lab '" + *lab + "' is not up (no record in \"" +
+                                          store_.dir().string() + "\")");
+    return out;
+}
+
+std::vector<std::string> Engine::labs() const {
+    std::vector<std::string> names;
+    for (const auto& r : store_.load_all()) names.push_back(r.lab);
+    return names;
+}
+
+}  // namespace nstopo

@@ -1,0 +1,69 @@
+// The engine: what `plan`, `apply`, `destroy` and `status` do, over a Kernel and a StateStore.
+// No libnl here (tests drive it with a fake kernel); no printing either (callbacks report).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nstopo/apply.hpp"
+#include "nstopo/kernel.hpp"
+#include "nstopo/plan.hpp"
+#include "state.hpp"
+
+namespace nstopo {
+
+struct EngineOptions {
+    std::chrono::milliseconds lock_wait{3000};
+    std::set<std::string> adopt_namespaces;
+};
+
+struct ApplyResult {
+    Plan plan;              // what was (or, with an empty plan, would have been) done
+    ExecuteReport report;   // zero counts when the plan was empty
+};
+
+struct DestroyResult {
+    bool found = false;  // false: nothing of the lab was recorded or marked ("nothing to destroy")
+    Plan plan;
+    ExecuteReport report;
+};
+
+struct LabStatus {
+    LabRecord record;
+    Topology observed;  // the lab's namespaces and host links as the kernel has them now
+    Plan drift;         // what apply would do to bring the kernel back to the recorded file
+};
+
+class Engine {
+public:
+    Engine(Kernel& kernel, const StateStore& store, EngineOptions options = {});
+
+    // Observes and plans `desired` against the kernel without changing anything.
+    Plan plan(const Topology& desired) const;
+    // Converges the kernel to `desired`: claims its names, records ownership before the first
+    // change, executes the plan, then re-observes and re-plans to verify (Error(verification)
+    // listing what did not converge).
+    ApplyResult apply(const Topology& desired, const std::string& source,
+                      const ExecuteOptions& exec = {});
+    // Removes everything lab `lab` owns and verifies that nothing of it remains.
+    DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {});
+    // The labs that are up (or the one named), each with its observed state and drift.
+    std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
+    // Names of the labs recorded in the state directory.
+    std::vector<std::string> labs() const;
+
+private:
+    PlanOptions plan_options(const std::optional<LabRecord>& record) const;
+    void check_claims(const Topology& desired) const;
+    Plan verify(const Topology& desired, const PlanOptions& options) const;
+    std::set<std::string> marked_namespaces(const std::string& lab) const;
+
+    Kernel& kernel_;
+    const StateStore& store_;
+    EngineOptions options_;
+};
+
+}  // namespace nstopo

@@ -1,0 +1,158 @@
+#include "json.hpp"
+
+#include "nstopo/error.hpp"
+
+namespace nstopo {
+
+using nlohmann::json;
+
+namespace {
+
+json interface_to_json(const Interface& i) {
+    json j{{"kind", to_string(i.kind)}, {"state", to_string(i.state)}};
+    j["addresses"] = json::array();
+    for (const auto& a : i.addresses) j["addresses"].push_back(a.str());
+    if (i.mtu) j["mtu"] = *i.mtu;
+    if (i.mac) j["mac"] = i.mac->str();
+    if (!i.owner.empty()) j["owner"] = i.owner;
+    return j;
+}
+
+json interfaces_to_json(const std::map<std::string, Interface>& links) {
+    json j = json::object();
+    for (const auto& [name, i] : links) j[name] = interface_to_json(i);
+    return j;
+}
+
+json route_to_json(const Route& r) {
+    json j{{"to", r.to.str()}, {"metric", r.metric}};
+    if (r.via) j["via"] = r.via->str();
+    if (r.dev) j["dev"] = *r.dev;
+    return j;
+}
+
+json namespace_to_json(const Namespace& n) {
+    json j{{"interfaces", interfaces_to_json(n.interfaces)}, {"routes", json::array()},
+           {"sysctls", n.sysctls}};
+    for (const auto& r : n.routes) j["routes"].push_back(route_to_json(r));
+    if (!n.owner.empty()) j["owner"] = n.owner;
+    return j;
+}
+
+[[noreturn]] void malformed(const std::string& what) {
+    throw Error(ErrorKind::bug, "malformed topology record: " + what);
+}
+
+template <typename T, typename Parse>
+T parse_or(const json& j, const char* field, Parse parse) {
+    if (!j.is_string()) malformed(std::string(field) + " is not a string");
+    const auto v = parse(j.get<std::string>());
+    if (!v) malformed(std::string(field) + " '" + j.get<std::string>() + "'");
+    return *v;
+}
+
+Cidr cidr_from(const json& j, const char* field) {
+    return parse_or<Cidr>(j, field, [](const std::string& s) { return Cidr::parse(s); });
+}
+
+LinkState state_from(const json& j) {
+    const auto s = j.get<std::string>();
+    if (s == "up") return LinkState::up;
+    if (s == "down") return LinkState::down;
+    malformed("state '" + s + "'");
+}
+
+LinkKind kind_from(const json& j) {
+    const auto s = j.get<std::string>();
+    if (s == "veth") return LinkKind::veth;
+    if (s == "loopback") return LinkKind::loopback;
+    return LinkKind::other;
+}
+
+Interface interface_from(const std::string& name, const json& j) {
+    Interface i;
+    i.name = name;
+    i.kind = kind_from(j.at("kind"));
+    i.state = state_from(j.at("state"));
+    for (const auto& a : j.at("addresses")) i.addresses.push_back(cidr_from(a, "address"));
+    if (j.contains("mtu")) i.mtu = j["mtu"].get<std::uint32_t>();
+    if (j.contains("mac"))
+        i.mac = parse_or<MacAddress>(j["mac"], "mac",
+                                     [](const std::string& s) { return MacAddress::parse(s); });
+    i.owner = j.value("owner", "");
+    return i;
+}
+
+std::map<std::string, Interface> interfaces_from(const json& j) {
+    std::map<std::string, Interface> links;
+    for (const auto& [name, value] : j.items()) links[name] = interface_from(name, value);
+    return links;
+}
+
+Route route_from(const json& j) {
+    Route r;
+    r.to = cidr_from(j.at("to"), "route to");
+    r.metric = j.at("metric").get<std::uint32_t>();
+    if (j.contains("via"))
+        r.via = parse_or<IpAddress>(j["via"], "via",
+                                    [](const std::string& s) { return IpAddress::parse(s); });
+    if (j.contains("dev")) r.dev = j["dev"].get<std::string>();
+    return r;
+}
+
+Namespace namespace_from(const std::string& name, const json& j) {
+    Namespace n;
+    n.name = name;
+    n.interfaces = interfaces_from(j.at("interfaces"));
+    for (const auto& r : j.at("routes")) n.routes.push_back(route_from(r));
+    n.sysctls = j.at("sysctls").get<std::map<std::string, std::string>>();
+    n.owner = j.value("owner", "");
+    return n;
+}
+
+VethEnd end_from(const std::string& s) {
+    const auto slash = s.find('/');
+    if (slash == std::string::npos) return {kHostNamespace, s};
+    return {s.substr(0, slash), s.substr(slash + 1)};
+}
+
+}  // namespace
+
+json to_json(const Topology& t) {
+    json j{{"name", t.name}, {"namespaces", json::object()}, {"veths", json::array()},
+           {"host_interfaces", interfaces_to_json(t.host_interfaces)}};
+    for (const auto& [name, n] : t.namespaces) j["namespaces"][name] = namespace_to_json(n);
+    for (const auto& v : t.veths) j["veths"].push_back({v.a.str(), v.b.str()});
+    return j;
+}
+
+Topology topology_from_json(const json& j) {
+    try {
+        Topology t;
+        t.name = j.at("name").get<std::string>();
+        for (const auto& [name, value] : j.at("namespaces").items())
+            t.namespaces[name] = namespace_from(name, value);
+        for (const auto& v : j.at("veths"))
+            t.veths.push_back(Veth{end_from(v.at(0).get<std::string>()),
+                                   end_from(v.at(1).get<std::string>()), {}});
+        t.host_interfaces = interfaces_from(j.at("host_interfaces"));
+        normalize(t);
+        return t;
+    } catch (const json::exception& e) {
+        malformed(e.what());
+    }
+}
+
+json to_json(const SourceLocation& where) {
+    if (where.file.empty()) return nullptr;
+    return json{{"file", where.file}, {"line", where.line}, {"column", where.column}};
+}
+
+json to_json(const Operation& o) {
+    return json{{"kind", kind_of(o.action)},       {"phase", to_string(phase_of(o.action))},
+                {"namespace", namespace_of(o.action)}, {"object", object_of(o.action)},
+                {"details", describe(o)},          {"implied", o.implied},
+                {"source", to_json(o.where)}};
+}
+
+}  // namespace nstopo

@@ -1,0 +1,295 @@
+// nstopo: converge the kernel's network namespaces, veths, addresses and routes to a YAML file.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "engine.hpp"
+#include "json.hpp"
+#include "nstopo/config.hpp"
+#include "nstopo/error.hpp"
+#include "output.hpp"
+#include "privileges.hpp"
+
+namespace nstopo {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GlobalOptions {
+    int verbosity = 0;
+    bool quiet = false;
+    std::string netns_dir;
+    std::string state_dir;
+};
+
+struct CommandOptions {
+    std::vector<std::string> files;
+    std::string target;  // destroy: FILE or NAME; status: NAME
+    bool json = false;
+    bool detailed_exitcode = false;
+    bool dry_run = false;
+    std::vector<std::string> adopt;
+};
+
+std::string env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+void configure_logging(const GlobalOptions& g) {
+    auto logger = spdlog::stderr_logger_mt("nstopo");
+    logger->set_pattern("%^%l%$: %v");
+    logger->set_level(g.verbosity >= 2   ? spdlog::level::trace
+                      : g.verbosity == 1 ? spdlog::level::debug
+                      : g.quiet          ? spdlog::level::err
+                                         : spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+}
+
+// Loads a topology file, printing every diagnostic; Error(config) when it has errors.
+Topology load_or_fail(const std::string& file) {
+    LoadResult r = load_topology_file(file);
+    std::fputs(diagnostics_text(r.diagnostics, Style::for_stream(stderr)).c_str(), stderr);
+    if (!r.ok()) {
+        std::size_t errors = 0;
+        for (const auto& d : r.diagnostics) errors += d.severity == Severity::error;
+        throw Error(ErrorKind::config, file + ": " + std::to_string(errors) + " error" +
+                                           (errors == 1 ? "" : "s") + ", nothing was changed");
+    }
+    return std::move(*r.topology);
+}
+
+std::string absolute(const std::string& file) {
+    std::error_code ec;
+    const auto p = fs::absolute(file, ec);
+    return ec ? file : p.lexically_normal().string();
+}
+
+class Commands {
+public:
+    explicit Commands(const GlobalOptions& g)
+        : globals_(g),
+          store_(env_or("NSTOPO_STATE_DIR", "/run/nstopo")),
+          netns_dir_(env_or("NSTOPO_NETNS_DIR", "/run/netns")) {
+        if (!g.state_dir.empty()) store_ = StateStore(g.state_dir);
+        if (!g.netns_dir.empty()) netns_dir_ = g.netns_dir;
+    }
+
+    int validate(const CommandOptions& c) {
+        int failed = 0;
+        for (const auto& file : c.files) {
+            try {
+                const Topology t = load_or_fail(file);
+                say(file + ": ok (lab " + t.name + ", " + std::to_string(t.namespaces.size()) +
+                    " namespaces, " + std::to_string(t.veths.size()) + " veths)");
+            } catch (const Error& e) {
+                std::fprintf(stderr, "%s\n", e.what());
+                ++failed;
+            }
+        }
+        return failed == 0 ? exit_code::ok : exit_code::invalid_config;
+    }
+
+    int plan(const CommandOptions& c) {
+        const Topology desired = load_or_fail(c.files.at(0));
+        require_privileges("plan");
+        Engine engine = make_engine(c);
+        const Plan p = engine.plan(desired);
+        if (c.json)
+            print_plan_json(p);
+        else
+            std::fputs(plan_text(p, Style::for_stream(stdout)).c_str(), stdout);
+        return c.detailed_exitcode && !p.empty() ? exit_code::changes_pending : exit_code::ok;
+    }
+
+    int apply(const CommandOptions& c) {
+        if (c.dry_run) return plan(c);
+        const Topology desired = load_or_fail(c.files.at(0));
+        require_privileges("apply");
+        Engine engine = make_engine(c);
+        const ApplyResult r = engine.apply(desired, absolute(c.files.at(0)), progress());
+        if (r.plan.empty())
+            say("lab " + desired.name + ": no changes");
+        else
+            say(summary_line("apply", r.report) + "; verified: the kernel matches " +
+                c.files.at(0));
+        return exit_code::ok;
+    }
+
+    int destroy(const CommandOptions& c) {
+        require_privileges("destroy");
+        Engine engine = make_engine(c);
+        const std::string lab = lab_to_destroy(engine, c.target);
+        if (lab.empty()) {
+            say("nothing to destroy");
+            return exit_code::ok;
+        }
+        const DestroyResult r = engine.destroy(lab, progress());
+        if (!r.found)
+            say("nothing to destroy (lab " + lab + " is not up)");
+        else
+            say(summary_line("destroy", r.report) + "; verified: nothing of lab " + lab +
+                " remains");
+        return exit_code::ok;
+    }
+
+    int status(const CommandOptions& c) {
+        require_privileges("status");
+        Engine engine = make_engine(c);
+        const auto labs = engine.status(c.target.empty() ? std::nullopt
+                                                         : std::optional<std::string>(c.target));
+        if (c.json)
+            print_status_json(labs);
+        else
+            std::fputs(status_text(labs, Style::for_stream(stdout)).c_str(), stdout);
+        return exit_code::ok;
+    }
+
+private:
+    Engine make_engine(const CommandOptions& c) {
+        kernel_ = make_netlink_kernel(KernelOptions{.netns_dir = netns_dir_});
+        EngineOptions o;
+        o.adopt_namespaces.insert(c.adopt.begin(), c.adopt.end());
+        return Engine(*kernel_, store_, o);
+    }
+
+    // Each operation printed as it runs, unless -q.
+    ExecuteOptions progress() const {
+        ExecuteOptions o;
+        if (!globals_.quiet) {
+            o.on_operation = [style = Style::for_stream(stdout)](const Operation& op) {
+                std::fputs((style.operation(op) + "\n").c_str(), stdout);
+                std::fflush(stdout);
+            };
+        }
+        return o;
+    }
+
+    // destroy's argument: a topology file (its lab name), a lab name, or nothing (the one lab up).
+    std::string lab_to_destroy(const Engine& engine, const std::string& target) {
+        if (!target.empty()) {
+            std::error_code ec;
+            if (fs::is_regular_file(target, ec)) return load_or_fail(target).name;
+            if (const auto why = lab_name_problem(target); !why.empty())
+                throw Error(ErrorKind::usage,
+                            "'" + target + "' is neither a topology file nor a lab name: " + why);
+            return target;
+        }
+        const auto up = engine.labs();
+        if (up.size() <= 1) return up.empty() ? "" : up.front();
+        std::string list;
+        for (const auto& l : up) list += "\n  " + l;
+        throw Error(ErrorKind::usage,
+                    std::to_string(up.size()) + " labs are up; name the one to destroy "
+                                                "(nstopo destroy NAME):" + list);
+    }
+
+    void print_plan_json(const Plan& p) const {
+        nlohmann::json j{{"lab", p.lab}, {"operations", nlohmann::json::array()}};
+        for (const auto& o : p.operations) j["operations"].push_back(to_json(o));
+        std::cout << j.dump(2) << "\n";
+    }
+
+    void print_status_json(const std::vector<LabStatus>& labs) const {
+        nlohmann::json j{{"labs", nlohmann::json::array()}};
+        for (const auto& s : labs) {
+            nlohmann::json drift = nlohmann::json::array();
+            for (const auto& o : s.drift.operations) drift.push_back(to_json(o));
+            j["labs"].push_back({{"lab", s.record.lab},
+                                 {"source", s.record.source},
+                                 {"phase", s.record.phase},
+                                 {"in_sync", s.drift.empty()},
+                                 {"observed", to_json(s.observed)},
+                                 {"drift", drift}});
+        }
+        std::cout << j.dump(2) << "\n";
+    }
+
+    void say(const std::string& line) const {
+        if (!globals_.quiet) std::printf("%s\n", line.c_str());
+    }
+
+    const GlobalOptions& globals_;
+    StateStore store_;
+    std::string netns_dir_;
+    std::unique_ptr<Kernel> kernel_;
+};
+
+// Reports an error the way a person can act on it, and maps it to its exit code.
+int report(const Error& e, bool detailed_exitcode) {
+    if (e.kind() != ErrorKind::config || e.message().find("nothing was changed") == std::string::npos)
+        std::fprintf(stderr, "nstopo: %s%s\n",
+                     e.kind() == ErrorKind::bug ? "internal error: " : "", e.what());
+    else
+        std::fprintf(stderr, "nstopo: %s\n", e.what());
+    return detailed_exitcode ? exit_code::failure : exit_code_for(e.kind());
+}
+
+int real_main(int argc, char** argv) {
+    CLI::App app{"nstopo: converge Linux network namespaces, veths, addresses and routes to a "
+                 "topology file"};
+    app.set_version_flag("--version", std::string("nstopo ") + NSTOPO_VERSION);
+    app.require_subcommand(1);
+    GlobalOptions g;
+    app.add_flag("-v,--verbose", g.verbosity,
+                 "More output on stderr: -v for debug, -vv for one line per netlink transaction");
+    app.add_flag("-q,--quiet", g.quiet, "Print only errors");
+    app.add_option("--netns-dir", g.netns_dir,
+                   "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)");
+    app.add_option("--state-dir", g.state_dir,
+                   "nstopo's state directory (env NSTOPO_STATE_DIR, default /run/nstopo)");
+
+    CommandOptions c;
+    auto* validate = app.add_subcommand("validate", "Check topology files; needs no root");
+    validate->add_option("FILE", c.files, "Topology files")->required()->check(CLI::ExistingFile);
+    auto* plan = app.add_subcommand("plan", "Print what apply would do, operation by operation");
+    plan->add_option("FILE", c.files, "Topology file")->required()->check(CLI::ExistingFile);
+    plan->add_flag("--json", c.json, "Print the plan as JSON");
+    plan->add_flag("--detailed-exitcode", c.detailed_exitcode,
+                   "Exit 0 when there is nothing to do, 2 when changes are pending, 1 on error");
+    auto* apply = app.add_subcommand("apply", "Converge the kernel to the file, then verify");
+    apply->add_option("FILE", c.files, "Topology file")->required()->check(CLI::ExistingFile);
+    apply->add_flag("--dry-run", c.dry_run, "Only print the plan (same as nstopo plan)");
+    for (auto* cmd : {plan, apply})
+        cmd->add_option("--adopt", c.adopt,
+                        "Take over this existing namespace, not made by nstopo (repeatable)");
+    auto* destroy = app.add_subcommand(
+        "destroy", "Remove everything a lab created, then verify that nothing remains");
+    destroy->add_option("TARGET", c.target, "Topology file or lab name (default: the lab up)");
+    auto* status = app.add_subcommand("status", "Show the labs that are up and any drift");
+    status->add_option("NAME", c.target, "Only this lab");
+    status->add_flag("--json", c.json, "Print as JSON");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? exit_code::ok : exit_code::usage;
+    }
+    configure_logging(g);
+    try {
+        Commands commands(g);
+        if (*validate) return commands.validate(c);
+        if (*plan) return commands.plan(c);
+        if (*apply) return commands.apply(c);
+        if (*destroy) return commands.destroy(c);
+        if (*status) return commands.status(c);
+        return exit_code::usage;
+    } catch (const Error& e) {
+        return report(e, c.detailed_exitcode);
+    } catch (const std::exception& e) {
+        return report(Error(ErrorKind::bug, e.what()), c.detailed_exitcode);
+    }
+}
+
+}  // namespace
+}  // namespace nstopo
+
+int main(int argc, char** argv) { return nstopo::real_main(argc, argv); }

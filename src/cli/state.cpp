@@ -1,0 +1,201 @@
+#include "state.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "json.hpp"
+#include "nstopo/error.hpp"
+
+namespace nstopo {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kRecordVersion = 1;
+
+[[noreturn]] void fail_io(const std::string& what, const fs::path& path, int err) {
+    const auto kind = (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::permission
+                                                                      : ErrorKind::kernel;
+    std::string msg = "cannot " + what + " \"" + path.string() + "\": " + std::strerror(err);
+    if (kind == ErrorKind::permission) msg += " (nstopo needs root: run it with sudo)";
+    throw Error(kind, msg);
+}
+
+void make_dirs(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) fail_io("create directory", dir, ec.value());
+}
+
+json record_to_json(const LabRecord& r) {
+    return json{{"version", kRecordVersion},   {"lab", r.lab},
+                {"source", r.source},          {"phase", r.phase},
+                {"namespaces", r.namespaces},  {"host_interfaces", r.host_interfaces},
+                {"topology", to_json(r.desired)}};
+}
+
+LabRecord record_from_json(const json& j, const fs::path& path) {
+    try {
+        if (j.at("version").get<int>() != kRecordVersion)
+            throw Error(ErrorKind::bug, "state record \"" + path.string() +
+                                            "\" has an unknown version; it was written by "
+                                            "another nstopo release");
+        LabRecord r;
+        r.lab = j.at("lab").get<std::string>();
+        r.source = j.at("source").get<std::string>();
+        r.phase = j.at("phase").get<std::string>();
+        r.namespaces = j.at("namespaces").get<std::set<std::string>>();
+        r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
+        r.desired = topology_from_json(j.at("topology"));
+        return r;
+    } catch (const json::exception& e) {
+        throw Error(ErrorKind::bug,
+                    "state record \"" + path.string() + "\" is malformed: " + e.what());
+    }
+}
+
+void write_all(int fd, const std::string& text, const fs::path& path) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail_io("write", path, errno);
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void fsync_dir(const fs::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+FileLock& FileLock::operator=(FileLock&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the last fd releases the flock
+}
+
+StateStore::StateStore(fs::path dir) : dir_(std::move(dir)) {}
+
+fs::path StateStore::record_path(const std::string& lab) const {
+    if (const auto why = lab_name_problem(lab); !why.empty())
+        throw Error(ErrorKind::usage, "invalid lab name '" + lab + "': " + why);
+    return dir_ / "labs" / (lab + ".json");
+}
+
+std::optional<LabRecord> StateStore::load(const std::string& lab) const {
+    const auto path = record_path(lab);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    std::ifstream in(path);
+    if (!in) fail_io("read", path, errno);
+    std::stringstream text;
+    text << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(text.str());
+    } catch (const json::exception& e) {
+        throw Error(ErrorKind::bug, "state record \"" + path.string() + "\" is not JSON: " +
+                                        e.what() + " (it was not written by nstopo)");
+    }
+    return record_from_json(j, path);
+}
+
+std::vector<LabRecord> StateStore::load_all() const {
+    std::vector<LabRecord> records;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_ / "labs", ec)) {
+        const auto& p = entry.path();
+        if (p.extension() != ".json") continue;
+        if (auto r = load(p.stem().string())) records.push_back(std::move(*r));
+    }
+    std::sort(records.begin(), records.end(),
+              [](const LabRecord& a, const LabRecord& b) { return a.lab < b.lab; });
+    return records;
+}
+
+void StateStore::save(const LabRecord& r) const {
+    const auto path = record_path(r.lab);
+    make_dirs(path.parent_path());
+    const auto tmp = fs::path(path.string() + ".tmp");
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail_io("create", tmp, errno);
+    try {
+        write_all(fd, record_to_json(r).dump(2) + "\n", tmp);
+        if (::fsync(fd) != 0) fail_io("fsync", tmp, errno);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) fail_io("rename", tmp, errno);
+    fsync_dir(path.parent_path());
+}
+
+void StateStore::remove(const std::string& lab) const {
+    const auto path = record_path(lab);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail_io("remove", path, errno);
+    fsync_dir(path.parent_path());
+}
+
+FileLock StateStore::lock_file(const fs::path& path, const std::string& what,
+                               std::chrono::milliseconds wait) const {
+    make_dirs(path.parent_path());
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) fail_io("open lock file", path, errno);
+    FileLock lock(fd);
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) fail_io("lock", path, errno);
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw Error(ErrorKind::busy,
+                        what + " is busy: another nstopo is applying or destroying it (lock \"" +
+                            path.string() + "\" held for more than " +
+                            std::to_string(wait.count()) + " ms); try again when it has finished");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return lock;
+}
+
+FileLock StateStore::lock_lab(const std::string& lab, std::chrono::milliseconds wait) const {
+    const auto path = record_path(lab);  // validates the name
+    return lock_file(dir_ / "locks" / (lab + ".lock"), "lab '" + lab + "'", wait);
+}
+
+FileLock StateStore::lock_registry(std::chrono::milliseconds wait) const {
+    return lock_file(dir_ / "registry.lock", "the lab registry", wait);
+}
+
+std::string lab_name_problem(const std::string& lab) {
+    if (lab.empty()) return "is empty";
+    if (lab == "." || lab == "..") return "'" + lab + "' is not a usable name";
+    if (lab.size() > 32) return "is " + std::to_string(lab.size()) + " bytes long (at most 32)";
+    const bool ok = std::all_of(lab.begin(), lab.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+    });
+    if (!ok) return "may contain only letters, digits, '-', '_' and '.'";
+    return {};
+}
+
+}  // namespace nstopo
