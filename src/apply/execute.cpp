@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 #include <thread>
 #include <type_traits>
 
@@ -44,33 +45,55 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
         action);
 }
 
-// Host links the kernel frees by itself once a deleted namespace is really gone.
-std::vector<std::string> implied_host_links(const Plan& plan) {
-    std::vector<std::string> names;
+// Links the kernel frees by itself once a namespace this plan deletes is really gone: the veth
+// ends, in namespaces that stay (or the host), whose peers lived there.
+ObserveScope links_freed_later(const Plan& plan) {
+    std::set<std::string> deleted_namespaces;
     for (const auto& o : plan.operations)
-        if (const auto* d = std::get_if<op::DeleteLink>(&o.action); d && o.implied && d->ns.empty())
-            names.push_back(d->ifname);
-    return names;
+        if (const auto* d = std::get_if<op::DeleteNamespace>(&o.action)) deleted_namespaces.insert(d->ns);
+    ObserveScope scope;
+    std::set<std::string> namespaces;
+    for (const auto& o : plan.operations) {
+        const auto* d = std::get_if<op::DeleteLink>(&o.action);
+        if (d == nullptr || !o.implied || deleted_namespaces.contains(d->ns)) continue;
+        if (d->ns == kHostNamespace)
+            scope.host_interfaces.push_back(d->ifname);
+        else
+            namespaces.insert(d->ns);
+    }
+    scope.namespaces.assign(namespaces.begin(), namespaces.end());
+    return scope;
+}
+
+// The links of `scope` that still exist, as "ns/ifname" (or "ifname" in the host).
+std::vector<std::string> still_present(const Plan& plan, const ObserveScope& scope, Kernel& k) {
+    const Topology seen = k.observe(scope);
+    std::vector<std::string> present;
+    for (const auto& o : plan.operations) {
+        const auto* d = std::get_if<op::DeleteLink>(&o.action);
+        if (d == nullptr || !o.implied) continue;
+        if (seen.find_interface(d->ns, d->ifname) != nullptr)
+            present.push_back(VethEnd{d->ns, d->ifname}.str());
+    }
+    return present;
 }
 
 // Deleting a namespace frees its devices, and the veth ends they pair with, asynchronously
-// (cleanup_net runs on a workqueue). Waits until the host ends are gone, so that an immediate
-// re-apply never meets a ghost interface of the same name.
-void wait_until_gone(const std::vector<std::string>& host_links, Kernel& k,
-                     std::chrono::milliseconds timeout) {
-    if (host_links.empty()) return;
-    const ObserveScope scope{.namespaces = {}, .host_interfaces = host_links, .sysctls = {},
-                             .expected_veths = {}};
+// (cleanup_net runs on a workqueue). Waits until those ends are gone, so that verification sees
+// the final state and an immediate re-apply never meets a ghost interface of the same name.
+void wait_until_freed(const Plan& plan, Kernel& k, std::chrono::milliseconds timeout) {
+    const ObserveScope scope = links_freed_later(plan);
+    if (scope.namespaces.empty() && scope.host_interfaces.empty()) return;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(1);
     for (;;) {
-        const Topology seen = k.observe(scope);
-        if (seen.host_interfaces.empty()) return;
+        const auto present = still_present(plan, scope, k);
+        if (present.empty()) return;
         if (std::chrono::steady_clock::now() >= deadline) {
             std::string names;
-            for (const auto& [name, _] : seen.host_interfaces) names += " " + name;
+            for (const auto& name : present) names += " " + name;
             throw Error(ErrorKind::verification,
-                        "the kernel did not free these host interfaces within " +
+                        "the kernel did not free these interfaces within " +
                             std::to_string(timeout.count()) + " ms:" + names);
         }
         std::this_thread::sleep_for(pause);
@@ -103,7 +126,7 @@ ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& op
         }
         ++report.executed_by_kind[kind_of(o.action)];
     }
-    wait_until_gone(implied_host_links(plan), kernel, options.settle_timeout);
+    wait_until_freed(plan, kernel, options.settle_timeout);
     report.elapsed = std::chrono::steady_clock::now() - start;
     return report;
 }

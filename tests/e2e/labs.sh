@@ -1,0 +1,64 @@
+# Every seed lab: applies, passes its pings, plans empty, re-applies with zero kernel changes,
+# destroys to nothing, and destroys again with exit 0. Usage: labs.sh LAB
+source "$(dirname "$0")/lib.sh"
+lab=$1
+file="$TOPOLOGIES/$lab.yaml"
+
+before=$(kernel_snapshot)
+# The machine's own forwarding stays off in the sandbox: routers must turn it on themselves.
+echo 0 > /proc/sys/net/ipv4/ip_forward
+
+expect_rc "apply $lab" 0 "$NSTOPO" apply "$file"
+expect_contains "apply verifies" "verified: the kernel matches" "$WORK/out"
+
+case "$lab" in
+  pair)
+    expect_ping ns01 192.168.0.2 ;;
+  pair-ns1-ns2)
+    expect_ping ns1 192.0.1.2 ;;
+  two-routers)
+    expect_ping ns01 10.0.0.1 -I 192.168.0.1
+    # TTL drops by 2, one per router (64 - 2).
+    expect_contains "two routers on the path" "ttl=62" "$WORK/ping"
+    expect_eq "router forwarding on" 1 "$(ip netns exec router01 cat /proc/sys/net/ipv4/ip_forward)"
+    expect_eq "host forwarding on nothing else" 0 "$(ip netns exec ns01 cat /proc/sys/net/ipv4/ip_forward)"
+    expect_eq "host's own forwarding untouched" 0 "$(cat /proc/sys/net/ipv4/ip_forward)" ;;
+  host-link)
+    expect_ping netns1 10.1.1.2
+    if ping -c 1 -W 2 10.1.1.1 >/dev/null 2>&1; then pass; else fail "ping 10.1.1.1 from the host"; fi
+    expect_ping netns1 127.0.0.1 ;;
+  dual-stack)
+    expect_ping h1 192.168.20.10
+    expect_ping h1 2001:db8:20::10
+    expect_ping h2 2001:db8:10::10 ;;
+  ring)
+    expect_ping r1 10.255.0.2 -I 10.255.0.1
+    expect_ping r2 10.255.0.3 -I 10.255.0.2
+    expect_ping r3 10.255.0.1 -I 10.255.0.3
+    # The backup path: with r1's direct link down, r1 reaches r2 through r3.
+    ip -n r1 link set r1-r2 down
+    expect_ping r1 10.255.0.2 -I 10.255.0.1
+    expect_rc "plan shows the drift" 2 "$NSTOPO" plan --detailed-exitcode "$file"
+    expect_rc "apply repairs it" 0 "$NSTOPO" apply "$file" ;;
+  *) fail "no pings known for lab $lab" ;;
+esac
+
+expect_rc "plan after apply is empty" 0 "$NSTOPO" plan --detailed-exitcode "$file"
+expect_eq "plan says no changes" "no changes" "$(cat "$WORK/out")"
+
+applied=$(kernel_snapshot)
+expect_rc "re-apply" 0 "$NSTOPO" apply "$file"
+expect_eq "re-apply says no changes" "lab $lab: no changes" "$(cat "$WORK/out")"
+expect_eq "re-apply changes nothing in the kernel" "$applied" "$(kernel_snapshot)"
+
+expect_rc "destroy" 0 "$NSTOPO" destroy "$lab"
+expect_contains "destroy verifies" "verified: nothing of lab $lab remains" "$WORK/out"
+expect_eq "destroy leaves the kernel as before" "$before" "$(kernel_snapshot)"
+expect_rc "destroy again" 0 "$NSTOPO" destroy "$lab"
+expect_eq "destroy again says so" "nothing to destroy (lab $lab is not up)" "$(cat "$WORK/out")"
+
+# An immediate re-apply after destroy never meets a ghost interface.
+expect_rc "re-apply right after destroy" 0 "$NSTOPO" apply "$file"
+expect_rc "destroy once more" 0 "$NSTOPO" destroy
+expect_eq "and nothing remains" "$before" "$(kernel_snapshot)"
+finish

@@ -1,0 +1,64 @@
+# Shared helpers for the end-to-end tests. Sourced by each test, which runs inside sandbox.sh.
+set -euo pipefail
+: "${NSTOPO:?NSTOPO must name the nstopo binary}"
+: "${TOPOLOGIES:?TOPOLOGIES must name the topologies directory}"
+export NO_COLOR=1
+WORK=$(mktemp -d /run/nstopo-e2e.XXXXXX)
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { checks=$((checks + 1)); }
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+  if [ "$2" == "$3" ]; then pass; else
+    fail "$1"; echo "--- expected" >&2; echo "$2" >&2; echo "--- actual" >&2; echo "$3" >&2
+  fi
+}
+
+# expect_rc WHAT EXPECTED_RC COMMAND... : runs the command, output to $WORK/out and $WORK/err.
+expect_rc() {
+  local what=$1 want=$2; shift 2
+  local rc=0
+  "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+  if [ "$rc" -eq "$want" ]; then pass; else
+    fail "$what: exit $rc, expected $want"; cat "$WORK/out" "$WORK/err" >&2
+  fi
+}
+
+expect_contains() {
+  if grep -qF -- "$2" "$3"; then pass; else fail "$1: '$2' not in $3"; cat "$3" >&2; fi
+}
+
+# Pings only between namespaces the test itself made.
+expect_ping() {
+  local ns=$1 dst=$2; shift 2
+  if ip netns exec "$ns" ping -c 1 -W 2 "$@" "$dst" >"$WORK/ping" 2>&1; then pass; else
+    fail "ping from $ns to $dst $*"; cat "$WORK/ping" >&2
+  fi
+}
+
+# A byte-for-byte picture of the kernel: namespaces, and in each, and in the host, links,
+# addresses and routes, as ip -j prints them (ifindex-free fields are what matter; keep all).
+kernel_snapshot() {
+  ip netns list | sort
+  for ns in "" $(ip netns list | awk '{print $1}' | sort); do
+    local n=()
+    [ -n "$ns" ] && n=(-n "$ns")
+    echo "== ${ns:-host}"
+    ip "${n[@]}" -j -d link show
+    ip "${n[@]}" -j addr show
+    ip "${n[@]}" -j route show table all
+    ip "${n[@]}" -j -6 route show table all
+  done
+}
+
+finish() {
+  rm -rf "$WORK"
+  if [ "$failures" -gt 0 ]; then
+    echo "$failures of $((checks + failures)) checks failed" >&2
+    exit 1
+  fi
+  echo "all $checks checks passed"
+}
