@@ -171,8 +171,13 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
     for (auto& record : store_.load_all()) {
         if (lab && record.lab != *lab) continue;
         const PlanOptions options = plan_options(record);
-        LabStatus s{record, kernel_.observe(scope_for(record.desired, options)), {}};
-        s.drift = nstopo::plan(record.desired, s.observed, options);
+        LabStatus s{record, kernel_.observe(scope_for(record.desired, options)), {}, {}};
+        try {
+            s.drift = nstopo::plan(record.desired, s.observed, options);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::conflict) throw;
+            s.problem = e.message();
+        }
         out.push_back(std::move(s));
     }
     if (lab && out.empty())

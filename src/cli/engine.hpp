@@ -35,6 +35,7 @@ struct LabStatus {
     LabRecord record;
     Topology observed;  // the lab's namespaces and host links as the kernel has them now
     Plan drift;         // what apply would do to bring the kernel back to the recorded file
+    std::string problem;  // why apply could not (a conflict), when it could not
 };
 
 class Engine {

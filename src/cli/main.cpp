@@ -205,7 +205,8 @@ private:
             j["labs"].push_back({{"lab", s.record.lab},
                                  {"source", s.record.source},
                                  {"phase", s.record.phase},
-                                 {"in_sync", s.drift.empty()},
+                                 {"in_sync", s.drift.empty() && s.problem.empty()},
+                                 {"problem", s.problem},
                                  {"observed", to_json(s.observed)},
                                  {"drift", drift}});
         }

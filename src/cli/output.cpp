@@ -93,7 +93,9 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
             out += "  host\n";
             append_links(out, lab.observed.host_interfaces, s);
         }
-        if (lab.drift.empty()) {
+        if (!lab.problem.empty()) {
+            out += "  " + s.paint("cannot converge: " + lab.problem, kRed) + "\n";
+        } else if (lab.drift.empty()) {
             out += "  " + s.paint("in sync with its file", kGreen) + "\n";
         } else {
             out += "  " + s.paint("drift (nstopo apply would do):", kYellow) + "\n";
