@@ -1,0 +1,299 @@
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+
+#include "engine.hpp"
+#include "fake_kernel.hpp"
+#include "nstopo/config.hpp"
+#include "nstopo/error.hpp"
+
+using namespace nstopo;
+using nstopo::test::FakeKernel;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh state directory per test, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/nstopo-engine-XXXXXX";
+        path = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+Topology load(const std::string& text, const std::string& file = "lab.yaml") {
+    auto r = load_topology_text(text, file);
+    if (!r.ok()) {
+        std::string all;
+        for (const auto& d : r.diagnostics) all += format_diagnostic(d);
+        FAIL("topology does not load:\n" << all);
+    }
+    return *r.topology;
+}
+
+const char* const kPair = R"(name: pair
+namespaces:
+  ns01:
+    interfaces:
+      ns01-veth0: { addresses: [192.168.0.1/24] }
+    routes:
+      - { to: 10.0.0.0/8, via: 192.168.0.2 }
+  ns02:
+    interfaces:
+      ns02-veth0: { addresses: [192.168.0.2/24] }
+veths:
+  - [ns01/ns01-veth0, ns02/ns02-veth0]
+)";
+
+const char* const kHostLink = R"(name: host-link
+namespaces:
+  netns1:
+    interfaces:
+      veth1: { addresses: [10.1.1.1/24] }
+veths:
+  - [veth0, netns1/veth1]
+host:
+  interfaces:
+    veth0: { addresses: [10.1.1.2/24] }
+)";
+
+bool journal_has(const FakeKernel& k, const std::string& prefix) {
+    for (const auto& line : k.journal())
+        if (line.rfind(prefix, 0) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("apply converges, records ownership, and a second apply changes nothing") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    const Topology lab = load(kPair);
+
+    const ApplyResult first = engine.apply(lab, "/labs/pair.yaml");
+    CHECK(first.report.executed_by_kind.at("create-namespace") == 2);
+    CHECK(first.report.executed_by_kind.at("create-veth") == 1);
+    CHECK(first.report.executed_by_kind.at("add-route") == 1);
+    CHECK(kernel.has_link("ns01", "ns01-veth0"));
+    CHECK(kernel.sysctl("ns01", "net.ipv4.ip_forward") == "0");
+
+    const auto record = store.load("pair");
+    REQUIRE(record);
+    CHECK(record->phase == "applied");
+    CHECK(record->source == "/labs/pair.yaml");
+    CHECK(record->namespaces == std::set<std::string>{"ns01", "ns02"});
+    CHECK(record->desired == lab);
+
+    kernel.clear_journal();
+    const ApplyResult second = engine.apply(lab, "/labs/pair.yaml");
+    CHECK(second.plan.empty());
+    CHECK(second.report.total_executed() == 0);
+    CHECK(kernel.journal().empty());
+}
+
+TEST_CASE("a failure halfway leaves a record that apply converges from and destroy cleans up") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    const Topology lab = load(kPair);
+
+    kernel.fail_next("add_route", ENETUNREACH);
+    try {
+        engine.apply(lab, "pair.yaml");
+        FAIL("apply should have failed");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::kernel);
+        REQUIRE(e.where());
+        // The route's line in the file: the failure names the YAML that asked for it.
+        CHECK(e.where()->line == 7);
+        REQUIRE(e.kernel());
+        CHECK(e.kernel()->errno_value == ENETUNREACH);
+        CHECK(e.kernel()->ns == "ns01");
+    }
+    const auto record = store.load("pair");
+    REQUIRE(record);
+    CHECK(record->phase == "applying");
+    CHECK(record->namespaces == std::set<std::string>{"ns01", "ns02"});
+
+    // Destroy works from the record; then nothing remains and the record is gone.
+    const DestroyResult d = engine.destroy("pair");
+    CHECK(d.found);
+    CHECK_FALSE(kernel.has_namespace("ns01"));
+    CHECK_FALSE(kernel.has_namespace("ns02"));
+    CHECK_FALSE(store.load("pair"));
+
+    // And a re-run of apply converges from scratch.
+    engine.apply(lab, "pair.yaml");
+    CHECK(engine.plan(lab).empty());
+}
+
+TEST_CASE("destroy removes everything, verifies, and a second destroy finds nothing") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    kernel.set_free_delay(3);  // the host end of the veth vanishes only after a while
+    Engine engine(kernel, store);
+    engine.apply(load(kHostLink), "host-link.yaml");
+    REQUIRE(kernel.has_link("", "veth0"));
+
+    kernel.clear_journal();
+    const DestroyResult d = engine.destroy("host-link");
+    CHECK(d.found);
+    CHECK_FALSE(kernel.has_namespace("netns1"));
+    CHECK_FALSE(kernel.has_link("", "veth0"));
+    // The namespace deletion frees the host end: it is not deleted one by one.
+    CHECK(kernel.journal() == std::vector<std::string>{"delete_namespace netns1"});
+    CHECK(d.report.implied > 0);
+
+    const DestroyResult again = engine.destroy("host-link");
+    CHECK_FALSE(again.found);
+}
+
+TEST_CASE("destroy falls back to the kernel marks when the record is gone") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    engine.apply(load(kPair), "pair.yaml");
+    kernel.add_unmarked_namespace("bystander");
+    store.remove("pair");
+
+    const DestroyResult d = engine.destroy("pair");
+    CHECK(d.found);
+    CHECK_FALSE(kernel.has_namespace("ns01"));
+    CHECK_FALSE(kernel.has_namespace("ns02"));
+    CHECK(kernel.has_namespace("bystander"));
+}
+
+TEST_CASE("two labs may not claim one name, and nothing changes when they try") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    engine.apply(load(kPair), "pair.yaml");
+    kernel.clear_journal();
+
+    std::string other = kPair;
+    other.replace(other.find("name: pair"), 10, "name: twin");
+    try {
+        engine.apply(load(other, "twin.yaml"), "twin.yaml");
+        FAIL("the second lab should have been refused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::conflict);
+        CHECK(e.message() ==
+              "lab 'twin' claims names another lab owns:\n"
+              "  twin.yaml:3:3: namespace 'ns01' belongs to lab 'pair'\n"
+              "  twin.yaml:8:3: namespace 'ns02' belongs to lab 'pair'");
+    }
+    CHECK(kernel.journal().empty());
+    CHECK_FALSE(store.load("twin"));
+}
+
+TEST_CASE("a foreign namespace or host interface is refused before any change") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    kernel.add_link("", "veth0", LinkKind::other);
+    CHECK_THROWS_AS(engine.apply(load(kHostLink), "host-link.yaml"), Error);
+    CHECK(kernel.journal().empty());
+    CHECK_FALSE(store.load("host-link"));
+    CHECK(kernel.has_link("", "veth0"));
+
+    // A destroy of a lab that never came up leaves the foreign link alone.
+    CHECK_FALSE(engine.destroy("host-link").found);
+    CHECK(kernel.has_link("", "veth0"));
+}
+
+namespace {
+// A kernel that accepts set_mtu but does nothing: apply must notice.
+class ForgetfulKernel : public FakeKernel {
+public:
+    void set_mtu(const std::string&, const std::string&, std::uint32_t) override {}
+};
+}  // namespace
+
+TEST_CASE("apply verifies by re-observing and lists what did not converge") {
+    TempDir dir;
+    StateStore store(dir.path);
+    ForgetfulKernel kernel;
+    Engine engine(kernel, store);
+    std::string text = kPair;
+    text.replace(text.find("[192.168.0.2/24] }"), 18, "[192.168.0.2/24], mtu: 1400 }");
+    try {
+        engine.apply(load(text), "pair.yaml");
+        FAIL("apply should have failed verification");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::verification);
+        CHECK(e.message() ==
+              "apply finished but the kernel does not match lab 'pair'; these operations are "
+              "still pending:\n  ~ set mtu 1400 on ns02-veth0 in ns02");
+    }
+}
+
+TEST_CASE("one apply or destroy at a time per lab") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store, EngineOptions{std::chrono::milliseconds(50), {}});
+    const FileLock held = store.lock_lab("pair", std::chrono::milliseconds(0));
+    try {
+        engine.apply(load(kPair), "pair.yaml");
+        FAIL("apply should have been refused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::busy);
+        CHECK(e.message().rfind("lab 'pair' is busy: another nstopo is applying or destroying it",
+                                0) == 0);
+    }
+    CHECK(kernel.journal().empty());
+    CHECK_THROWS_AS(engine.destroy("pair"), Error);
+}
+
+TEST_CASE("status shows each lab with its drift") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    engine.apply(load(kPair), "pair.yaml");
+    engine.apply(load(kHostLink), "host-link.yaml");
+
+    auto all = engine.status(std::nullopt);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].record.lab == "host-link");
+    CHECK(all[1].record.lab == "pair");
+    CHECK(all[1].drift.empty());
+    CHECK(all[1].observed.namespaces.size() == 2);
+    CHECK(all[0].observed.host_interfaces.contains("veth0"));
+
+    kernel.set_link_state("ns02", "ns02-veth0", LinkState::down);
+    const auto pair = engine.status("pair");
+    REQUIRE(pair.size() == 1);
+    REQUIRE(pair[0].drift.operations.size() >= 1);
+    CHECK(describe(pair[0].drift.operations[0]) == "~ set link ns02-veth0 up in ns02");
+    CHECK_THROWS_AS(engine.status("nope"), Error);
+}
+
+TEST_CASE("removing a namespace from the file deletes it and forgets it") {
+    TempDir dir;
+    StateStore store(dir.path);
+    FakeKernel kernel;
+    Engine engine(kernel, store);
+    engine.apply(load(kPair), "pair.yaml");
+    const Topology smaller = load(R"(name: pair
+namespaces:
+  ns01: {}
+)");
+    engine.apply(smaller, "pair.yaml");
+    CHECK(kernel.has_namespace("ns01"));
+    CHECK_FALSE(kernel.has_namespace("ns02"));
+    CHECK_FALSE(kernel.has_link("ns01", "ns01-veth0"));
+    CHECK(store.load("pair")->namespaces == std::set<std::string>{"ns01"});
+}
