@@ -39,20 +39,40 @@ using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::Create
 struct Operation {
     Action action;
     SourceLocation where;  // the YAML that asked for it (unknown for removals of undeclared state)
-    // The kernel does this by itself when a namespace that this plan deletes goes away (a link of
-    // that namespace, or a host veth end whose peer lives there). Printed, not executed; the
-    // executor waits for host links marked so to vanish.
+    // The kernel does this by itself as a consequence of another operation of the same plan: the
+    // routes, addresses and links of a namespace the plan deletes; a host (or other) veth end whose
+    // peer lives in such a namespace; the peer of a veth end the plan deletes; the addresses and
+    // routes of a link the plan deletes. Printed, not executed; the executor waits for host links
+    // marked so to vanish.
     bool implied = false;
+    // For an implied operation, what causes it: "namespace ns01" or "link ns01/ns01-veth0".
+    // Printed as " (with namespace ns01)".
+    std::string implied_by;
 };
 
 Phase phase_of(const Action& a);
 // Short kind name: "create-namespace", "delete-link", "add-route", ...
 std::string kind_of(const Action& a);
-// The namespace the action happens in ("" = host).
+// The namespace the action happens in ("" = host); for a veth, that of its first end.
 std::string namespace_of(const Action& a);
 // The object it acts on: "ns01-veth0 192.168.0.1/24", "ns01/ns01-veth0 <-> router01/gw01-veth0".
 std::string object_of(const Action& a);
-// One printable line: "+ add address 192.168.0.1/24 to ns01-veth0 in ns01".
+// One printable line. The first character says what happens (+ create/add, - delete, ~ set), the
+// host namespace prints as "host", routes print as Route::str(), and an implied operation ends
+// with " (with CAUSE)" (" (implied)" without a cause):
+//   + create namespace ns01
+//   - delete namespace ns01
+//   + create veth ns01/ns01-veth0 <-> router01/gw01-veth0
+//   - delete link ns01-veth0 in ns01
+//   - delete link veth0 in host (with namespace netns1)
+//   ~ set sysctl net.ipv4.ip_forward=1 in router01
+//   ~ set link ns01-veth0 up in ns01
+//   ~ set mtu 1400 on ns01-veth0 in ns01
+//   ~ set mac 02:00:00:00:00:01 on ns01-veth0 in ns01
+//   + add address 192.168.0.1/24 to ns01-veth0 in ns01
+//   - delete address 192.168.0.1/24 from ns01-veth0 in ns01
+//   + add route 10.0.0.0/24 via 172.16.0.2 metric 0 in router01
+//   - delete route 10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0 in router01
 std::string describe(const Operation& o);
 
 struct Plan {
@@ -61,7 +81,8 @@ struct Plan {
     bool empty() const { return operations.empty(); }
 };
 
-// Text form: one describe() line per operation, in order; "no changes" for an empty plan.
+// Text form: one describe() line per operation, in order, each ending in '\n'; "no changes\n" for
+// an empty plan.
 std::string to_text(const Plan& p);
 
 struct PlanOptions {
@@ -85,6 +106,49 @@ ObserveScope scope_for(const Topology& desired, const PlanOptions& options);
 // have to touch something the lab does not own: an unmarked namespace (unless adopted), another
 // lab's namespace or link, a host interface the lab did not create.
 // Teardown is plan(Topology{.name = lab}, observed, options).
+//
+// Ownership (lab = desired.name; the kernel mark wins over recorded state):
+// - A namespace is the lab's when its mark names the lab, or it is unmarked and either recorded in
+//   options.owned_namespaces or (when desired) listed in options.adopt_namespaces. A namespace
+//   marked by another lab is never the lab's.
+// - A host link is the lab's when its mark names the lab, or it is unmarked and recorded in
+//   options.owned_host_interfaces. Inside a namespace of the lab every link is the lab's unless
+//   another lab marked it (a conflict).
+// - Inside a namespace of the lab the file is authoritative: undeclared links (but lo), addresses
+//   and routes are deleted. Elsewhere nothing is touched that the lab does not own; a host link is
+//   deleted only when it is the lab's and no longer declared (or must be re-created).
+//
+// Deletions (implied operations, see Operation::implied):
+// - A namespace of the lab that is no longer declared is deleted with one DeleteNamespace. Its
+//   routes, addresses and links (but lo) are listed before it as implied operations, so that a
+//   teardown prints the mirror image of the bring-up (routes, addresses, links, namespaces) while
+//   executing only the namespace deletions.
+// - A veth end elsewhere whose peer lives in such a namespace goes with it (implied), unless the
+//   file declares that name again: then it is deleted explicitly first, so that re-creating it
+//   cannot collide with the kernel freeing it asynchronously.
+// - Of a veth pair to delete only one end is deleted (the first in (namespace, name) order); the
+//   peer is implied. The addresses and routes of a deleted link are implied by it.
+// - A desired veth end that exists but is not paired as declared (other peer, not a veth, peer
+//   missing) is deleted and the pair created again.
+//
+// Addresses: new addresses are added before old ones are deleted, so that an IPv4 address replaced
+// within its subnet is promoted (promote_secondaries) and routes through the link survive. Where
+// the planner cannot count on promotion (the host, whose sysctls nstopo neither reads nor changes;
+// a namespace whose file sets promote_secondaries to other than 1) and for an IPv6 address whose
+// prefix length changes (the kernel keys IPv6 addresses by address alone), the old address is
+// deleted first, in the deletion section. The planner cannot tell primary from secondary IPv4
+// addresses: deleting a primary where promotion is off also drops its secondaries.
+//
+// Routes: a route is identified by (destination, metric); a desired route matches an observed one
+// when the gateway is equal and the desired device is unset or equal. A changed route is deleted
+// (deletion section) and added again (routes phase). A route is also deleted and added again when
+// the plan makes the kernel flush it: its link goes down, or (IPv4) loses its last IPv4 address.
+//
+// Sysctls are set when they differ; sysctls the file no longer declares are left as they are.
+//
+// Order inside a phase: by namespace (the host first), then by object (link name, address, route
+// destination and metric, veth ends in canonical order); a link's settings go mac, mtu, state; in
+// the addresses phase every addition comes before every deletion.
 Plan plan(const Topology& desired, const Topology& observed, const PlanOptions& options);
 
 }  // namespace nstopo

@@ -1,0 +1,44 @@
+// What the planner needs observed.
+#include <algorithm>
+
+#include "nstopo/plan.hpp"
+
+namespace nstopo {
+
+namespace {
+
+std::vector<std::string> sorted_unique(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+}  // namespace
+
+ObserveScope scope_for(const Topology& desired, const PlanOptions& options) {
+    ObserveScope scope;
+    for (const auto& [name, ns] : desired.namespaces) {
+        scope.namespaces.push_back(name);
+        if (ns.sysctls.empty()) continue;
+        auto& keys = scope.sysctls[name];
+        for (const auto& [key, _] : ns.sysctls) keys.push_back(key);
+    }
+    scope.namespaces.insert(scope.namespaces.end(), options.owned_namespaces.begin(),
+                            options.owned_namespaces.end());
+    scope.namespaces.insert(scope.namespaces.end(), options.adopt_namespaces.begin(),
+                            options.adopt_namespaces.end());
+
+    for (const auto& [name, _] : desired.host_interfaces) scope.host_interfaces.push_back(name);
+    scope.host_interfaces.insert(scope.host_interfaces.end(), options.owned_host_interfaces.begin(),
+                                 options.owned_host_interfaces.end());
+    for (const auto& v : desired.veths)
+        for (const auto* end : {&v.a, &v.b})
+            if (end->in_host()) scope.host_interfaces.push_back(end->ifname);
+
+    scope.namespaces = sorted_unique(std::move(scope.namespaces));
+    scope.host_interfaces = sorted_unique(std::move(scope.host_interfaces));
+    scope.expected_veths = desired.veths;
+    return scope;
+}
+
+}  // namespace nstopo

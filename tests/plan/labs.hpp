@@ -1,0 +1,16 @@
+// The hand-made labs of /work/shared/SEEDS.md, as the loader would complete them.
+#pragma once
+
+#include "nstopo/model.hpp"
+
+namespace nstopo::test {
+
+Topology pair_lab();         // ns01 -- ns02 on one cable
+Topology two_routers_lab();  // ns01 -- router01 -- router02 -- ns02, forwarding on the routers
+Topology host_link_lab();    // host veth0 -- netns1 veth1
+
+// A chain of `n` namespaces, each wired to the next by a veth pair (/30 per pair), with a default
+// route towards the previous namespace: about 3n links.
+Topology chain_lab(int n);
+
+}  // namespace nstopo::test

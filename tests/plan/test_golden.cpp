@@ -1,0 +1,224 @@
+// Golden plans: each case sets a fake kernel up (a lab applied, changes made by hand), plans the
+// file as it is now, and compares the text with golden/<case>/plan.txt. Then it runs the plan and
+// checks that planning again finds nothing to do.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "fake_kernel.hpp"
+#include "lab_builder.hpp"
+#include "labs.hpp"
+#include "run_on.hpp"
+
+using namespace nstopo;
+using namespace nstopo::test;
+
+namespace {
+
+// What a case plans: the file as it is now, and what the lab recorded.
+struct Scenario {
+    Topology desired;
+    PlanOptions options;
+};
+
+bool updating_goldens() {
+    const char* update = std::getenv("NSTOPO_UPDATE_GOLDEN");
+    return update && std::string(update) == "1";
+}
+
+void check_against_golden(const std::string& name, const std::string& text) {
+    const auto path = std::filesystem::path(NSTOPO_GOLDEN_DIR) / name / "plan.txt";
+    if (updating_goldens()) {
+        std::filesystem::create_directories(path.parent_path());
+        std::ofstream(path) << text;
+        WARN("wrote " << path.string());
+        return;
+    }
+    std::ifstream in(path);
+    INFO("golden file " << path.string() << " (NSTOPO_UPDATE_GOLDEN=1 writes it)");
+    REQUIRE(in.good());
+    std::stringstream expected;
+    expected << in.rdbuf();
+    CHECK(text == expected.str());
+}
+
+void check_golden(const std::string& name, const std::function<Scenario(FakeKernel&)>& setup) {
+    FakeKernel kernel;
+    const Scenario s = setup(kernel);
+    const ObserveScope scope = scope_for(s.desired, s.options);
+    const Plan p = plan(s.desired, kernel.observe(scope), s.options);
+    check_against_golden(name, to_text(p));
+
+    kernel.clear_journal();
+    run_on(kernel, p);
+    std::size_t executed = 0;
+    for (const auto& o : p.operations) executed += o.implied ? 0 : 1;
+    CHECK(kernel.journal().size() == executed);
+
+    const Plan again = plan(s.desired, kernel.observe(scope), s.options);
+    CHECK(to_text(again) == "no changes\n");
+}
+
+// The kernel after applying `lab`, and the state that apply recorded.
+Scenario applied(FakeKernel& kernel, const Topology& lab) {
+    converge(kernel, lab);
+    return {lab, recorded_state(lab)};
+}
+
+// `lab` applied, then its file edited.
+void check_edit(const std::string& name, const Topology& lab,
+                const std::function<void(Topology&)>& edit) {
+    check_golden(name, [&](FakeKernel& k) {
+        Scenario s = applied(k, lab);
+        edit(s.desired);
+        normalize(s.desired);
+        return s;
+    });
+}
+
+// `lab` applied, then the kernel changed by hand.
+void check_drift(const std::string& name, const Topology& lab,
+                 const std::function<void(FakeKernel&)>& drift) {
+    check_golden(name, [&](FakeKernel& k) {
+        Scenario s = applied(k, lab);
+        drift(k);
+        return s;
+    });
+}
+
+Route route_to(const std::string& to, const std::string& via, int line) {
+    Route r;
+    r.to = Cidr::parse(to).value();
+    r.via = IpAddress::parse(via);
+    r.metric = default_metric(r.to.family());
+    r.where = {"lab.yaml", line, 5};
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("golden: the pair lab from nothing") {
+    check_golden("pair-bringup", [](FakeKernel&) { return Scenario{pair_lab(), {}}; });
+}
+
+TEST_CASE("golden: the pair lab applied again changes nothing") {
+    check_edit("pair-unchanged", pair_lab(), [](Topology&) {});
+}
+
+TEST_CASE("golden: two routers from nothing") {
+    check_golden("two-routers-bringup", [](FakeKernel&) {
+        return Scenario{two_routers_lab(), {}};
+    });
+}
+
+TEST_CASE("golden: tearing two routers down prints the mirror image") {
+    check_edit("two-routers-teardown", two_routers_lab(),
+               [](Topology& t) { t = empty_lab("two-routers"); });
+}
+
+TEST_CASE("golden: a route added to the file") {
+    check_edit("add-route", two_routers_lab(), [](Topology& t) {
+        t.namespaces.at("ns01").routes.push_back(route_to("172.16.0.0/24", "192.168.0.254", 40));
+    });
+}
+
+TEST_CASE("golden: a namespace removed from the file") {
+    check_edit("remove-namespace", two_routers_lab(),
+               [](Topology& t) { drop_namespace(t, "ns02"); });
+}
+
+TEST_CASE("golden: an address changed within its subnet is added before the old one goes") {
+    check_edit("change-address", two_routers_lab(), [](Topology& t) {
+        link_in(t, "ns01/ns01-veth0").addresses = {Cidr::parse("192.168.0.11/24").value()};
+    });
+}
+
+TEST_CASE("golden: a renamed veth end re-creates the pair, its addresses and routes") {
+    check_edit("rename-veth-end", two_routers_lab(),
+               [](Topology& t) { rename_end(t, "router01/gw01-veth0", "gw01-eth0"); });
+}
+
+TEST_CASE("golden: an mtu set in the file") {
+    check_edit("change-mtu", pair_lab(),
+               [](Topology& t) { link_in(t, "ns01/ns01-veth0").mtu = 1400; });
+}
+
+TEST_CASE("golden: a link set down in the file") {
+    check_edit("link-down", pair_lab(),
+               [](Topology& t) { link_in(t, "ns02/ns02-veth0").state = LinkState::down; });
+}
+
+TEST_CASE("golden: forwarding turned on in a namespace") {
+    check_edit("forwarding-on", two_routers_lab(), [](Topology& t) {
+        for (const auto* key : {&kIpv4Forwarding, &kIpv6Forwarding})
+            t.namespaces.at("ns01").sysctls[*key] = "1";
+    });
+}
+
+TEST_CASE("golden: drift, a route deleted by hand") {
+    check_drift("drift-route-deleted", two_routers_lab(), [](FakeKernel& k) {
+        k.delete_route("router01", route_to("10.0.0.0/24", "172.16.0.2", 0));
+    });
+}
+
+TEST_CASE("golden: drift, an address added by hand in a lab namespace") {
+    check_drift("drift-stray-address", two_routers_lab(), [](FakeKernel& k) {
+        k.add_address("ns01", "ns01-veth0", Cidr::parse("192.168.0.99/24").value());
+    });
+}
+
+TEST_CASE("golden: drift, a link set down by hand (the kernel flushed its routes)") {
+    check_drift("drift-link-down", two_routers_lab(),
+                [](FakeKernel& k) { k.set_link_state("ns01", "ns01-veth0", LinkState::down); });
+}
+
+TEST_CASE("golden: drift, a route added by hand in a lab namespace") {
+    check_drift("drift-stray-route", two_routers_lab(), [](FakeKernel& k) {
+        k.add_route("router01", route_to("10.9.0.0/24", "172.16.0.2", 0));
+    });
+}
+
+TEST_CASE("golden: drift, a link added by hand in a lab namespace") {
+    check_drift("drift-stray-link", pair_lab(),
+                [](FakeKernel& k) { k.add_link("ns01", "dummy0", LinkKind::other); });
+}
+
+TEST_CASE("golden: the host-link lab from nothing") {
+    check_golden("host-link-bringup", [](FakeKernel&) { return Scenario{host_link_lab(), {}}; });
+}
+
+TEST_CASE("golden: tearing the host-link lab down implies its host link") {
+    check_golden("host-link-teardown", [](FakeKernel& k) {
+        Scenario s = applied(k, host_link_lab());
+        k.set_free_delay(2);  // the host end vanishes asynchronously, as in the kernel
+        s.desired = empty_lab("host-link");
+        return s;
+    });
+}
+
+TEST_CASE("golden: a host end moved to a new namespace is deleted before the old namespace") {
+    check_golden("host-end-moved", [](FakeKernel& k) {
+        Scenario s = applied(k, host_link_lab());
+        k.set_free_delay(2);
+        s.desired = LabBuilder("host-link")
+                        .ns("netns2")
+                        .veth("veth0", "netns2/veth1")
+                        .address("netns2/veth1", "10.1.1.1/24")
+                        .address("veth0", "10.1.1.2/24")
+                        .build();
+        return s;
+    });
+}
+
+TEST_CASE("golden: an unmarked namespace adopted with --adopt") {
+    check_golden("adopt", [](FakeKernel& k) {
+        k.add_unmarked_namespace("ns01");
+        k.add_link("ns01", "dummy0", LinkKind::other);
+        Scenario s{pair_lab(), {}};
+        s.options.adopt_namespaces = {"ns01"};
+        return s;
+    });
+}

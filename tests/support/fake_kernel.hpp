@@ -1,0 +1,126 @@
+// An in-memory Kernel for planner, applier and CLI tests.
+//
+// It keeps namespaces (marked like the real ones: the lab named by their lo's mark), links (kind,
+// state, mtu, mac, mark, addresses in the order added, veth peer), routes and sysctls, and
+// enforces the kernel rules the planner and the applier depend on:
+// - EEXIST for a namespace, a link name in the same namespace, an address on the same link (IPv4:
+//   address and prefix length; IPv6: address alone, as the kernel keys them) or a route key
+//   (destination, metric) that exists; ENODEV for a missing link; ENOENT for a missing namespace.
+// - A gateway route needs the gateway inside the subnet of an address of an up link (the given
+//   device, if any), else ENETUNREACH; a device route needs the device up, else ENETDOWN.
+// - Deleting a veth end deletes its peer. Deleting a namespace deletes its links and the peers of
+//   its veths elsewhere (at once, or after set_free_delay() observe() calls, like the kernel's
+//   asynchronous cleanup: until then the peer stays, unpaired, and its name is taken).
+// - Deleting the primary IPv4 address of a subnet (the first added) deletes the secondaries of that
+//   subnet unless the namespace's net.ipv4.conf.all.promote_secondaries is "1"; then the next one
+//   becomes primary. A link that loses its last IPv4 address loses its IPv4 routes; a link set
+//   down, or deleted, loses all its routes.
+// Not modelled: IPv6 addresses flushed on link down, carrier, route protocols and tables.
+//
+// Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
+// " -> EEXIST" (the errno's name). Errors are nstopo::Error(kernel) with a KernelContext, like the
+// real kernel layer's. The test setup helpers (add_unmarked_namespace, add_link, set_mark) are not
+// journaled.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nstopo/kernel.hpp"
+
+namespace nstopo::test {
+
+class FakeKernel : public Kernel {
+  public:
+    FakeKernel();
+
+    Topology observe(const ObserveScope& scope) override;
+    std::vector<std::string> list_namespaces() override;
+    void create_namespace(const std::string& name, const std::string& lab) override;
+    void delete_namespace(const std::string& name) override;
+    void create_veth(const Veth& veth, const std::string& lab) override;
+    void delete_link(const std::string& ns, const std::string& ifname) override;
+    void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) override;
+    void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) override;
+    void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) override;
+    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) override;
+    void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) override;
+    void add_route(const std::string& ns, const Route& r) override;
+    void delete_route(const std::string& ns, const Route& r) override;
+    void set_sysctl(const std::string& ns, const std::string& key,
+                    const std::string& value) override;
+
+    // --- test controls ---
+    // Every mutating call so far, in order: "add_address ns01/ns01-veth0 192.168.0.1/24".
+    const std::vector<std::string>& journal() const { return journal_; }
+    void clear_journal() { journal_.clear(); }
+    // The next call named `call` (the method's name: "add_route") fails with `errno_value` and
+    // changes nothing.
+    void fail_next(const std::string& call, int errno_value);
+    // Peers of a deleted namespace's veths vanish only after this many more observe() calls.
+    void set_free_delay(int observes) { free_delay_ = observes; }
+
+    // --- setup by hand (not journaled; throw std::logic_error on misuse) ---
+    // A namespace made by someone else: its lo carries no mark.
+    void add_unmarked_namespace(const std::string& name);
+    // A link made by hand ("ip link add dummy0 type dummy"); a veth added so has no known peer.
+    void add_link(const std::string& ns, const std::string& ifname, LinkKind kind,
+                  const std::string& owner = "");
+    // Rewrites a link's mark (a namespace's mark is its lo's).
+    void set_mark(const std::string& ns, const std::string& ifname, const std::string& lab);
+
+    // --- inspection ---
+    bool has_namespace(const std::string& name) const;
+    bool has_link(const std::string& ns, const std::string& ifname) const;
+    // The link's addresses in kernel order (primaries before their secondaries).
+    std::vector<Cidr> addresses(const std::string& ns, const std::string& ifname) const;
+    // A sysctl's value; "0" for one never written.
+    std::string sysctl(const std::string& ns, const std::string& key) const;
+
+  private:
+    struct Link {
+        LinkKind kind = LinkKind::veth;
+        LinkState state = LinkState::down;
+        std::uint32_t mtu = 1500;
+        MacAddress mac;
+        std::string owner;
+        std::vector<Cidr> addresses;  // in the order added
+        std::optional<VethEnd> peer;
+        int frees_after = -1;  // observe() calls left before a freed link vanishes; -1: alive
+    };
+    struct Space {
+        std::map<std::string, Link> links;
+        std::vector<Route> routes;
+        std::map<std::string, std::string> sysctls;
+    };
+    struct Call {
+        std::string name;  // "add_address": the journal's first word and fail_next's key
+        std::string ns;
+        std::string args;  // "ns01/ns01-veth0 192.168.0.1/24"
+    };
+
+    void begin(const Call& call);
+    [[noreturn]] void refuse(const Call& call, int errno_value);
+    Space& space_or_refuse(const Call& call, const std::string& ns);
+    Link& link_or_refuse(const Call& call, const std::string& ns, const std::string& ifname);
+    Link make_loopback(const std::string& owner) const;
+    void remove_link(const VethEnd& end);
+    void flush_routes(const std::string& ns, const std::string& dev, std::optional<Family> only);
+    std::optional<std::string> route_device(const Space& space, const Route& r, int& error) const;
+    bool promotes_secondaries(const std::string& ns) const;
+    void free_peers_of(const std::string& ns);
+    void age_freed_links();
+    Interface to_model(const std::string& name, const Link& link) const;
+    Namespace to_model(const std::string& name, const Space& space,
+                       const std::vector<std::string>& sysctl_keys) const;
+
+    std::map<std::string, Space> spaces_;  // kHostNamespace is the host's, always there
+    std::vector<std::string> journal_;
+    std::map<std::string, int> failures_;
+    int free_delay_ = 0;
+    std::uint32_t macs_made_ = 0;
+};
+
+}  // namespace nstopo::test
