@@ -18,6 +18,9 @@ struct Diagnostic {
     SourceLocation where;
     std::string message;
     std::string source_line;  // the line of the file `where` points at, without its newline
+    // Where the caret goes in `source_line` (1-based byte offset); 0 means `where.column`. Differs
+    // from `where.column` when a very long line was shortened to the part around the column.
+    int caret_column = 0;
 };
 
 // "FILE:LINE:COL: error: MESSAGE" then the source line and a caret under the column.
@@ -26,6 +29,7 @@ std::string format_diagnostic(const Diagnostic& d);
 struct LoadResult {
     std::optional<Topology> topology;  // set when there is no error (warnings allowed)
     std::vector<Diagnostic> diagnostics;  // every error and warning of the file, in file order
+                                          // (at most kMaxDiagnostics, then one saying so)
     bool ok() const { return topology.has_value(); }
 };
 
@@ -39,5 +43,10 @@ LoadResult load_topology_text(std::string_view text, const std::string& file_nam
 
 // Files larger than this are refused before parsing (hostile input).
 inline constexpr std::size_t kMaxTopologyFileBytes = 4 * 1024 * 1024;
+// A document larger than this many nodes, counting every alias as a copy of what it names, is
+// refused: it bounds the loader's work on "billion laughs" alias bombs.
+inline constexpr std::size_t kMaxTopologyNodes = 200000;
+// At most this many diagnostics are returned (in file order); a final one says the rest were cut.
+inline constexpr std::size_t kMaxDiagnostics = 100;
 
 }  // namespace nstopo

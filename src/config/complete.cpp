@@ -1,0 +1,74 @@
+#include "complete.hpp"
+
+namespace nstopo::config {
+
+namespace {
+
+// Keep addresses on an interface when its primary address is removed (the kernel otherwise
+// deletes all secondaries of that subnet with it): a default the file may override.
+const std::string kPromoteSecondaries = "net.ipv4.conf.all.promote_secondaries";
+
+Interface loopback_of(const DraftNamespace& ns) {
+    Interface lo;
+    lo.name = "lo";
+    lo.where = ns.where;
+    if (const auto it = ns.interfaces.find("lo"); it != ns.interfaces.end()) lo = it->second.iface;
+    lo.kind = LinkKind::loopback;
+    lo.state = ns.loopback;
+    return lo;
+}
+
+std::map<std::string, std::string> sysctls_of(const DraftNamespace& ns) {
+    const std::string forwarding = ns.forwarding.value_or(false) ? "1" : "0";
+    std::map<std::string, std::string> sysctls = {
+        {kIpv4Forwarding, forwarding}, {kIpv6Forwarding, forwarding}, {kPromoteSecondaries, "1"}};
+    for (const auto& [key, s] : ns.sysctls) sysctls[key] = s.value;
+    // An explicit `forwarding:` wins over the defaults; a differing sysctl was reported.
+    if (ns.forwarding) sysctls[kIpv4Forwarding] = sysctls[kIpv6Forwarding] = forwarding;
+    return sysctls;
+}
+
+Namespace complete_namespace(const DraftNamespace& draft) {
+    Namespace ns;
+    ns.name = draft.name;
+    ns.where = draft.where;
+    ns.interfaces["lo"] = loopback_of(draft);
+    for (const auto& r : draft.routes) ns.routes.push_back(r.route);
+    ns.sysctls = sysctls_of(draft);
+    return ns;
+}
+
+void place_end(const Draft& draft, const VethEnd& end, const SourceLocation& where, Topology& t) {
+    const std::map<std::string, DraftInterface>* listed = &draft.host_interfaces;
+    std::map<std::string, Interface>* links = &t.host_interfaces;
+    if (!end.in_host()) {
+        const auto ns = draft.namespaces.find(end.ns);
+        if (ns == draft.namespaces.end()) return;
+        listed = &ns->second.interfaces;
+        links = &t.namespaces.at(end.ns).interfaces;
+    }
+    Interface link;
+    link.name = end.ifname;
+    link.where = where;
+    if (const auto it = listed->find(end.ifname); it != listed->end()) link = it->second.iface;
+    link.kind = LinkKind::veth;
+    links->emplace(end.ifname, std::move(link));
+}
+
+}  // namespace
+
+Topology complete_topology(const Draft& draft, const std::string& name, const std::string& file) {
+    Topology t;
+    t.name = name;
+    t.where.file = file;
+    for (const auto& [ns_name, ns] : draft.namespaces)
+        t.namespaces[ns_name] = complete_namespace(ns);
+    for (const auto& v : draft.veths) {
+        t.veths.push_back(v.veth);
+        place_end(draft, v.veth.a, v.a_where, t);
+        place_end(draft, v.veth.b, v.b_where, t);
+    }
+    return t;
+}
+
+}  // namespace nstopo::config

@@ -1,0 +1,50 @@
+// Collecting the diagnostics of one topology file, and quoting user text inside messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nstopo/config.hpp"
+
+namespace nstopo::config {
+
+// A position in the text: 1-based line and column (bytes); 0 means unknown.
+struct Pos {
+    int line = 0;
+    int column = 0;
+};
+
+// The diagnostics of one file. Checks add to it and carry on; `finish` orders them by position
+// and attaches the source lines.
+class Diagnostics {
+  public:
+    explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+
+    const std::string& file() const { return file_; }
+    SourceLocation at(Pos p) const { return {file_, p.line, p.column}; }
+
+    void error(const SourceLocation& where, std::string message);
+    void error(Pos p, std::string message) { error(at(p), std::move(message)); }
+    bool has_errors() const;
+
+    // Sorted by position, duplicates removed, cut at kMaxDiagnostics, source lines from `text`.
+    std::vector<Diagnostic> finish(std::string_view text) &&;
+
+  private:
+    std::string file_;
+    std::vector<Diagnostic> items_;
+};
+
+// `s` in single quotes for a message: control bytes escaped as \xNN, a long text shortened.
+std::string quote(std::string_view s);
+
+// "WHAT name is empty", or "WHAT name 'NAME' PROBLEM" (PROBLEM from namespace_name_problem, ...).
+std::string name_message(const std::string& what, const std::string& name,
+                         const std::string& problem);
+
+// The part of `line` shown under a diagnostic: the whole line, or for a very long line a window
+// around `column` with "..." where it was cut. Sets `caret_column` to the column's place in it.
+void attach_source_line(Diagnostic& d, std::string_view line);
+
+}  // namespace nstopo::config

@@ -1,0 +1,53 @@
+// The topology as the file writes it, before completion: model values plus where each was written.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nstopo/model.hpp"
+
+namespace nstopo::config {
+
+struct DraftInterface {
+    Interface iface;                            // as written; `where` is its key
+    std::vector<SourceLocation> address_where;  // parallel to iface.addresses
+};
+
+struct DraftRoute {
+    Route route;  // metric defaulted by family
+    SourceLocation via_where;
+    SourceLocation dev_where;
+};
+
+struct DraftSysctl {
+    std::string value;     // whitespace normalized
+    SourceLocation where;  // its key
+};
+
+struct DraftNamespace {
+    std::string name;
+    SourceLocation where;                              // its key
+    std::map<std::string, DraftInterface> interfaces;  // as listed under `interfaces:`
+    std::vector<DraftRoute> routes;                    // in file order
+    std::optional<bool> forwarding;
+    LinkState loopback = LinkState::up;
+    std::map<std::string, DraftSysctl> sysctls;  // as written under `sysctls:`
+};
+
+struct DraftVeth {
+    Veth veth;  // `where` is the veth's list
+    SourceLocation a_where;
+    SourceLocation b_where;
+};
+
+struct Draft {
+    std::optional<std::string> name;
+    SourceLocation name_where;
+    std::map<std::string, DraftNamespace> namespaces;
+    std::map<std::string, DraftInterface> host_interfaces;  // as listed under `host: interfaces:`
+    std::vector<DraftVeth> veths;                           // those whose two ends could be read
+};
+
+}  // namespace nstopo::config

@@ -1,0 +1,88 @@
+// The public entry points: the loader's passes, in order.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "check.hpp"
+#include "complete.hpp"
+#include "nstopo/config.hpp"
+#include "read.hpp"
+#include "text_checks.hpp"
+#include "yaml_tree.hpp"
+
+namespace nstopo {
+
+namespace {
+
+using namespace config;
+
+std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
+    // Hostile input first: nothing is parsed before the bytes are known to be sane.
+    if (!check_text(text, diags)) return std::nullopt;
+    // YAML to a tree with positions; duplicate keys and alias bombs are caught here.
+    const auto tree = parse_yaml(text, diags);
+    if (!tree) return std::nullopt;
+    // Shapes, keys and values, each where it is written.
+    const Draft draft = read_draft(*tree, diags);
+    // References between the parts of the draft.
+    const std::string name = check_lab_name(draft, diags);
+    check_veths(draft, diags);
+    check_listed_interfaces(draft, diags);
+    check_unique_addresses(draft, diags);
+    // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.
+    Topology topology = complete_topology(draft, name, diags.file());
+    check_routes(draft, topology, diags);
+    normalize(topology);
+    return topology;
+}
+
+LoadResult finish(std::optional<Topology> topology, Diagnostics diags, std::string_view text) {
+    LoadResult result;
+    if (!diags.has_errors()) result.topology = std::move(topology);
+    result.diagnostics = std::move(diags).finish(text);
+    return result;
+}
+
+// Reads at most kMaxTopologyFileBytes + 1 bytes: enough for check_text to refuse a larger file
+// without reading all of it (it may be a device or a pipe that never ends).
+std::optional<std::string> read_bounded(const std::filesystem::path& path, Diagnostics& diags) {
+    const SourceLocation file{path.string(), 0, 0};
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        diags.error(file, "cannot read the file: it is a directory");
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
+        return std::nullopt;
+    }
+    std::string text;
+    char chunk[65536];
+    while (text.size() <= kMaxTopologyFileBytes && in) {
+        in.read(chunk, sizeof chunk);
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+        diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
+        return std::nullopt;
+    }
+    return text;
+}
+
+}  // namespace
+
+LoadResult load_topology_text(std::string_view text, const std::string& file_name) {
+    Diagnostics diags(file_name);
+    auto topology = load(text, diags);
+    return finish(std::move(topology), std::move(diags), text);
+}
+
+LoadResult load_topology_file(const std::filesystem::path& path) {
+    Diagnostics diags(path.string());
+    const auto text = read_bounded(path, diags);
+    if (!text) return finish(std::nullopt, std::move(diags), {});
+    return load_topology_text(*text, path.string());
+}
+
+}  // namespace nstopo

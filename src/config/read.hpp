@@ -1,0 +1,22 @@
+// Reading a YamlTree into a Draft: shapes, keys and values. Cross references are checked later.
+#pragma once
+
+#include "draft.hpp"
+#include "reader.hpp"
+#include "yaml_tree.hpp"
+
+namespace nstopo::config {
+
+// The whole document. Whatever cannot be read is reported and left out.
+Draft read_draft(const YamlTree& tree, Diagnostics& diags);
+
+// `namespaces:` (read_namespaces.cpp).
+void read_namespaces(const Reader& r, NodeId id, Draft& draft);
+// `host:` (read_namespaces.cpp).
+void read_host(const Reader& r, NodeId id, Draft& draft);
+// One route of a namespace's `routes:` (read_routes.cpp).
+std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
+// `veths:` (read_veths.cpp).
+void read_veths(const Reader& r, NodeId id, Draft& draft);
+
+}  // namespace nstopo::config

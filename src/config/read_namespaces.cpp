@@ -1,0 +1,235 @@
+#include <algorithm>
+
+#include "read.hpp"
+
+namespace nstopo::config {
+
+namespace {
+
+const std::vector<std::string> kNamespaceKeys = {"interfaces", "routes", "forwarding", "loopback",
+                                                 "sysctls"};
+const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu", "mac"};
+const std::vector<std::string> kHostKeys = {"interfaces"};
+constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
+constexpr std::uint64_t kMaxMtu = 65535;
+
+// Why `ip` cannot be an interface address; empty if it can.
+std::string address_problem(const IpAddress& ip) {
+    if (ip.is_v6_link_local())
+        return "is IPv6 link-local; the kernel manages IPv6 link-local addresses";
+    if (ip.is_multicast()) return "is multicast; an interface address must be unicast";
+    if (ip.is_unspecified()) return "is unspecified; an interface address must be unicast";
+    return {};
+}
+
+void read_address(const Reader& r, NodeId id, DraftInterface& out) {
+    const auto* text = r.scalar(id, "an address");
+    if (!text) return;
+    const auto cidr = Cidr::parse(*text);
+    if (!cidr) {
+        r.error(id, "invalid address " + quote(*text) + ": " + Cidr::parse_error(*text));
+        return;
+    }
+    if (const auto problem = address_problem(cidr->ip); !problem.empty()) {
+        r.error(id, "address " + cidr->str() + " " + problem);
+        return;
+    }
+    out.iface.addresses.push_back(*cidr);
+    out.address_where.push_back(r.at(id));
+}
+
+std::optional<MacAddress> read_mac(const Reader& r, NodeId id) {
+    const auto* text = r.scalar(id, code("mac"), "a MAC address");
+    if (!text) return std::nullopt;
+    const auto mac = MacAddress::parse(*text);
+    if (!mac)
+        r.error(id, "`mac` " + quote(*text) + " is not a MAC address (write aa:bb:cc:dd:ee:ff)");
+    else if (mac->is_multicast())
+        r.error(id, "`mac` " + mac->str() + " is multicast (the low bit of its first byte is set)");
+    else if (mac->is_zero())
+        r.error(id, "`mac` " + mac->str() + " is all zeros");
+    else
+        return mac;
+    return std::nullopt;
+}
+
+// The loopback device takes addresses and an mtu; its state is the namespace's `loopback:`.
+void check_loopback_keys(const Reader& r, NodeId id) {
+    if (r.node(id).kind != NodeKind::map) return;
+    if (const auto state = r.entry(id, "state"))
+        r.error(state->first,
+                "`state` is not allowed on 'lo'; set the namespace's `loopback: up|down` instead");
+    if (const auto mac = r.entry(id, "mac")) r.error(mac->first, "`mac` cannot be set on 'lo'");
+}
+
+DraftInterface read_interface(const Reader& r, NodeId key, NodeId value) {
+    DraftInterface d;
+    d.iface.name = r.text(key);
+    d.iface.kind = d.iface.name == "lo" ? LinkKind::loopback : LinkKind::veth;
+    d.iface.where = r.at(key);
+    const std::string subject = "interface " + quote(d.iface.name);
+    if (!r.map(value, subject)) return d;
+    r.check_keys(value, kInterfaceKeys, "in " + subject);
+    if (const auto v = r.find(value, "addresses"))
+        if (const auto* items = r.list(*v, code("addresses")))
+            for (const NodeId item : *items) read_address(r, item, d);
+    if (const auto v = r.find(value, "state"))
+        d.iface.state = r.link_state(*v, "state").value_or(LinkState::up);
+    if (const auto v = r.find(value, "mtu"))
+        if (const auto mtu = r.integer(*v, "mtu", kMinMtu, kMaxMtu))
+            d.iface.mtu = static_cast<std::uint32_t>(*mtu);
+    if (const auto v = r.find(value, "mac")) d.iface.mac = read_mac(r, *v);
+    return d;
+}
+
+void read_interfaces(const Reader& r, NodeId id, bool in_host,
+                     std::map<std::string, DraftInterface>& out) {
+    const auto* entries = r.map(id, code("interfaces"), "a map of interface names");
+    if (!entries) return;
+    for (const auto& [k, v] : *entries) {
+        const bool loopback = r.text(k) == "lo";
+        if (loopback && in_host) {
+            r.error(k, "the host's 'lo' is not managed by nstopo");
+            continue;
+        }
+        if (loopback) check_loopback_keys(r, v);
+        out.emplace(r.text(k), read_interface(r, k, v));
+    }
+}
+
+// Why `key` cannot be a sysctl of the file; empty if it can. Keys become paths under /proc/sys.
+std::string sysctl_key_problem(const std::string& key) {
+    if (!key.starts_with("net."))
+        return "is not under `net.`; nstopo sets only per-namespace `net.*` sysctls";
+    const auto allowed = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '.' || c == '-';
+    };
+    if (!std::all_of(key.begin(), key.end(), allowed))
+        return "may contain only letters, digits, '_', '.' and '-'";
+    if (key.find("..") != std::string::npos) return "contains '..'";
+    if (key.back() == '.') return "ends with '.'";
+    return {};
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool is_control(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 || u == 0x7f) && !is_blank(c);
+}
+
+// Runs of whitespace become one space; none at either end.
+std::string collapse_whitespace(const std::string& text) {
+    std::string out;
+    bool gap = false;
+    for (const char c : text) {
+        if (is_blank(c)) {
+            gap = !out.empty();
+            continue;
+        }
+        if (gap) out += ' ';
+        gap = false;
+        out += c;
+    }
+    return out;
+}
+
+std::optional<std::string> read_sysctl_value(const Reader& r, NodeId id, const std::string& key) {
+    const std::string subject = "sysctl " + quote(key);
+    const auto* text = r.scalar(id, subject, "a single value");
+    if (!text) return std::nullopt;
+    if (r.node(id).plain)
+        if (const auto b = parse_bool(*text)) return *b ? "1" : "0";
+    if (std::any_of(text->begin(), text->end(), is_control)) {
+        r.error(id, subject + " has a control character in its value");
+        return std::nullopt;
+    }
+    auto value = collapse_whitespace(*text);
+    if (!value.empty()) return value;
+    r.error(id, subject + " has an empty value");
+    return std::nullopt;
+}
+
+void read_sysctls(const Reader& r, NodeId id, DraftNamespace& ns) {
+    const auto* entries = r.map(id, code("sysctls"), "a map of sysctl keys to values");
+    if (!entries) return;
+    for (const auto& [k, v] : *entries) {
+        const auto& key = r.text(k);
+        if (const auto problem = sysctl_key_problem(key); !problem.empty()) {
+            r.error(k, "sysctl " + quote(key) + " " + problem);
+            continue;
+        }
+        if (const auto value = read_sysctl_value(r, v, key))
+            ns.sysctls[key] = DraftSysctl{*value, r.at(k)};
+    }
+}
+
+// `forwarding:` and a forwarding key under `sysctls:` must agree.
+void check_forwarding_sysctls(Diagnostics& diags, const DraftNamespace& ns) {
+    if (!ns.forwarding) return;
+    const std::string wanted = *ns.forwarding ? "1" : "0";
+    for (const auto& key : {kIpv4Forwarding, kIpv6Forwarding}) {
+        const auto it = ns.sysctls.find(key);
+        if (it == ns.sysctls.end() || it->second.value == wanted) continue;
+        diags.error(it->second.where,
+                    "sysctl " + quote(key) + " is " + quote(it->second.value) +
+                        " but `forwarding: " + (*ns.forwarding ? "true" : "false") +
+                        "` sets it to '" + wanted + "'");
+    }
+}
+
+void read_routes(const Reader& r, NodeId id, DraftNamespace& ns) {
+    const auto* items = r.list(id, code("routes"));
+    if (!items) return;
+    for (const NodeId item : *items)
+        if (auto route = read_route(r, item)) ns.routes.push_back(std::move(*route));
+}
+
+DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
+    DraftNamespace ns;
+    ns.name = r.text(key);
+    ns.where = r.at(key);
+    if (const auto problem = namespace_name_problem(ns.name); !problem.empty())
+        r.error(key, name_message("namespace", ns.name, problem));
+    const std::string subject = "namespace " + quote(ns.name);
+    if (!r.map(value, subject)) return ns;
+    r.check_keys(value, kNamespaceKeys, "in " + subject);
+    if (const auto v = r.find(value, "interfaces")) read_interfaces(r, *v, false, ns.interfaces);
+    if (const auto v = r.find(value, "routes")) read_routes(r, *v, ns);
+    if (const auto v = r.find(value, "forwarding")) ns.forwarding = r.boolean(*v, "forwarding");
+    if (const auto v = r.find(value, "loopback"))
+        ns.loopback = r.link_state(*v, "loopback").value_or(LinkState::up);
+    if (const auto v = r.find(value, "sysctls")) read_sysctls(r, *v, ns);
+    check_forwarding_sysctls(r.diagnostics(), ns);
+    return ns;
+}
+
+}  // namespace
+
+void read_namespaces(const Reader& r, NodeId id, Draft& draft) {
+    const auto* entries = r.map(id, code("namespaces"), "a map of namespace names");
+    if (!entries) return;
+    for (const auto& [k, v] : *entries)
+        draft.namespaces.emplace(r.text(k), read_namespace(r, k, v));
+}
+
+void read_host(const Reader& r, NodeId id, Draft& draft) {
+    const auto* entries = r.map(id, code("host"));
+    if (!entries) return;
+    for (const auto& [k, v] : *entries) {
+        const auto& key = r.text(k);
+        if (key == "interfaces")
+            read_interfaces(r, v, true, draft.host_interfaces);
+        else if (std::find(kNamespaceKeys.begin(), kNamespaceKeys.end(), key) !=
+                 kNamespaceKeys.end())
+            r.error(k, code(key) +
+                           " is not allowed in `host`; the host namespace takes `interfaces` only");
+        else
+            r.unknown_key(k, kHostKeys, "in `host`");
+    }
+}
+
+}  // namespace nstopo::config

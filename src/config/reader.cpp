@@ -1,0 +1,144 @@
+#include "reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "suggest.hpp"
+
+namespace nstopo::config {
+
+namespace {
+
+// Words people write for a key, by the key this format uses (checked before edit distance).
+const std::map<std::string, std::string, std::less<>> kSynonyms = {
+    {"gateway", "via"},
+    {"gw", "via"},
+    {"nexthop", "via"},
+    {"dst", "to"},
+    {"destination", "to"},
+    {"device", "dev"},
+    {"interface", "dev"},
+    {"priority", "metric"},
+    {"address", "addresses"},
+    {"ip", "addresses"},
+    {"ips", "addresses"},
+    {"forward", "forwarding"},
+    {"ip_forward", "forwarding"},
+    {"lo", "loopback"},
+    {"veth", "veths"},
+};
+
+std::string suggestion(std::string_view word, const std::vector<std::string>& known) {
+    const auto syn = kSynonyms.find(word);
+    if (syn != kSynonyms.end() && std::find(known.begin(), known.end(), syn->second) != known.end())
+        return "; did you mean '" + syn->second + "'?";
+    return did_you_mean(word, known);
+}
+
+const Entries kNoEntries;
+const std::vector<NodeId> kNoItems;
+
+}  // namespace
+
+std::string code(std::string_view key) {
+    return "`" + std::string(key) + "`";
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+    if (text == "true" || text == "True" || text == "TRUE") return true;
+    if (text == "false" || text == "False" || text == "FALSE") return false;
+    return std::nullopt;
+}
+
+std::string Reader::describe(NodeId id) const {
+    const YamlNode& n = node(id);
+    if (n.kind != NodeKind::scalar) return kind_name(n.kind);
+    return n.plain ? quote(n.text) : "the quoted string " + quote(n.text);
+}
+
+void Reader::wrong_type(NodeId id, const std::string& subject, const std::string& expected) const {
+    error(id, subject + " must be " + expected + ", got " + describe(id));
+}
+
+bool Reader::expect(NodeId id, NodeKind kind, const std::string& subject,
+                    const std::string& expected) const {
+    if (node(id).kind == kind) return true;
+    wrong_type(id, subject, expected);
+    return false;
+}
+
+const Entries* Reader::map(NodeId id, const std::string& subject,
+                           const std::string& expected) const {
+    if (node(id).kind == NodeKind::null) return &kNoEntries;
+    return expect(id, NodeKind::map, subject, expected) ? &node(id).entries : nullptr;
+}
+
+const std::vector<NodeId>* Reader::list(NodeId id, const std::string& subject,
+                                        const std::string& expected) const {
+    if (node(id).kind == NodeKind::null) return &kNoItems;
+    return expect(id, NodeKind::list, subject, expected) ? &node(id).items : nullptr;
+}
+
+const std::string* Reader::scalar(NodeId id, const std::string& subject,
+                                  const std::string& expected) const {
+    return expect(id, NodeKind::scalar, subject, expected) ? &node(id).text : nullptr;
+}
+
+std::optional<std::pair<NodeId, NodeId>> Reader::entry(NodeId id, std::string_view key) const {
+    for (const auto& e : node(id).entries)
+        if (text(e.first) == key) return e;
+    return std::nullopt;
+}
+
+std::optional<NodeId> Reader::find(NodeId id, std::string_view key) const {
+    const auto e = entry(id, key);
+    return e ? std::optional<NodeId>(e->second) : std::nullopt;
+}
+
+void Reader::check_keys(NodeId id, const std::vector<std::string>& known,
+                        const std::string& context) const {
+    for (const auto& [k, v] : node(id).entries)
+        if (std::find(known.begin(), known.end(), text(k)) == known.end())
+            unknown_key(k, known, context);
+}
+
+void Reader::unknown_key(NodeId key, const std::vector<std::string>& known,
+                         const std::string& context) const {
+    error(key, "unknown key " + quote(text(key)) + " " + context + suggestion(text(key), known));
+}
+
+std::optional<bool> Reader::boolean(NodeId id, std::string_view key) const {
+    const YamlNode& n = node(id);
+    if (n.kind == NodeKind::scalar && n.plain)
+        if (const auto b = parse_bool(n.text)) return b;
+    error(id, code(key) + " must be true or false, got " + describe(id));
+    return std::nullopt;
+}
+
+std::optional<LinkState> Reader::link_state(NodeId id, std::string_view key) const {
+    const YamlNode& n = node(id);
+    if (n.kind == NodeKind::scalar && n.text == "up") return LinkState::up;
+    if (n.kind == NodeKind::scalar && n.text == "down") return LinkState::down;
+    error(id, code(key) + " must be up or down, got " + describe(id));
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> Reader::integer(NodeId id, std::string_view key, std::uint64_t min,
+                                             std::uint64_t max) const {
+    const YamlNode& n = node(id);
+    const auto& t = n.text;
+    std::uint64_t value = 0;
+    const bool digits = !t.empty() && t.size() <= 19 && std::all_of(t.begin(), t.end(), [](char c) {
+        return c >= '0' && c <= '9';
+    });
+    if (n.kind == NodeKind::scalar && n.plain && digits) {
+        std::from_chars(t.data(), t.data() + t.size(), value);
+        if (value >= min && value <= max) return value;
+    }
+    error(id, code(key) + " must be an integer from " + std::to_string(min) + " to " +
+                  std::to_string(max) + ", got " + describe(id));
+    return std::nullopt;
+}
+
+}  // namespace nstopo::config
