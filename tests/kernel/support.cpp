@@ -92,11 +92,11 @@ Namespace fresh_namespace(const std::string& name, const std::string& lab) {
     return n;
 }
 
-Route route(const char* to, std::optional<const char*> via, const char* dev, std::uint32_t metric) {
+Route route(const char* to, const char* via, const char* dev, std::uint32_t metric) {
     Route r;
     r.to = cidr(to);
-    if (via) r.via = ip(*via);
-    r.dev = dev;
+    if (via != nullptr) r.via = ip(via);
+    if (dev != nullptr) r.dev = dev;
     r.metric = metric;
     return r;
 }

@@ -41,7 +41,8 @@ Interface loopback(const std::string& owner, LinkState state = LinkState::down,
                    std::vector<Cidr> addresses = {});
 // A namespace just made by create_namespace(name, lab): only lo, down, marked.
 Namespace fresh_namespace(const std::string& name, const std::string& lab);
-Route route(const char* to, std::optional<const char*> via, const char* dev, std::uint32_t metric = 0);
+// A route; a null `via` or `dev` leaves that field unset.
+Route route(const char* to, const char* via, const char* dev, std::uint32_t metric = 0);
 
 ObserveScope scope_of(std::vector<std::string> namespaces, std::vector<std::string> host = {});
 // observe() of one namespace, REQUIRE-d to exist.

@@ -10,7 +10,7 @@
 using namespace nstopo;
 using namespace nstopo::test;
 
-TEST_CASE("create_namespace makes a marked namespace that ip sees; delete_namespace removes it") {
+TEST_CASE("create_namespace makes a marked namespace that ip sees, and delete_namespace removes it") {
     auto k = make_kernel();
     k->create_namespace("nsc-a", "lab1");
 
