@@ -20,21 +20,27 @@ std::vector<nlohmann::json> ip_addresses(const std::string& ns, const std::strin
         if (info.at("scope") != "link") out.push_back(info);
     return out;
 }
+
+// Adds `a` to the up link `ifname`, checks that observe() and ip both show exactly it, and
+// returns ip's addr_info for it.
+nlohmann::json add_and_check(Kernel& k, const std::string& ns, const std::string& ifname,
+                             const Cidr& a) {
+    k.add_address(ns, ifname, a);
+    CHECK(observe_namespace(k, ns).interfaces.at(ifname) ==
+          veth_interface(ifname, LinkState::up, ip_mac(ns, ifname), "lab1", {a}));
+    const auto seen = ip_addresses(ns, ifname);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].at("local") == a.ip.str());
+    CHECK(seen[0].at("prefixlen") == a.prefix_len);
+    return seen[0];
+}
 }  // namespace
 
 TEST_CASE("add_address and delete_address, IPv4") {
     auto k = make_kernel();
     namespace_with_link(*k, "a4-a", "a4-0", "a4-1");
     const Cidr a = cidr("192.168.0.1/24");
-    k->add_address("a4-a", "a4-0", a);
-
-    const Interface expected =
-        veth_interface("a4-0", LinkState::up, ip_mac("a4-a", "a4-0"), "lab1", {a});
-    CHECK(observe_namespace(*k, "a4-a").interfaces.at("a4-0") == expected);
-    const auto seen = ip_addresses("a4-a", "a4-0");
-    REQUIRE(seen.size() == 1);
-    CHECK(seen[0].at("local") == "192.168.0.1");
-    CHECK(seen[0].at("prefixlen") == 24);
+    add_and_check(*k, "a4-a", "a4-0", a);
 
     const Error twice = error_from([&] { k->add_address("a4-a", "a4-0", a); });
     CHECK(errno_of(twice) == EEXIST);
@@ -51,16 +57,9 @@ TEST_CASE("add_address IPv6 is usable at once (no duplicate address detection)")
     namespace_with_link(*k, "a6-a", "a6-0", "a6-1");
     k->set_link_state("a6-a", "a6-1", LinkState::up);
     const Cidr a = cidr("2001:db8::1/64");
-    k->add_address("a6-a", "a6-0", a);
-
-    const Interface expected =
-        veth_interface("a6-0", LinkState::up, ip_mac("a6-a", "a6-0"), "lab1", {a});
-    CHECK(observe_namespace(*k, "a6-a").interfaces.at("a6-0") == expected);
-    const auto seen = ip_addresses("a6-a", "a6-0");
-    REQUIRE(seen.size() == 1);
-    CHECK(seen[0].at("local") == "2001:db8::1");
-    CHECK_FALSE(seen[0].contains("tentative"));
-    CHECK(seen[0].contains("nodad"));
+    const auto seen = add_and_check(*k, "a6-a", "a6-0", a);
+    CHECK_FALSE(seen.contains("tentative"));
+    CHECK(seen.contains("nodad"));
 
     k->delete_address("a6-a", "a6-0", a);
     CHECK(observe_namespace(*k, "a6-a").interfaces.at("a6-0").addresses.empty());
