@@ -141,6 +141,13 @@ unsigned long thread_netns_inode() {
 
 std::unique_ptr<Kernel> make_kernel() { return make_netlink_kernel(KernelOptions{}); }
 
+void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a, const std::string& b) {
+    k.create_namespace(ns, "lab1");
+    k.create_veth(Veth{{ns, a}, {ns, b}, {}}, "lab1");
+    k.set_link_state(ns, a, LinkState::up);
+    k.set_link_state(ns, b, LinkState::up);
+}
+
 std::string describe(const Interface& i) {
     std::string s = "{" + i.name + " " + to_string(i.kind) + " " + to_string(i.state);
     s += " mtu " + (i.mtu ? std::to_string(*i.mtu) : "-");

@@ -71,6 +71,8 @@ int errno_of(const Error& e);
 unsigned long thread_netns_inode();
 
 std::unique_ptr<Kernel> make_kernel();
+// Creates namespace `ns` (lab "lab1") holding the veth pair `a`--`b`, both up.
+void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a, const std::string& b);
 
 // Readable values in failure messages.
 std::string describe(const Interface& i);

@@ -5,13 +5,6 @@ using namespace nstopo;
 using namespace nstopo::test;
 
 namespace {
-// A namespace with a veth pair inside, `a` up.
-void namespace_with_link(Kernel& k, const std::string& ns, const std::string& a, const std::string& b) {
-    k.create_namespace(ns, "lab1");
-    k.create_veth(Veth{{ns, a}, {ns, b}, {}}, "lab1");
-    k.set_link_state(ns, a, LinkState::up);
-}
-
 // The addr_info entries `ip -j addr show dev IF` reports, minus IPv6 link-local ones.
 std::vector<nlohmann::json> ip_addresses(const std::string& ns, const std::string& ifname) {
     std::vector<nlohmann::json> out;
@@ -38,7 +31,7 @@ nlohmann::json add_and_check(Kernel& k, const std::string& ns, const std::string
 
 TEST_CASE("add_address and delete_address, IPv4") {
     auto k = make_kernel();
-    namespace_with_link(*k, "a4-a", "a4-0", "a4-1");
+    namespace_with_pair(*k, "a4-a", "a4-0", "a4-1");
     const Cidr a = cidr("192.168.0.1/24");
     add_and_check(*k, "a4-a", "a4-0", a);
 
@@ -54,8 +47,7 @@ TEST_CASE("add_address and delete_address, IPv4") {
 
 TEST_CASE("add_address IPv6 is usable at once (no duplicate address detection)") {
     auto k = make_kernel();
-    namespace_with_link(*k, "a6-a", "a6-0", "a6-1");
-    k->set_link_state("a6-a", "a6-1", LinkState::up);
+    namespace_with_pair(*k, "a6-a", "a6-0", "a6-1");
     const Cidr a = cidr("2001:db8::1/64");
     const auto seen = add_and_check(*k, "a6-a", "a6-0", a);
     CHECK_FALSE(seen.contains("tentative"));
@@ -67,7 +59,7 @@ TEST_CASE("add_address IPv6 is usable at once (no duplicate address detection)")
 
 TEST_CASE("several addresses on one link are observed sorted, and lo's own are left out") {
     auto k = make_kernel();
-    namespace_with_link(*k, "am-a", "am-0", "am-1");
+    namespace_with_pair(*k, "am-a", "am-0", "am-1");
     k->set_link_state("am-a", "lo", LinkState::up);
     k->add_address("am-a", "am-0", cidr("10.0.0.2/24"));
     k->add_address("am-a", "am-0", cidr("10.0.0.1/24"));
@@ -93,7 +85,7 @@ TEST_CASE("add_address on a missing link fails with ENODEV and names it") {
 
 TEST_CASE("an interface index learned before a link was deleted and re-made is not reused") {
     auto k = make_kernel();
-    namespace_with_link(*k, "ar-a", "ar-0", "ar-1");
+    namespace_with_pair(*k, "ar-a", "ar-0", "ar-1");
     k->add_address("ar-a", "ar-0", cidr("10.0.0.1/24"));  // learns ar-0's ifindex
     k->delete_link("ar-a", "ar-0");
     k->create_veth(Veth{{"ar-a", "ar-0"}, {"ar-a", "ar-1"}, {}}, "lab1");

@@ -7,10 +7,7 @@ using namespace nstopo::test;
 namespace {
 // Namespace `ns` with veth rt-0 (up, 172.16.0.1/24 and fd00:1::1/64) paired to rt-1 (up).
 void routed_namespace(Kernel& k, const std::string& ns) {
-    k.create_namespace(ns, "lab1");
-    k.create_veth(Veth{{ns, "rt-0"}, {ns, "rt-1"}, {}}, "lab1");
-    k.set_link_state(ns, "rt-0", LinkState::up);
-    k.set_link_state(ns, "rt-1", LinkState::up);
+    namespace_with_pair(k, ns, "rt-0", "rt-1");
     k.add_address(ns, "rt-0", cidr("172.16.0.1/24"));
     k.add_address(ns, "rt-0", cidr("fd00:1::1/64"));
 }
