@@ -13,7 +13,9 @@
 
 namespace nstopo::kernel {
 
-int to_af(Family f) { return f == Family::v4 ? AF_INET : AF_INET6; }
+int to_af(Family f) {
+    return f == Family::v4 ? AF_INET : AF_INET6;
+}
 
 NlAddrPtr to_nl_addr(const IpAddress& ip, int prefix_len) {
     NlAddrPtr a(nl_addr_build(to_af(ip.family()), ip.bytes().data(), ip.size()));
@@ -51,7 +53,9 @@ LinkKind kind_of(rtnl_link* link) {
     return LinkKind::other;
 }
 
-std::string string_or_empty(const char* s) { return s != nullptr ? s : ""; }
+std::string string_or_empty(const char* s) {
+    return s != nullptr ? s : "";
+}
 }  // namespace
 
 Interface to_model(rtnl_link* link) {

@@ -12,7 +12,9 @@ std::string Op::str() const {
 }
 
 namespace {
-bool is_permission(int errno_value) { return errno_value == EPERM || errno_value == EACCES; }
+bool is_permission(int errno_value) {
+    return errno_value == EPERM || errno_value == EACCES;
+}
 }  // namespace
 
 Error kernel_error(const Op& op, const Refusal& why) {
@@ -21,7 +23,8 @@ Error kernel_error(const Op& op, const Refusal& why) {
     if (!why.detail.empty()) message += ": " + why.detail;
     if (is_permission(why.errno_value))
         message += ": changing network namespaces needs root (run nstopo as root, e.g. with sudo)";
-    const ErrorKind kind = is_permission(why.errno_value) ? ErrorKind::permission : ErrorKind::kernel;
+    const ErrorKind kind =
+        is_permission(why.errno_value) ? ErrorKind::permission : ErrorKind::kernel;
     return Error(kind, std::move(message), std::nullopt,
                  KernelContext{op.ns, op.operation, op.object, why.errno_value, why.ext_ack});
 }

@@ -20,10 +20,12 @@ namespace {
 using kernel::Fd;
 using kernel::Op;
 
-std::string on(const std::string& ifname) { return " on " + ifname; }
+std::string on(const std::string& ifname) {
+    return " on " + ifname;
+}
 
 class NetlinkKernel final : public Kernel {
-public:
+  public:
     explicit NetlinkKernel(const KernelOptions& options)
         : dir_(options.netns_dir), sessions_(dir_) {}
 
@@ -76,11 +78,9 @@ public:
     }
 
     void delete_link(const std::string& ns, const std::string& ifname) override {
+        const Op op{ns, "delete link", ifname};
         const kernel::LinkPtr link = kernel::link_named(ifname);
-        sessions_.socket(Op{ns, "delete link", ifname}).run(Op{ns, "delete link", ifname},
-                                                            [&](nl_sock* sk) {
-            return rtnl_link_delete(sk, link.get());
-        });
+        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_link_delete(sk, link.get()); });
         sessions_.forget_ifindexes();
     }
 
@@ -117,7 +117,8 @@ public:
     void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) override {
         const Op op{ns, "delete address", a.str() + on(ifname)};
         const kernel::AddrPtr addr = kernel::address(sessions_.ifindex(op, ifname), a);
-        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_addr_delete(sk, addr.get(), 0); });
+        sessions_.socket(op).run(op,
+                                 [&](nl_sock* sk) { return rtnl_addr_delete(sk, addr.get(), 0); });
     }
 
     void add_route(const std::string& ns, const Route& r) override {
@@ -131,21 +132,23 @@ public:
     void delete_route(const std::string& ns, const Route& r) override {
         const Op op{ns, "delete route", r.str()};
         const kernel::RoutePtr route = kernel::route_to_delete(r, route_oif(op, r));
-        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_route_delete(sk, route.get(), 0); });
+        sessions_.socket(op).run(
+            op, [&](nl_sock* sk) { return rtnl_route_delete(sk, route.get(), 0); });
     }
 
     void set_sysctl(const std::string& ns, const std::string& key,
                     const std::string& value) override {
         const Op op{ns, "set sysctl", key + "=" + value};
         if (!ns.empty() && !kernel::is_per_netns_key(key))
-            kernel::fail(op, EINVAL, "only net.* sysctls belong to a namespace; " + key +
-                                         " would change the whole machine");
+            kernel::fail(op, EINVAL,
+                         "only net.* sysctls belong to a namespace; " + key +
+                             " would change the whole machine");
         const Fd target = namespace_fd(op, ns);
         const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
         kernel::write_sysctl(op, key, value);
     }
 
-private:
+  private:
     // An fd of namespace `ns`; no fd for the host (requests then act where the socket is).
     Fd namespace_fd(const Op& op, const std::string& ns) const {
         return ns.empty() ? Fd() : dir_.open(op, ns);
@@ -156,7 +159,8 @@ private:
     }
 
     void change_link(const Op& op, rtnl_link* change) {
-        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_link_change(sk, change, change, 0); });
+        sessions_.socket(op).run(
+            op, [&](nl_sock* sk) { return rtnl_link_change(sk, change, change, 0); });
     }
 
     void set_alias(const Op& op, const std::string& ifname, const std::string& alias) {

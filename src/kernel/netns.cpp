@@ -18,7 +18,9 @@ namespace nstopo::kernel {
 
 namespace {
 
-std::string quoted(const std::filesystem::path& p) { return "\"" + p.string() + "\""; }
+std::string quoted(const std::filesystem::path& p) {
+    return "\"" + p.string() + "\"";
+}
 
 // /proc/thread-self, not /proc/self: setns and unshare move only the calling thread, while
 // /proc/self names the thread-group leader, which may be elsewhere.
@@ -46,6 +48,9 @@ ReturnToCurrentNetns::~ReturnToCurrentNetns() {
 }
 
 EnterNetns::EnterNetns(const Fd& target, const Op& op) : back_(op) {
+    spdlog::debug("entering {} to {}",
+                  op.ns.empty() ? std::string("the host namespace") : "namespace " + op.ns,
+                  op.operation);
     if (setns(target.get(), CLONE_NEWNET) != 0) fail(op, errno, "cannot enter the namespace");
 }
 
@@ -58,7 +63,9 @@ std::vector<std::string> NetnsDir::names() const {
     return out;
 }
 
-bool NetnsDir::exists(const std::string& name) const { return id_of(name).has_value(); }
+bool NetnsDir::exists(const std::string& name) const {
+    return id_of(name).has_value();
+}
 
 std::filesystem::path NetnsDir::file_of(const Op& op, const std::string& name) const {
     if (const auto problem = namespace_name_problem(name); !problem.empty())
@@ -77,16 +84,16 @@ Fd NetnsDir::open(const Op& op, const std::string& name) const {
     const auto path = file_of(op, name);
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd)
-        fail(op, errno, errno == ENOENT ? "namespace " + name + " does not exist"
-                                        : "cannot open " + quoted(path));
+        fail(op, errno,
+             errno == ENOENT ? "namespace " + name + " does not exist"
+                             : "cannot open " + quoted(path));
     // A file left without its bind mount (a crashed `ip netns add`) is no namespace at all.
     if (ioctl(fd.get(), NS_GET_NSTYPE) != CLONE_NEWNET)
         fail(op, EINVAL, quoted(path) + " is not a network namespace (not mounted)");
     return fd;
 }
 
-void NetnsDir::create(const Op& op, const std::string& name,
-                      const std::function<void()>& inside) {
+void NetnsDir::create(const Op& op, const std::string& name, const std::function<void()>& inside) {
     const auto path = file_of(op, name);
     prepare_dir(op);
     create_empty_file(op, path);
@@ -110,8 +117,9 @@ void NetnsDir::remove(const Op& op, const std::string& name) {
     // ignore the result, so a file whose mount is already gone is still removed.
     umount2(path.c_str(), MNT_DETACH);
     if (unlink(path.c_str()) != 0)
-        fail(op, errno, errno == ENOENT ? "namespace " + name + " does not exist"
-                                        : "cannot remove " + quoted(path));
+        fail(op, errno,
+             errno == ENOENT ? "namespace " + name + " does not exist"
+                             : "cannot remove " + quoted(path));
     spdlog::debug("removed network namespace file {}", path.string());
 }
 
@@ -146,8 +154,9 @@ void NetnsDir::make_shared_mount_point(const Op& op) const {
 void NetnsDir::create_empty_file(const Op& op, const std::filesystem::path& path) const {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
     if (!fd)
-        fail(op, errno, errno == EEXIST ? "it already exists"
-                                        : "cannot create namespace file " + quoted(path));
+        fail(
+            op, errno,
+            errno == EEXIST ? "it already exists" : "cannot create namespace file " + quoted(path));
 }
 
 }  // namespace nstopo::kernel

@@ -27,28 +27,28 @@ NetnsId netns_id_of(const Fd& fd);
 
 // Brings the calling thread back, when destroyed, to the network namespace it was in when made.
 class ReturnToCurrentNetns {
-public:
+  public:
     explicit ReturnToCurrentNetns(const Op& op);
     ~ReturnToCurrentNetns();
     ReturnToCurrentNetns(const ReturnToCurrentNetns&) = delete;
     ReturnToCurrentNetns& operator=(const ReturnToCurrentNetns&) = delete;
 
-private:
+  private:
     Fd home_;
 };
 
 // Moves the calling thread (only it: setns acts per thread) into the namespace `target` for the
 // guard's lifetime.
 class EnterNetns {
-public:
+  public:
     EnterNetns(const Fd& target, const Op& op);
 
-private:
+  private:
     ReturnToCurrentNetns back_;
 };
 
 class NetnsDir {
-public:
+  public:
     explicit NetnsDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     const std::filesystem::path& dir() const { return dir_; }
@@ -68,7 +68,7 @@ public:
     // Removes namespace NAME like `ip netns del`. The kernel frees it once nothing holds it.
     void remove(const Op& op, const std::string& name);
 
-private:
+  private:
     void prepare_dir(const Op& op);
     void make_shared_mount_point(const Op& op) const;
     void create_empty_file(const Op& op, const std::filesystem::path& path) const;

@@ -16,18 +16,18 @@ namespace {
 // The NLMSGERR_ATTR_MSG of an error message, if the kernel sent one. The TLVs follow the
 // nlmsgerr and, unless the kernel capped the ack (NLM_F_CAPPED), the echoed request payload.
 std::string extended_ack_message(const nlmsgerr* err) {
-    const auto* hdr = reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(err) -
-                                                        NLMSG_HDRLEN);
+    const auto* hdr =
+        reinterpret_cast<const nlmsghdr*>(reinterpret_cast<const char*>(err) - NLMSG_HDRLEN);
     if ((hdr->nlmsg_flags & NLM_F_ACK_TLVS) == 0) return {};
     std::size_t offset = NLMSG_HDRLEN + sizeof(nlmsgerr);
     if ((hdr->nlmsg_flags & NLM_F_CAPPED) == 0) offset += err->msg.nlmsg_len - NLMSG_HDRLEN;
     offset = NLMSG_ALIGN(offset);
     if (offset >= hdr->nlmsg_len) return {};
-    auto* tlvs = reinterpret_cast<nlattr*>(const_cast<char*>(reinterpret_cast<const char*>(hdr)) +
-                                           offset);
+    auto* tlvs =
+        reinterpret_cast<nlattr*>(const_cast<char*>(reinterpret_cast<const char*>(hdr)) + offset);
     nlattr* tb[NLMSGERR_ATTR_MAX + 1] = {};
-    if (nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, static_cast<int>(hdr->nlmsg_len - offset),
-                  nullptr) < 0 ||
+    if (nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, static_cast<int>(hdr->nlmsg_len - offset), nullptr) <
+            0 ||
         tb[NLMSGERR_ATTR_MSG] == nullptr)
         return {};
     return nla_get_string(tb[NLMSGERR_ATTR_MSG]);
@@ -98,8 +98,7 @@ void NlSocket::run(const Op& op, const std::function<int(nl_sock*)>& call) {
     throw kernel_error(op, refusal_);
 }
 
-void NlSocket::request(const Op& op, nl_msg* msg,
-                       const std::function<void(nl_msg*)>& on_reply) {
+void NlSocket::request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply) {
     run(op, [&](nl_sock* sk) {
         if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
         CallbacksPtr socket_cb(nl_socket_get_cb(sk));

@@ -15,7 +15,7 @@
 namespace nstopo::kernel {
 
 class NlSocket {
-public:
+  public:
     // Connects in the network namespace the calling thread is in now; the socket stays bound to
     // that namespace for its whole life.
     static std::unique_ptr<NlSocket> connect_here(const Op& op);
@@ -29,7 +29,7 @@ public:
     // requests libnl has no wrapper for, or whose wrappers hide the errno.
     void request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply);
 
-private:
+  private:
     NlSocket() = default;
     void enable_extended_ack();
     static int keep_refusal(sockaddr_nl* from, nlmsgerr* err, void* self);

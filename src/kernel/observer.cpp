@@ -113,16 +113,19 @@ std::map<std::string, std::string> read_sysctls(const NetnsDir& dir, const std::
 // in the lab. A veth the hints do not explain is matched by asking A about every other namespace
 // of the scope (and the host) in turn: quadratic, for unexpected wiring only.
 class PeerResolver {
-public:
+  public:
     PeerResolver(Sessions& sessions, const NetnsDir& dir,
                  const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
-                 const ObserveScope& scope)
-        : sessions_(sessions), dir_(dir), namespaces_(namespaces), host_(host) {
-        for (const auto& v : scope.expected_veths) {
+                 const std::set<std::string>& host_in_scope, const std::vector<Veth>& hints)
+        : sessions_(sessions),
+          dir_(dir),
+          namespaces_(namespaces),
+          host_(host),
+          host_in_scope_(host_in_scope) {
+        for (const auto& v : hints) {
             hinted_peer_ns_[v.a] = v.b.ns;
             hinted_peer_ns_[v.b] = v.a.ns;
         }
-        for (const auto& name : scope.host_interfaces) host_in_scope_.insert(name);
     }
 
     std::optional<VethEnd> peer_of(const VethLink& v) {
@@ -135,7 +138,7 @@ public:
         return end_if_nsid_matches(v, kHostNamespace);
     }
 
-private:
+  private:
     std::optional<VethEnd> end_if_nsid_matches(const VethLink& v, const std::string& candidate) {
         if (candidate == v.end.ns || !in_scope(candidate)) return std::nullopt;
         if (nsid(v.end.ns, candidate) != v.peer_nsid) return std::nullopt;
@@ -168,19 +171,23 @@ private:
     const NetnsDir& dir_;
     const std::map<std::string, Snapshot>& namespaces_;
     const Snapshot& host_;
+    const std::set<std::string>& host_in_scope_;
     std::map<VethEnd, std::string> hinted_peer_ns_;
-    std::set<std::string> host_in_scope_;
     std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
 };
 
 class Observation {
-public:
+  public:
     Observation(Sessions& sessions, const NetnsDir& dir, const ObserveScope& scope)
-        : sessions_(sessions), dir_(dir), scope_(scope) {}
+        : sessions_(sessions),
+          dir_(dir),
+          scope_(scope),
+          host_in_scope_(scope.host_interfaces.begin(), scope.host_interfaces.end()) {}
 
     Topology run() {
         read_namespaces();
-        if (!scope_.host_interfaces.empty()) host_ = read_snapshot(sessions_, kHostNamespace, false);
+        if (!scope_.host_interfaces.empty())
+            host_ = read_snapshot(sessions_, kHostNamespace, false);
         Topology t;
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
@@ -189,7 +196,7 @@ public:
         return t;
     }
 
-private:
+  private:
     void read_namespaces() {
         for (const auto& ns : scope_.namespaces) {
             if (snapshots_.count(ns) != 0 || !dir_.exists(ns)) continue;
@@ -202,7 +209,8 @@ private:
         n.name = name;
         n.interfaces = snap.interfaces;
         n.routes = snap.routes;
-        if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end()) n.owner = lo->second.owner;
+        if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
+            n.owner = lo->second.owner;
         if (const auto keys = scope_.sysctls.find(name); keys != scope_.sysctls.end())
             n.sysctls = read_sysctls(dir_, name, keys->second);
         return n;
@@ -218,15 +226,16 @@ private:
 
     std::vector<VethLink> veth_links_in_scope() const {
         std::vector<VethLink> links;
-        for (const auto& [_, snap] : snapshots_) links.insert(links.end(), snap.veths.begin(), snap.veths.end());
+        for (const auto& [_, snap] : snapshots_)
+            links.insert(links.end(), snap.veths.begin(), snap.veths.end());
         for (const auto& v : host_.veths)
-            if (std::count(scope_.host_interfaces.begin(), scope_.host_interfaces.end(), v.end.ifname) != 0)
-                links.push_back(v);
+            if (host_in_scope_.count(v.end.ifname) != 0) links.push_back(v);
         return links;
     }
 
     std::vector<Veth> pair_veths() {
-        PeerResolver resolver(sessions_, dir_, snapshots_, host_, scope_);
+        PeerResolver resolver(sessions_, dir_, snapshots_, host_, host_in_scope_,
+                              scope_.expected_veths);
         std::set<VethEnd> paired;
         std::vector<Veth> veths;
         for (const auto& link : veth_links_in_scope()) {
@@ -243,6 +252,7 @@ private:
     Sessions& sessions_;
     const NetnsDir& dir_;
     const ObserveScope& scope_;
+    const std::set<std::string> host_in_scope_;
     std::map<std::string, Snapshot> snapshots_;
     Snapshot host_;
 };

@@ -18,7 +18,9 @@ Sessions::Sessions(const NetnsDir& dir) : dir_(dir) {
     host_.id = netns_id_of(host_fd_);
 }
 
-NlSocket& Sessions::socket(const Op& op) { return *session(op).socket; }
+NlSocket& Sessions::socket(const Op& op) {
+    return *session(op).socket;
+}
 
 Sessions::Session& Sessions::session(const Op& op) {
     if (op.ns.empty()) return host_;
@@ -37,7 +39,6 @@ Sessions::Session Sessions::connect(const Op& op) {
     Session s;
     s.id = netns_id_of(ns);
     const EnterNetns inside(ns, op);
-    spdlog::debug("entered namespace {} to open its netlink socket", op.ns);
     s.socket = NlSocket::connect_here(op);
     return s;
 }
@@ -47,7 +48,9 @@ void Sessions::adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, Ne
     named_.emplace(ns, Session{std::move(socket), id, {}});
 }
 
-void Sessions::drop(const std::string& ns) { named_.erase(ns); }
+void Sessions::drop(const std::string& ns) {
+    named_.erase(ns);
+}
 
 namespace {
 void keep_link_index(nl_object* obj, void* index) {
@@ -62,9 +65,8 @@ int Sessions::ifindex(const Op& op, const std::string& ifname) {
     if (rtnl_link_build_get_request(0, ifname.c_str(), &raw) < 0) fail(op, ENOMEM);
     const MsgPtr msg(raw);
     int index = 0;
-    s.socket->request(op, msg.get(), [&](nl_msg* reply) {
-        nl_msg_parse(reply, keep_link_index, &index);
-    });
+    s.socket->request(op, msg.get(),
+                      [&](nl_msg* reply) { nl_msg_parse(reply, keep_link_index, &index); });
     if (index <= 0) fail(op, ENODEV, "no link named " + ifname);
     s.ifindex[ifname] = index;
     return index;
@@ -76,7 +78,8 @@ void Sessions::learn_ifindexes(const std::string& ns,
         host_.ifindex = std::move(by_name);
         return;
     }
-    if (const auto it = named_.find(ns); it != named_.end()) it->second.ifindex = std::move(by_name);
+    if (const auto it = named_.find(ns); it != named_.end())
+        it->second.ifindex = std::move(by_name);
 }
 
 void Sessions::forget_ifindexes() {

@@ -13,7 +13,7 @@
 namespace nstopo::kernel {
 
 class Sessions {
-public:
+  public:
     // The host socket is made here, in the calling thread's namespace (the "host" of every `ns`
     // parameter that is "").
     explicit Sessions(const NetnsDir& dir);
@@ -39,7 +39,7 @@ public:
     // An fd of the host namespace (NETNSA_FD / IFLA_NET_NS_FD for ends that live there).
     const Fd& host_fd() const { return host_fd_; }
 
-private:
+  private:
     struct Session {
         std::unique_ptr<NlSocket> socket;
         NetnsId id;

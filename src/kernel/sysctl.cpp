@@ -27,7 +27,9 @@ std::optional<std::filesystem::path> sysctl_path(const std::string& key) {
     return path;
 }
 
-bool is_per_netns_key(const std::string& key) { return key.rfind("net.", 0) == 0; }
+bool is_per_netns_key(const std::string& key) {
+    return key.rfind("net.", 0) == 0;
+}
 
 namespace {
 std::filesystem::path checked_path(const Op& op, const std::string& key) {
@@ -56,7 +58,8 @@ std::optional<std::string> read_sysctl(const Op& op, const std::string& key) {
     std::string raw;
     char buf[512];
     ssize_t n = 0;
-    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) raw.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(fd.get(), buf, sizeof buf)) > 0)
+        raw.append(buf, static_cast<std::size_t>(n));
     if (n < 0) fail(op, errno, "cannot read " + path.string());
     return normalize_sysctl_value(raw);
 }

@@ -23,8 +23,10 @@ LabSpec two_routers_lab(const std::string& p) {
         {r01, route("10.0.0.0/24", "172.16.0.2", (p + "g1v1").c_str()), true},
         {r02, route("192.168.0.0/24", "172.16.0.1", (p + "g2v0").c_str(), 20), false},
     };
-    for (const auto& router : {r01, r02}) s.sysctls[router] = {{kIpv4Forwarding, "1"}, {kIpv6Forwarding, "1"}};
-    for (const auto& host : {ns01, ns02}) s.sysctls[host] = {{kIpv4Forwarding, "0"}, {kIpv6Forwarding, "0"}};
+    for (const auto& router : {r01, r02})
+        s.sysctls[router] = {{kIpv4Forwarding, "1"}, {kIpv6Forwarding, "1"}};
+    for (const auto& host : {ns01, ns02})
+        s.sysctls[host] = {{kIpv4Forwarding, "0"}, {kIpv6Forwarding, "0"}};
     return s;
 }
 
@@ -40,7 +42,9 @@ Route as_added(const RouteSpec& r) {
     return added;
 }
 
-std::string in_ns(const std::string& ns) { return ns.empty() ? "ip " : "ip -n " + ns + " "; }
+std::string in_ns(const std::string& ns) {
+    return ns.empty() ? "ip " : "ip -n " + ns + " ";
+}
 
 void configure_end_with_ip(const EndSpec& e, const std::string& lab) {
     run_ok(in_ns(e.ns) + "link set " + e.ifname + " alias nstopo:" + lab + " up");
@@ -87,7 +91,8 @@ void build_with_ip(const LabSpec& spec) {
     }
     for (const auto& w : spec.wires) {
         const std::string peer_ns = w.b.ns == w.a.ns ? "" : " netns " + w.b.ns;
-        run_ok(in_ns(w.a.ns) + "link add " + w.a.ifname + " type veth peer name " + w.b.ifname + peer_ns);
+        run_ok(in_ns(w.a.ns) + "link add " + w.a.ifname + " type veth peer name " + w.b.ifname +
+               peer_ns);
         configure_end_with_ip(w.a, spec.lab);
         configure_end_with_ip(w.b, spec.lab);
     }
@@ -120,7 +125,8 @@ Topology expected_topology(const LabSpec& spec) {
 
 std::vector<Veth> lab_veths(const LabSpec& spec) {
     std::vector<Veth> veths;
-    for (const auto& w : spec.wires) veths.push_back(Veth{{w.a.ns, w.a.ifname}, {w.b.ns, w.b.ifname}, {}});
+    for (const auto& w : spec.wires)
+        veths.push_back(Veth{{w.a.ns, w.a.ifname}, {w.b.ns, w.b.ifname}, {}});
     return veths;
 }
 

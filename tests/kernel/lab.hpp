@@ -24,7 +24,7 @@ struct WireSpec {
 
 struct RouteSpec {
     std::string ns;
-    Route route;          // as observed (dev always set)
+    Route route;           // as observed (dev always set)
     bool give_dev = true;  // false: added without dev, the kernel resolves it
 };
 

@@ -139,9 +139,12 @@ unsigned long thread_netns_inode() {
     return st.st_ino;
 }
 
-std::unique_ptr<Kernel> make_kernel() { return make_netlink_kernel(KernelOptions{}); }
+std::unique_ptr<Kernel> make_kernel() {
+    return make_netlink_kernel(KernelOptions{});
+}
 
-void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a, const std::string& b) {
+void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a,
+                         const std::string& b) {
     k.create_namespace(ns, "lab1");
     k.create_veth(Veth{{ns, a}, {ns, b}, {}}, "lab1");
     k.set_link_state(ns, a, LinkState::up);
@@ -157,7 +160,9 @@ std::string describe(const Interface& i) {
     return s + " ]}";
 }
 
-std::string describe(const Route& r) { return "{" + r.str() + "}"; }
+std::string describe(const Route& r) {
+    return "{" + r.str() + "}";
+}
 
 std::string describe(const Namespace& n) {
     std::string s = "namespace " + n.name + " owner '" + n.owner + "'\n";

@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -72,7 +71,8 @@ unsigned long thread_netns_inode();
 
 std::unique_ptr<Kernel> make_kernel();
 // Creates namespace `ns` (lab "lab1") holding the veth pair `a`--`b`, both up.
-void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a, const std::string& b);
+void namespace_with_pair(Kernel& k, const std::string& ns, const std::string& a,
+                         const std::string& b);
 
 // Readable values in failure messages.
 std::string describe(const Interface& i);

@@ -9,7 +9,8 @@ namespace {
 
 LinkKind kind_from_ip(const nlohmann::json& link) {
     if (link.at("link_type") == "loopback") return LinkKind::loopback;
-    if (link.contains("linkinfo") && link.at("linkinfo").at("info_kind") == "veth") return LinkKind::veth;
+    if (link.contains("linkinfo") && link.at("linkinfo").at("info_kind") == "veth")
+        return LinkKind::veth;
     return LinkKind::other;
 }
 
@@ -25,14 +26,16 @@ Interface interface_from_ip(const nlohmann::json& link) {
     i.name = link.at("ifname");
     i.kind = kind_from_ip(link);
     const auto& flags = link.at("flags");
-    i.state = std::find(flags.begin(), flags.end(), "UP") != flags.end() ? LinkState::up : LinkState::down;
+    i.state = std::find(flags.begin(), flags.end(), "UP") != flags.end() ? LinkState::up
+                                                                         : LinkState::down;
     i.mtu = link.at("mtu").get<std::uint32_t>();
     i.mac = mac(link.at("address").get<std::string>().c_str());
     i.owner = lab_from_mark(link.value("ifalias", ""));
     for (const auto& info : link.at("addr_info"))
         if (!kernel_managed(info, i.kind))
             i.addresses.push_back(cidr((info.at("local").get<std::string>() + "/" +
-                                        std::to_string(info.at("prefixlen").get<int>())).c_str()));
+                                        std::to_string(info.at("prefixlen").get<int>()))
+                                           .c_str()));
     normalize(i);
     return i;
 }
@@ -44,7 +47,9 @@ std::vector<Route> nstopo_routes_from_ip(const std::string& ns) {
         const auto listed = ip_json(ns, std::string(family) + " route show proto 201");
         for (const auto& r : listed) {
             const std::string dst = r.at("dst");
-            const std::string to = dst != "default" ? dst : family == std::string("-4") ? "0.0.0.0/0" : "::/0";
+            const std::string to = dst != "default"              ? dst
+                                   : family == std::string("-4") ? "0.0.0.0/0"
+                                                                 : "::/0";
             const std::string via = r.value("gateway", "");
             routes.push_back(route(to.c_str(), via.empty() ? nullptr : via.c_str(),
                                    r.at("dev").get<std::string>().c_str(), r.value("metric", 0u)));
@@ -57,7 +62,8 @@ std::vector<Route> nstopo_routes_from_ip(const std::string& ns) {
 Namespace namespace_from_ip(const LabSpec& spec, const std::string& ns) {
     Namespace n;
     n.name = ns;
-    for (const auto& link : ip_json(ns, "-d addr show")) n.interfaces[link.at("ifname")] = interface_from_ip(link);
+    for (const auto& link : ip_json(ns, "-d addr show"))
+        n.interfaces[link.at("ifname")] = interface_from_ip(link);
     n.owner = n.interfaces.at("lo").owner;
     n.routes = nstopo_routes_from_ip(ns);
     for (const auto& [key, _] : spec.sysctls.at(ns)) {
@@ -107,8 +113,9 @@ TEST_CASE("nstopo works on namespaces and links that ip made") {
     const Topology t = k->observe(scope_of({"im-a", "im-b"}));
     const Namespace& a = t.namespaces.at("im-a");
     CHECK(a.owner.empty());
-    CHECK(a.interfaces.at("im-a0") ==
-          veth_interface("im-a0", LinkState::up, ip_mac("im-a", "im-a0"), "", {cidr("10.3.0.1/24")}));
+    CHECK(a.interfaces.at("im-a0") == veth_interface("im-a0", LinkState::up,
+                                                     ip_mac("im-a", "im-a0"), "",
+                                                     {cidr("10.3.0.1/24")}));
     CHECK(a.routes == std::vector<Route>{route("10.4.0.0/16", "10.3.0.2", "im-a0")});
     CHECK(t.veths.size() == 2);
     k->delete_namespace("im-a");

@@ -84,7 +84,8 @@ TEST_CASE("create_veth fails with EEXIST when either name is taken, and creates 
     k->create_veth(veth("lx-a", "taken", "lx-a", "other"), "lab1");
     const Namespace before_b = observe_namespace(*k, "lx-b");
 
-    const Error e = error_from([&] { k->create_veth(veth("lx-b", "fresh", "lx-a", "taken"), "lab1"); });
+    const Error e =
+        error_from([&] { k->create_veth(veth("lx-b", "fresh", "lx-a", "taken"), "lab1"); });
     CHECK(e.kind() == ErrorKind::kernel);
     CHECK(errno_of(e) == EEXIST);
     CHECK(e.kernel()->operation == "create veth");
@@ -158,6 +159,8 @@ TEST_CASE("changing or deleting a link that does not exist fails with ENODEV") {
     CHECK(e.kind() == ErrorKind::kernel);
     CHECK(errno_of(e) == ENODEV);
     CHECK(std::string(e.what()) ==
-          "cannot delete link ghost0 (namespace ln-a: delete link ghost0: No such device [errno 19])");
-    CHECK(errno_of(error_from([&] { k->set_link_state("ln-a", "ghost0", LinkState::up); })) == ENODEV);
+          "cannot delete link ghost0 (namespace ln-a: delete link ghost0: No such device [errno "
+          "19])");
+    CHECK(errno_of(error_from([&] { k->set_link_state("ln-a", "ghost0", LinkState::up); })) ==
+          ENODEV);
 }

@@ -10,7 +10,8 @@
 using namespace nstopo;
 using namespace nstopo::test;
 
-TEST_CASE("create_namespace makes a marked namespace that ip sees, and delete_namespace removes it") {
+TEST_CASE(
+    "create_namespace makes a marked namespace that ip sees, and delete_namespace removes it") {
     auto k = make_kernel();
     k->create_namespace("nsc-a", "lab1");
 
@@ -134,9 +135,8 @@ TEST_CASE("without root privileges, errors are permission errors that say to use
             make_netlink_kernel(KernelOptions{})->create_namespace("nsp-a", "lab1");
         } catch (const Error& e) {
             const bool ok = e.kind() == ErrorKind::permission &&
-                            e.message().find("root") != std::string::npos &&
-                            e.kernel() && (e.kernel()->errno_value == EPERM ||
-                                           e.kernel()->errno_value == EACCES);
+                            e.message().find("root") != std::string::npos && e.kernel() &&
+                            (e.kernel()->errno_value == EPERM || e.kernel()->errno_value == EACCES);
             _exit(ok ? 0 : 3);
         } catch (...) {
             _exit(4);

@@ -67,7 +67,8 @@ TEST_CASE("observe reads only the named host links") {
     const Topology t = k->observe(scope_of({}, {"oo-host0", "oo-other0", "oo-missing"}));
     CHECK(t.namespaces.empty());
     CHECK(t.host_interfaces.size() == 2);
-    CHECK(t.host_interfaces.at("oo-host0") == expected_topology(spec).host_interfaces.at("oo-host0"));
+    CHECK(t.host_interfaces.at("oo-host0") ==
+          expected_topology(spec).host_interfaces.at("oo-host0"));
     CHECK(t.host_interfaces.at("oo-other0").owner.empty());
     CHECK(t.veths.empty());  // oo-other1 is not in the scope
 }

@@ -94,7 +94,8 @@ TEST_CASE("delete_route removes a route ip added with another protocol") {
 TEST_CASE("a gateway that is not on any link: ENETUNREACH with the kernel's own reason") {
     auto k = make_kernel();
     routed_namespace(*k, "ru-a");
-    const Error e = error_from([&] { k->add_route("ru-a", route("10.0.0.0/24", "192.0.2.99", nullptr)); });
+    const Error e =
+        error_from([&] { k->add_route("ru-a", route("10.0.0.0/24", "192.0.2.99", nullptr)); });
     CHECK(e.kind() == ErrorKind::kernel);
     REQUIRE(e.kernel());
     CHECK(e.kernel()->errno_value == ENETUNREACH);

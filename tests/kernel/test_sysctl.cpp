@@ -57,8 +57,10 @@ TEST_CASE("observed sysctl values are whitespace-normalized, and unknown keys ar
     k->create_namespace("syn-a", "lab1");
     k->set_sysctl("syn-a", "net.ipv4.tcp_rmem", "4096\t 100000   200000\n");
     const auto values = observe_sysctls(*k, "syn-a", {"net.ipv4.tcp_rmem", "net.ipv4.no_such_key"});
-    CHECK(values == std::map<std::string, std::string>{{"net.ipv4.tcp_rmem", "4096 100000 200000"}});
-    CHECK(run_ok("ip netns exec syn-a cat /proc/sys/net/ipv4/tcp_rmem") == "4096\t100000\t200000\n");
+    CHECK(values ==
+          std::map<std::string, std::string>{{"net.ipv4.tcp_rmem", "4096 100000 200000"}});
+    CHECK(run_ok("ip netns exec syn-a cat /proc/sys/net/ipv4/tcp_rmem") ==
+          "4096\t100000\t200000\n");
 }
 
 TEST_CASE("a dotted key names /proc/sys levels, and a slash stands for a dot in a level") {

@@ -101,7 +101,8 @@ TEST_CASE("trap: a deleted namespace frees the far end of its veths only later")
 
     // The ghosts go by themselves: nstopo holds nothing (socket, fd) of the deleted namespaces.
     for (int i = 0; i < kNamespaces; ++i) {
-        const auto took = wait_until_gone(*k, "tg-host" + std::to_string(i), std::chrono::seconds(10));
+        const auto took =
+            wait_until_gone(*k, "tg-host" + std::to_string(i), std::chrono::seconds(10));
         REQUIRE(took);
     }
     k->create_veth(Veth{{"", last}, {"tg-new", "tg-in"}, {}}, "lab1");
