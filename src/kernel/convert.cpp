@@ -1,0 +1,124 @@
+#include "convert.hpp"
+
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <sstream>
+
+#include "nstopo/kernel.hpp"
+
+namespace nstopo::kernel {
+
+int to_af(Family f) {
+    return f == Family::v4 ? AF_INET : AF_INET6;
+}
+
+NlAddrPtr to_nl_addr(const IpAddress& ip, int prefix_len) {
+    NlAddrPtr a(nl_addr_build(to_af(ip.family()), ip.bytes().data(), ip.size()));
+    if (a) nl_addr_set_prefixlen(a.get(), prefix_len);
+    return a;
+}
+
+NlAddrPtr to_nl_addr(const MacAddress& mac) {
+    return NlAddrPtr(nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
+}
+
+std::optional<IpAddress> to_ip(const nl_addr* a, int family) {
+    if (family != AF_INET && family != AF_INET6) return std::nullopt;
+    const std::size_t size = family == AF_INET ? 4 : 16;
+    std::array<std::uint8_t, 16> b{};
+    const std::size_t len = a != nullptr ? nl_addr_get_len(a) : 0;
+    if (len != 0 && len != size) return std::nullopt;
+    if (len != 0) std::memcpy(b.data(), nl_addr_get_binary_addr(a), size);
+    if (family == AF_INET6) return IpAddress::v6(b);
+    return IpAddress::v4({b[0], b[1], b[2], b[3]});
+}
+
+std::optional<MacAddress> to_mac(const nl_addr* a) {
+    if (a == nullptr || nl_addr_get_len(a) != 6) return std::nullopt;
+    std::array<std::uint8_t, 6> b{};
+    std::memcpy(b.data(), nl_addr_get_binary_addr(a), b.size());
+    return MacAddress(b);
+}
+
+namespace {
+LinkKind kind_of(rtnl_link* link) {
+    if (rtnl_link_get_arptype(link) == ARPHRD_LOOPBACK) return LinkKind::loopback;
+    const char* type = rtnl_link_get_type(link);
+    if (type != nullptr && std::strcmp(type, "veth") == 0) return LinkKind::veth;
+    return LinkKind::other;
+}
+
+std::string string_or_empty(const char* s) {
+    return s != nullptr ? s : "";
+}
+}  // namespace
+
+Interface to_model(rtnl_link* link) {
+    Interface i;
+    i.name = string_or_empty(rtnl_link_get_name(link));
+    i.kind = kind_of(link);
+    i.state = (rtnl_link_get_flags(link) & IFF_UP) != 0 ? LinkState::up : LinkState::down;
+    i.mtu = rtnl_link_get_mtu(link);
+    i.mac = to_mac(rtnl_link_get_addr(link));
+    i.owner = lab_from_mark(string_or_empty(rtnl_link_get_ifalias(link)));
+    return i;
+}
+
+std::optional<Cidr> to_model(rtnl_addr* addr, bool on_loopback) {
+    const auto ip = to_ip(rtnl_addr_get_local(addr), rtnl_addr_get_family(addr));
+    if (!ip) return std::nullopt;
+    const Cidr c{*ip, rtnl_addr_get_prefixlen(addr)};
+    static const Cidr v4_loopback = *Cidr::parse("127.0.0.1/8");
+    static const Cidr v6_loopback = *Cidr::parse("::1/128");
+    if (ip->is_v6_link_local()) return std::nullopt;
+    if (on_loopback && (c == v4_loopback || c == v6_loopback)) return std::nullopt;
+    return c;
+}
+
+namespace {
+bool managed_by_kernel(rtnl_route* r, const Cidr& to) {
+    return rtnl_route_get_protocol(r) == RTPROT_KERNEL || to.ip.is_multicast() ||
+           to.ip.is_v6_link_local();
+}
+
+bool expressible(rtnl_route* r, const Cidr& to, const std::string& ns) {
+    if (rtnl_route_get_type(r) == RTN_UNICAST && rtnl_route_get_nnexthops(r) == 1) return true;
+    spdlog::warn("{}: route {} skipped: {} routes are not supported",
+                 ns.empty() ? std::string("host") : ns, to.str(),
+                 rtnl_route_get_nnexthops(r) > 1 ? "multipath" : "non-unicast");
+    return false;
+}
+}  // namespace
+
+std::optional<Route> to_model(rtnl_route* r, const std::unordered_map<int, std::string>& names,
+                              const std::string& ns) {
+    if (rtnl_route_get_table(r) != RT_TABLE_MAIN) return std::nullopt;
+    const int family = rtnl_route_get_family(r);
+    const auto dst = to_ip(rtnl_route_get_dst(r), family);
+    if (!dst) return std::nullopt;
+    Route route;
+    route.to = Cidr{*dst, static_cast<int>(nl_addr_get_prefixlen(rtnl_route_get_dst(r)))};
+    if (managed_by_kernel(r, route.to) || !expressible(r, route.to, ns)) return std::nullopt;
+    rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
+    if (const nl_addr* gw = rtnl_route_nh_get_gateway(nh); gw != nullptr)
+        route.via = to_ip(gw, family);
+    const auto dev = names.find(rtnl_route_nh_get_ifindex(nh));
+    if (dev == names.end()) return std::nullopt;
+    route.dev = dev->second;
+    route.metric = rtnl_route_get_priority(r);
+    return route;
+}
+
+std::string normalize_sysctl_value(const std::string& raw) {
+    std::istringstream words(raw);
+    std::string word, out;
+    while (words >> word) out += (out.empty() ? "" : " ") + word;
+    return out;
+}
+
+}  // namespace nstopo::kernel

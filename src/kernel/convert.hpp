@@ -1,0 +1,36 @@
+// Adapters between model values and libnl objects, each named for its direction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "nl_handles.hpp"
+#include "nstopo/model.hpp"
+
+namespace nstopo::kernel {
+
+int to_af(Family f);
+NlAddrPtr to_nl_addr(const IpAddress& ip, int prefix_len);
+NlAddrPtr to_nl_addr(const MacAddress& mac);
+
+// nullopt when the nl_addr is not an IPv4/IPv6 address. An empty nl_addr of an IP family (how
+// libnl shows a default route's destination) reads as the family's all-zero address.
+std::optional<IpAddress> to_ip(const nl_addr* a, int family);
+// nullopt unless the nl_addr is a 6-byte hardware address.
+std::optional<MacAddress> to_mac(const nl_addr* a);
+
+// An observed interface without its addresses.
+Interface to_model(rtnl_link* link);
+// An observed address; nullopt for what the kernel manages itself (IPv6 link-local, and lo's
+// 127.0.0.1/8 and ::1/128).
+std::optional<Cidr> to_model(rtnl_addr* addr, bool on_loopback);
+// An observed route of the main table with its device name; nullopt for routes the kernel
+// manages or the model cannot express (each such skip of a user route is logged).
+std::optional<Route> to_model(rtnl_route* route, const std::unordered_map<int, std::string>& names,
+                              const std::string& ns);
+
+// Whitespace runs become one space, ends trimmed: "4096\t87380\n" -> "4096 87380".
+std::string normalize_sysctl_value(const std::string& raw);
+
+}  // namespace nstopo::kernel

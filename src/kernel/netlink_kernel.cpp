@@ -1,0 +1,210 @@
+// The libnl implementation of nstopo::Kernel. Not thread-safe: one thread at a time per object.
+#include <linux/if.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include "convert.hpp"
+#include "kernel_error.hpp"
+#include "netns.hpp"
+#include "nl_socket.hpp"
+#include "nstopo/kernel.hpp"
+#include "observer.hpp"
+#include "requests.hpp"
+#include "sessions.hpp"
+#include "sysctl.hpp"
+
+namespace nstopo {
+
+namespace {
+
+using kernel::Fd;
+using kernel::Op;
+
+std::string on(const std::string& ifname) {
+    return " on " + ifname;
+}
+
+class NetlinkKernel final : public Kernel {
+  public:
+    explicit NetlinkKernel(const KernelOptions& options)
+        : dir_(options.netns_dir), sessions_(dir_) {}
+
+    Topology observe(const ObserveScope& scope) override {
+        return kernel::observe(sessions_, dir_, scope);
+    }
+
+    std::vector<std::string> list_namespaces() override { return dir_.names(); }
+
+    void create_namespace(const std::string& name, const std::string& lab) override {
+        const Op op{name, "create namespace", name};
+        std::unique_ptr<kernel::NlSocket> socket;
+        // The namespace's socket is made while the thread is inside it anyway.
+        dir_.create(op, name, [&] { socket = kernel::NlSocket::connect_here(op); });
+        sessions_.adopt(name, std::move(socket), dir_.id_of(name).value_or(kernel::NetnsId{}));
+        try {
+            set_alias(Op{name, "mark", "lo"}, "lo", link_mark(lab));
+        } catch (...) {
+            remove_quietly(name);
+            throw;
+        }
+    }
+
+    void delete_namespace(const std::string& name) override {
+        // Our socket and fds would keep the namespace (and its veths' far ends) alive.
+        sessions_.drop(name);
+        sessions_.forget_ifindexes();
+        dir_.remove(Op{name, "delete namespace", name}, name);
+    }
+
+    void create_veth(const Veth& veth, const std::string& lab) override {
+        const Op op{veth.a.ns, "create veth", veth.a.str() + " <-> " + veth.b.str()};
+        {
+            const Fd a_ns = namespace_fd(op, veth.a.ns);
+            const Fd b_ns = namespace_fd(op, veth.b.ns);
+            const kernel::LinkPtr pair = kernel::veth_pair(veth, a_ns, b_ns);
+            sessions_.socket(Op{}).run(op, [&](nl_sock* sk) {
+                return rtnl_link_add(sk, pair.get(), NLM_F_CREATE | NLM_F_EXCL);
+            });
+        }
+        // Measured on Linux 6.18: IFLA_IFALIAS in the create request is ignored for both ends
+        // (rtnl_create_link does not read it), so each end is marked by a change of its own.
+        try {
+            set_alias(Op{veth.a.ns, "mark", veth.a.ifname}, veth.a.ifname, link_mark(lab));
+            set_alias(Op{veth.b.ns, "mark", veth.b.ifname}, veth.b.ifname, link_mark(lab));
+        } catch (...) {
+            delete_quietly(veth.a);
+            throw;
+        }
+    }
+
+    void delete_link(const std::string& ns, const std::string& ifname) override {
+        const Op op{ns, "delete link", ifname};
+        const kernel::LinkPtr link = kernel::link_named(ifname);
+        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_link_delete(sk, link.get()); });
+        sessions_.forget_ifindexes();
+    }
+
+    void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) override {
+        const kernel::LinkPtr change = kernel::link_named(ifname);
+        if (s == LinkState::up)
+            rtnl_link_set_flags(change.get(), IFF_UP);
+        else
+            rtnl_link_unset_flags(change.get(), IFF_UP);
+        change_link(Op{ns, "set link " + to_string(s), ifname}, change.get());
+    }
+
+    void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) override {
+        const kernel::LinkPtr change = kernel::link_named(ifname);
+        rtnl_link_set_mtu(change.get(), mtu);
+        change_link(Op{ns, "set mtu", std::to_string(mtu) + on(ifname)}, change.get());
+    }
+
+    void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) override {
+        const kernel::LinkPtr change = kernel::link_named(ifname);
+        const kernel::NlAddrPtr lladdr = kernel::to_nl_addr(mac);
+        rtnl_link_set_addr(change.get(), lladdr.get());
+        change_link(Op{ns, "set mac", mac.str() + on(ifname)}, change.get());
+    }
+
+    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) override {
+        const Op op{ns, "add address", a.str() + on(ifname)};
+        const kernel::AddrPtr addr = kernel::address(sessions_.ifindex(op, ifname), a);
+        sessions_.socket(op).run(op, [&](nl_sock* sk) {
+            return rtnl_addr_add(sk, addr.get(), NLM_F_CREATE | NLM_F_EXCL);
+        });
+    }
+
+    void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) override {
+        const Op op{ns, "delete address", a.str() + on(ifname)};
+        const kernel::AddrPtr addr = kernel::address(sessions_.ifindex(op, ifname), a);
+        sessions_.socket(op).run(op,
+                                 [&](nl_sock* sk) { return rtnl_addr_delete(sk, addr.get(), 0); });
+    }
+
+    void add_route(const std::string& ns, const Route& r) override {
+        const Op op{ns, "add route", r.str()};
+        const kernel::RoutePtr route = kernel::route_to_add(r, route_oif(op, r));
+        sessions_.socket(op).run(op, [&](nl_sock* sk) {
+            return rtnl_route_add(sk, route.get(), NLM_F_CREATE | NLM_F_EXCL);
+        });
+    }
+
+    void delete_route(const std::string& ns, const Route& r) override {
+        const Op op{ns, "delete route", r.str()};
+        const kernel::RoutePtr route = kernel::route_to_delete(r, route_oif(op, r));
+        sessions_.socket(op).run(
+            op, [&](nl_sock* sk) { return rtnl_route_delete(sk, route.get(), 0); });
+    }
+
+    void set_sysctl(const std::string& ns, const std::string& key,
+                    const std::string& value) override {
+        const Op op{ns, "set sysctl", key + "=" + value};
+        if (!ns.empty() && !kernel::is_per_netns_key(key))
+            kernel::fail(op, EINVAL,
+                         "only net.* sysctls belong to a namespace; " + key +
+                             " would change the whole machine");
+        const Fd target = namespace_fd(op, ns);
+        const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
+        kernel::write_sysctl(op, key, value);
+    }
+
+  private:
+    // An fd of namespace `ns`; no fd for the host (requests then act where the socket is).
+    Fd namespace_fd(const Op& op, const std::string& ns) const {
+        return ns.empty() ? Fd() : dir_.open(op, ns);
+    }
+
+    int route_oif(const Op& op, const Route& r) {
+        return r.dev ? sessions_.ifindex(op, *r.dev) : 0;
+    }
+
+    void change_link(const Op& op, rtnl_link* change) {
+        sessions_.socket(op).run(
+            op, [&](nl_sock* sk) { return rtnl_link_change(sk, change, change, 0); });
+    }
+
+    void set_alias(const Op& op, const std::string& ifname, const std::string& alias) {
+        const kernel::LinkPtr change = kernel::link_named(ifname);
+        rtnl_link_set_ifalias(change.get(), alias.c_str());
+        change_link(op, change.get());
+    }
+
+    void remove_quietly(const std::string& name) noexcept {
+        try {
+            delete_namespace(name);
+        } catch (const std::exception& e) {
+            spdlog::warn("cannot undo namespace {}: {}", name, e.what());
+        }
+    }
+
+    void delete_quietly(const VethEnd& end) noexcept {
+        try {
+            delete_link(end.ns, end.ifname);
+        } catch (const std::exception& e) {
+            spdlog::warn("cannot undo veth {}: {}", end.str(), e.what());
+        }
+    }
+
+    kernel::NetnsDir dir_;
+    kernel::Sessions sessions_;
+};
+
+// One socket per namespace means one fd per namespace: a lab of 1000 namespaces needs more than
+// the common soft limit of 1024. Raise the soft limit to the hard one, as far as allowed.
+void raise_fd_limit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+    const auto before = lim.rlim_cur;
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+        spdlog::debug("raised the open-file limit from {} to {}", before, lim.rlim_cur);
+}
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_netlink_kernel(const KernelOptions& options) {
+    raise_fd_limit();
+    return std::make_unique<NetlinkKernel>(options);
+}
+
+}  // namespace nstopo

@@ -1,0 +1,41 @@
+// A NETLINK_ROUTE socket that reports failures with the kernel's own errno and extended-ack text.
+//
+// libnl folds errnos into NLE_* codes (ENETUNREACH and EHOSTUNREACH both become "Network is
+// unreachable"...) and drops the extended ack. The socket installs its own error callback that
+// keeps nlmsgerr->error and the NLMSGERR_ATTR_MSG text before libnl folds them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kernel_error.hpp"
+#include "nl_handles.hpp"
+
+namespace nstopo::kernel {
+
+class NlSocket {
+  public:
+    // Connects in the network namespace the calling thread is in now; the socket stays bound to
+    // that namespace for its whole life.
+    static std::unique_ptr<NlSocket> connect_here(const Op& op);
+    NlSocket(const NlSocket&) = delete;
+    NlSocket& operator=(const NlSocket&) = delete;
+
+    // Runs one request: `call` sends it with libnl and returns libnl's result. Logs one trace
+    // line; throws the kernel's refusal as an Error describing `op`.
+    void run(const Op& op, const std::function<int(nl_sock*)>& call);
+    // Sends `msg` and hands every reply message to `on_reply` until the kernel's ack. For GET
+    // requests libnl has no wrapper for, or whose wrappers hide the errno.
+    void request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply);
+
+  private:
+    NlSocket() = default;
+    void enable_extended_ack();
+    static int keep_refusal(sockaddr_nl* from, nlmsgerr* err, void* self);
+
+    SocketPtr sock_;
+    Refusal refusal_;  // filled by keep_refusal() during run()
+};
+
+}  // namespace nstopo::kernel

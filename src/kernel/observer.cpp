@@ -1,0 +1,266 @@
+#include "observer.hpp"
+
+#include <linux/rtnetlink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "convert.hpp"
+#include "nsid.hpp"
+#include "sysctl.hpp"
+
+namespace nstopo::kernel {
+
+namespace {
+
+// A veth as its own namespace's link dump shows it: the peer's ifindex (IFLA_LINK) and, when the
+// peer lives in another namespace, that namespace's id as seen from here (IFLA_LINK_NETNSID).
+struct VethLink {
+    VethEnd end;
+    int peer_ifindex = 0;
+    std::optional<int> peer_nsid;
+};
+
+// What one namespace's dumps showed.
+struct Snapshot {
+    std::unordered_map<int, std::string> names;  // ifindex -> ifname, every link
+    std::map<std::string, Interface> interfaces;
+    std::vector<VethLink> veths;
+    std::vector<Route> routes;
+};
+
+template <class Alloc>
+CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, Alloc alloc) {
+    nl_cache* raw = nullptr;
+    socket.run(Op{ns, "list", what}, [&](nl_sock* sk) { return alloc(sk, &raw); });
+    return CachePtr(raw);
+}
+
+VethLink veth_link(rtnl_link* link, const std::string& ns) {
+    VethLink v{{ns, rtnl_link_get_name(link)}, rtnl_link_get_link(link), std::nullopt};
+    std::int32_t nsid = 0;
+    if (rtnl_link_get_link_netnsid(link, &nsid) == 0) v.peer_nsid = nsid;
+    return v;
+}
+
+void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
+    const CachePtr links = dump(socket, ns, "links", [](nl_sock* sk, nl_cache** c) {
+        return rtnl_link_alloc_cache(sk, AF_UNSPEC, c);
+    });
+    for_each_in<rtnl_link>(links.get(), [&](rtnl_link* link) {
+        Interface i = to_model(link);
+        snap.names[rtnl_link_get_ifindex(link)] = i.name;
+        if (i.kind == LinkKind::veth) snap.veths.push_back(veth_link(link, ns));
+        snap.interfaces[i.name] = std::move(i);
+    });
+}
+
+void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
+    const CachePtr addrs = dump(socket, ns, "addresses", rtnl_addr_alloc_cache);
+    for_each_in<rtnl_addr>(addrs.get(), [&](rtnl_addr* addr) {
+        const auto name = snap.names.find(rtnl_addr_get_ifindex(addr));
+        if (name == snap.names.end()) return;
+        Interface& i = snap.interfaces[name->second];
+        if (const auto c = to_model(addr, i.kind == LinkKind::loopback)) i.addresses.push_back(*c);
+    });
+}
+
+void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
+    const CachePtr routes = dump(socket, ns, "routes", [](nl_sock* sk, nl_cache** c) {
+        return rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, c);
+    });
+    for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
+        if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
+    });
+}
+
+std::unordered_map<std::string, int> ifindexes_of(const Snapshot& snap) {
+    std::unordered_map<std::string, int> by_name;
+    for (const auto& [index, name] : snap.names) by_name[name] = index;
+    return by_name;
+}
+
+Snapshot read_snapshot(Sessions& sessions, const std::string& ns, bool with_routes) {
+    NlSocket& socket = sessions.socket(Op{ns, "observe", "namespace"});
+    Snapshot snap;
+    read_links(snap, socket, ns);
+    read_addresses(snap, socket, ns);
+    if (with_routes) read_routes(snap, socket, ns);
+    sessions.learn_ifindexes(ns, ifindexes_of(snap));
+    return snap;
+}
+
+std::map<std::string, std::string> read_sysctls(const NetnsDir& dir, const std::string& ns,
+                                                const std::vector<std::string>& keys) {
+    std::map<std::string, std::string> values;
+    if (keys.empty()) return values;
+    const Op op{ns, "read sysctls", ""};
+    const EnterNetns inside(dir.open(op, ns), op);
+    for (const auto& key : keys)
+        if (auto v = read_sysctl(Op{ns, "read sysctl", key}, key)) values[key] = std::move(*v);
+    return values;
+}
+
+// Turns (namespace, peer ifindex, peer nsid) into the peer's VethEnd.
+//
+// IFLA_LINK_NETNSID is a number local to the veth's namespace A; only A can say which namespace
+// it means, by answering RTM_GETNSID for a namespace fd. The expected veths say which namespace B
+// to ask about first, so with hints each veth costs at most one cached question per (A, B): linear
+// in the lab. A veth the hints do not explain is matched by asking A about every other namespace
+// of the scope (and the host) in turn: quadratic, for unexpected wiring only.
+class PeerResolver {
+  public:
+    PeerResolver(Sessions& sessions, const NetnsDir& dir,
+                 const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
+                 const std::set<std::string>& host_in_scope, const std::vector<Veth>& hints)
+        : sessions_(sessions),
+          dir_(dir),
+          namespaces_(namespaces),
+          host_(host),
+          host_in_scope_(host_in_scope) {
+        for (const auto& v : hints) {
+            hinted_peer_ns_[v.a] = v.b.ns;
+            hinted_peer_ns_[v.b] = v.a.ns;
+        }
+    }
+
+    std::optional<VethEnd> peer_of(const VethLink& v) {
+        if (!v.peer_nsid) return end_at(v.end.ns, v.peer_ifindex);
+        if (const auto hint = hinted_peer_ns_.find(v.end); hint != hinted_peer_ns_.end())
+            if (auto peer = end_if_nsid_matches(v, hint->second)) return peer;
+        spdlog::debug("veth {} is not where expected; searching the scope", v.end.str());
+        for (const auto& [ns, _] : namespaces_)
+            if (auto peer = end_if_nsid_matches(v, ns)) return peer;
+        return end_if_nsid_matches(v, kHostNamespace);
+    }
+
+  private:
+    std::optional<VethEnd> end_if_nsid_matches(const VethLink& v, const std::string& candidate) {
+        if (candidate == v.end.ns || !in_scope(candidate)) return std::nullopt;
+        if (nsid(v.end.ns, candidate) != v.peer_nsid) return std::nullopt;
+        return end_at(candidate, v.peer_ifindex);
+    }
+
+    bool in_scope(const std::string& ns) const {
+        return ns == kHostNamespace || namespaces_.count(ns) != 0;
+    }
+
+    // The link `ifindex` of `ns`, if that link is inside the scope.
+    std::optional<VethEnd> end_at(const std::string& ns, int ifindex) const {
+        const Snapshot& snap = ns == kHostNamespace ? host_ : namespaces_.at(ns);
+        const auto name = snap.names.find(ifindex);
+        if (name == snap.names.end()) return std::nullopt;
+        if (ns == kHostNamespace && host_in_scope_.count(name->second) == 0) return std::nullopt;
+        return VethEnd{ns, name->second};
+    }
+
+    std::optional<int> nsid(const std::string& from, const std::string& to) {
+        const auto key = std::make_pair(from, to);
+        if (const auto it = nsids_.find(key); it != nsids_.end()) return it->second;
+        const Op op{from, "look up the namespace id of", to.empty() ? "the host" : to};
+        const Fd to_fd = to.empty() ? Fd() : dir_.open(op, to);
+        const auto id = nsid_of(sessions_.socket(op), to.empty() ? sessions_.host_fd() : to_fd, op);
+        return nsids_[key] = id;
+    }
+
+    Sessions& sessions_;
+    const NetnsDir& dir_;
+    const std::map<std::string, Snapshot>& namespaces_;
+    const Snapshot& host_;
+    const std::set<std::string>& host_in_scope_;
+    std::map<VethEnd, std::string> hinted_peer_ns_;
+    std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
+};
+
+class Observation {
+  public:
+    Observation(Sessions& sessions, const NetnsDir& dir, const ObserveScope& scope)
+        : sessions_(sessions),
+          dir_(dir),
+          scope_(scope),
+          host_in_scope_(scope.host_interfaces.begin(), scope.host_interfaces.end()) {}
+
+    Topology run() {
+        read_namespaces();
+        if (!scope_.host_interfaces.empty())
+            host_ = read_snapshot(sessions_, kHostNamespace, false);
+        Topology t;
+        for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
+        t.host_interfaces = host_interfaces();
+        t.veths = pair_veths();
+        normalize(t);
+        return t;
+    }
+
+  private:
+    void read_namespaces() {
+        for (const auto& ns : scope_.namespaces) {
+            if (snapshots_.count(ns) != 0 || !dir_.exists(ns)) continue;
+            snapshots_[ns] = read_snapshot(sessions_, ns, true);
+        }
+    }
+
+    Namespace to_namespace(const std::string& name, Snapshot& snap) const {
+        Namespace n;
+        n.name = name;
+        n.interfaces = snap.interfaces;
+        n.routes = snap.routes;
+        if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
+            n.owner = lo->second.owner;
+        if (const auto keys = scope_.sysctls.find(name); keys != scope_.sysctls.end())
+            n.sysctls = read_sysctls(dir_, name, keys->second);
+        return n;
+    }
+
+    std::map<std::string, Interface> host_interfaces() const {
+        std::map<std::string, Interface> out;
+        for (const auto& name : scope_.host_interfaces)
+            if (const auto it = host_.interfaces.find(name); it != host_.interfaces.end())
+                out[name] = it->second;
+        return out;
+    }
+
+    std::vector<VethLink> veth_links_in_scope() const {
+        std::vector<VethLink> links;
+        for (const auto& [_, snap] : snapshots_)
+            links.insert(links.end(), snap.veths.begin(), snap.veths.end());
+        for (const auto& v : host_.veths)
+            if (host_in_scope_.count(v.end.ifname) != 0) links.push_back(v);
+        return links;
+    }
+
+    std::vector<Veth> pair_veths() {
+        PeerResolver resolver(sessions_, dir_, snapshots_, host_, host_in_scope_,
+                              scope_.expected_veths);
+        std::set<VethEnd> paired;
+        std::vector<Veth> veths;
+        for (const auto& link : veth_links_in_scope()) {
+            if (paired.count(link.end) != 0) continue;
+            const auto peer = resolver.peer_of(link);
+            if (!peer) continue;
+            paired.insert(link.end);
+            paired.insert(*peer);
+            veths.push_back(Veth{link.end, *peer, {}});
+        }
+        return veths;
+    }
+
+    Sessions& sessions_;
+    const NetnsDir& dir_;
+    const ObserveScope& scope_;
+    const std::set<std::string> host_in_scope_;
+    std::map<std::string, Snapshot> snapshots_;
+    Snapshot host_;
+};
+
+}  // namespace
+
+Topology observe(Sessions& sessions, const NetnsDir& dir, const ObserveScope& scope) {
+    return Observation(sessions, dir, scope).run();
+}
+
+}  // namespace nstopo::kernel

@@ -1,0 +1,28 @@
+// The libnl objects nstopo sends: each builds one request from model values.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fd.hpp"
+#include "nl_handles.hpp"
+#include "nstopo/model.hpp"
+
+namespace nstopo::kernel {
+
+// A link addressed by name only (ifindex 0 + IFLA_IFNAME): the kernel finds it by name, so
+// changing or deleting it needs no ifindex lookup.
+LinkPtr link_named(const std::string& ifname);
+// A veth pair whose ends are created straight in their namespaces: IFLA_NET_NS_FD on the link
+// and on its peer (as `ip link add A netns X type veth peer name B netns Y`). An invalid Fd
+// leaves that end in the namespace of the sending socket.
+LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns);
+
+AddrPtr address(int ifindex, const Cidr& a);
+// A main-table route. `oif` 0 leaves the device to the kernel (resolved from `via`).
+RoutePtr route_to_add(const Route& r, int oif);
+// Matches the route by destination, metric and whichever of via/oif are given, whatever its
+// protocol and scope.
+RoutePtr route_to_delete(const Route& r, int oif);
+
+}  // namespace nstopo::kernel

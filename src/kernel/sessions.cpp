@@ -1,0 +1,90 @@
+#include "sessions.hpp"
+
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <netlink/object.h>
+#include <netlink/route/link.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+
+namespace nstopo::kernel {
+
+Sessions::Sessions(const NetnsDir& dir) : dir_(dir) {
+    const Op op{"", "open", "the host namespace"};
+    host_fd_.reset(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (!host_fd_) fail(op, errno, "cannot open /proc/thread-self/ns/net");
+    host_.socket = NlSocket::connect_here(op);
+    host_.id = netns_id_of(host_fd_);
+}
+
+NlSocket& Sessions::socket(const Op& op) {
+    return *session(op).socket;
+}
+
+Sessions::Session& Sessions::session(const Op& op) {
+    if (op.ns.empty()) return host_;
+    const auto id = dir_.id_of(op.ns);
+    if (!id) fail(op, ENOENT, "namespace " + op.ns + " does not exist");
+    auto it = named_.find(op.ns);
+    if (it != named_.end() && it->second.id == *id) return it->second;
+    if (it != named_.end()) spdlog::debug("namespace {} was re-created; reconnecting", op.ns);
+    named_.erase(op.ns);
+    return named_.emplace(op.ns, connect(op)).first->second;
+}
+
+// The socket is made inside the namespace: setns on this thread around the connect only.
+Sessions::Session Sessions::connect(const Op& op) {
+    const Fd ns = dir_.open(op, op.ns);
+    Session s;
+    s.id = netns_id_of(ns);
+    const EnterNetns inside(ns, op);
+    s.socket = NlSocket::connect_here(op);
+    return s;
+}
+
+void Sessions::adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id) {
+    named_.erase(ns);
+    named_.emplace(ns, Session{std::move(socket), id, {}});
+}
+
+void Sessions::drop(const std::string& ns) {
+    named_.erase(ns);
+}
+
+namespace {
+void keep_link_index(nl_object* obj, void* index) {
+    *static_cast<int*>(index) = rtnl_link_get_ifindex(reinterpret_cast<rtnl_link*>(obj));
+}
+}  // namespace
+
+int Sessions::ifindex(const Op& op, const std::string& ifname) {
+    Session& s = session(op);
+    if (const auto it = s.ifindex.find(ifname); it != s.ifindex.end()) return it->second;
+    nl_msg* raw = nullptr;
+    if (rtnl_link_build_get_request(0, ifname.c_str(), &raw) < 0) fail(op, ENOMEM);
+    const MsgPtr msg(raw);
+    int index = 0;
+    s.socket->request(op, msg.get(),
+                      [&](nl_msg* reply) { nl_msg_parse(reply, keep_link_index, &index); });
+    if (index <= 0) fail(op, ENODEV, "no link named " + ifname);
+    s.ifindex[ifname] = index;
+    return index;
+}
+
+void Sessions::learn_ifindexes(const std::string& ns,
+                               std::unordered_map<std::string, int> by_name) {
+    if (ns.empty()) {
+        host_.ifindex = std::move(by_name);
+        return;
+    }
+    if (const auto it = named_.find(ns); it != named_.end())
+        it->second.ifindex = std::move(by_name);
+}
+
+void Sessions::forget_ifindexes() {
+    host_.ifindex.clear();
+    for (auto& [_, s] : named_) s.ifindex.clear();
+}
+
+}  // namespace nstopo::kernel

@@ -1,0 +1,57 @@
+// The namespaces nstopo talks to: per namespace, one netlink socket made inside it and the
+// interface indexes learned there. Sockets are reused for every operation in their namespace.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "fd.hpp"
+#include "netns.hpp"
+#include "nl_socket.hpp"
+
+namespace nstopo::kernel {
+
+class Sessions {
+  public:
+    // The host socket is made here, in the calling thread's namespace (the "host" of every `ns`
+    // parameter that is "").
+    explicit Sessions(const NetnsDir& dir);
+
+    // The socket of namespace `op.ns`, made on first use. A namespace re-created under the same
+    // name since (another identity) gets a fresh socket. Fails if the namespace is absent.
+    NlSocket& socket(const Op& op);
+    // Adopts the socket made inside a namespace this process just created.
+    void adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id);
+    // Closes the namespace's socket and forgets it. Must run before the namespace is deleted: an
+    // open socket keeps the namespace, and so the far ends of its veths, alive.
+    void drop(const std::string& ns);
+
+    // The ifindex of link `ifname` in `op.ns`, asked of the kernel (RTM_GETLINK by IFLA_IFNAME)
+    // on first use and remembered.
+    int ifindex(const Op& op, const std::string& ifname);
+    // Remembers what a full link dump of `ns` showed.
+    void learn_ifindexes(const std::string& ns, std::unordered_map<std::string, int> by_name);
+    // Forgets every remembered ifindex (after links were deleted, in any namespace: deleting a
+    // veth or a namespace also deletes links elsewhere).
+    void forget_ifindexes();
+
+    // An fd of the host namespace (NETNSA_FD / IFLA_NET_NS_FD for ends that live there).
+    const Fd& host_fd() const { return host_fd_; }
+
+  private:
+    struct Session {
+        std::unique_ptr<NlSocket> socket;
+        NetnsId id;
+        std::unordered_map<std::string, int> ifindex;
+    };
+    Session& session(const Op& op);
+    Session connect(const Op& op);
+
+    const NetnsDir& dir_;
+    Fd host_fd_;
+    Session host_;
+    std::unordered_map<std::string, Session> named_;
+};
+
+}  // namespace nstopo::kernel
