@@ -91,6 +91,16 @@ std::uint32_t default_metric(Family f);
 inline const std::string kIpv4Forwarding = "net.ipv4.ip_forward";
 inline const std::string kIpv6Forwarding = "net.ipv6.conf.all.forwarding";
 
+// Keys under net.ipv4.conf.default. and net.ipv6.conf.default.: the kernel copies them into each
+// link when the link is created, so they must be set before the namespace's links exist.
+bool sysctl_shapes_new_links(const std::string& key);
+
+// Lab namespaces skip IPv6 duplicate address detection by default (a default the file may
+// override): until a link's link-local address has passed DAD (1-2 s after the link comes up), the
+// kernel cannot send neighbour solicitations for forwarded traffic (ndisc_send_ns needs a
+// non-tentative link-local source), so a router would drop the first packets of a fresh lab.
+inline const std::string kIpv6DefaultAcceptDad = "net.ipv6.conf.default.accept_dad";
+
 struct Namespace {
     std::string name;
     // Every link of the namespace by name. Desired: the veth ends placed here and "lo" (whose state

@@ -13,7 +13,8 @@
 
 namespace nstopo {
 
-// Bring-up order. Teardown runs the same phases in reverse.
+// Bring-up order. Teardown runs the same phases in reverse. A sysctl under
+// net.ipv{4,6}.conf.default. belongs to the namespaces phase (see sysctl_shapes_new_links()).
 enum class Phase { namespaces, veths, sysctls, links, addresses, routes };
 std::string to_string(Phase p);
 
@@ -49,6 +50,11 @@ struct Operation {
     // Printed as " (with namespace ns01)".
     std::string implied_by;
 };
+
+// An implied link deletion that the kernel carries out asynchronously: a veth end freed with a
+// namespace the plan deletes. The executor waits for these to vanish; everything else implied
+// happens synchronously with the operation that causes it.
+bool freed_asynchronously(const Operation& o);
 
 Phase phase_of(const Action& a);
 // Short kind name: "create-namespace", "delete-link", "add-route", ...

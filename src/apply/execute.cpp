@@ -45,36 +45,38 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
         action);
 }
 
-// Links the kernel frees by itself once a namespace this plan deletes is really gone: the veth
-// ends, in namespaces that stay (or the host), whose peers lived there.
-ObserveScope links_freed_later(const Plan& plan) {
-    std::set<std::string> deleted_namespaces;
+// The links of a plan that the kernel frees by itself, later: veth ends whose peers lived in a
+// namespace the plan deletes.
+std::vector<VethEnd> freed_later(const Plan& plan) {
+    std::vector<VethEnd> ends;
     for (const auto& o : plan.operations)
-        if (const auto* d = std::get_if<op::DeleteNamespace>(&o.action)) deleted_namespaces.insert(d->ns);
+        if (freed_asynchronously(o)) {
+            const auto& d = std::get<op::DeleteLink>(o.action);
+            ends.push_back({d.ns, d.ifname});
+        }
+    return ends;
+}
+
+ObserveScope scope_of(const std::vector<VethEnd>& ends) {
     ObserveScope scope;
     std::set<std::string> namespaces;
-    for (const auto& o : plan.operations) {
-        const auto* d = std::get_if<op::DeleteLink>(&o.action);
-        if (d == nullptr || !o.implied || deleted_namespaces.contains(d->ns)) continue;
-        if (d->ns == kHostNamespace)
-            scope.host_interfaces.push_back(d->ifname);
+    for (const auto& e : ends) {
+        if (e.in_host())
+            scope.host_interfaces.push_back(e.ifname);
         else
-            namespaces.insert(d->ns);
+            namespaces.insert(e.ns);
     }
     scope.namespaces.assign(namespaces.begin(), namespaces.end());
     return scope;
 }
 
-// The links of `scope` that still exist, as "ns/ifname" (or "ifname" in the host).
-std::vector<std::string> still_present(const Plan& plan, const ObserveScope& scope, Kernel& k) {
+// Those of `ends` that still exist, as "ns/ifname" (or "ifname" in the host).
+std::vector<std::string> still_present(const std::vector<VethEnd>& ends, const ObserveScope& scope,
+                                       Kernel& k) {
     const Topology seen = k.observe(scope);
     std::vector<std::string> present;
-    for (const auto& o : plan.operations) {
-        const auto* d = std::get_if<op::DeleteLink>(&o.action);
-        if (d == nullptr || !o.implied) continue;
-        if (seen.find_interface(d->ns, d->ifname) != nullptr)
-            present.push_back(VethEnd{d->ns, d->ifname}.str());
-    }
+    for (const auto& e : ends)
+        if (seen.find_interface(e.ns, e.ifname) != nullptr) present.push_back(e.str());
     return present;
 }
 
@@ -82,12 +84,13 @@ std::vector<std::string> still_present(const Plan& plan, const ObserveScope& sco
 // (cleanup_net runs on a workqueue). Waits until those ends are gone, so that verification sees
 // the final state and an immediate re-apply never meets a ghost interface of the same name.
 void wait_until_freed(const Plan& plan, Kernel& k, std::chrono::milliseconds timeout) {
-    const ObserveScope scope = links_freed_later(plan);
-    if (scope.namespaces.empty() && scope.host_interfaces.empty()) return;
+    const std::vector<VethEnd> ends = freed_later(plan);
+    if (ends.empty()) return;
+    const ObserveScope scope = scope_of(ends);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(1);
     for (;;) {
-        const auto present = still_present(plan, scope, k);
+        const auto present = still_present(ends, scope, k);
         if (present.empty()) return;
         if (std::chrono::steady_clock::now() >= deadline) {
             std::string names;

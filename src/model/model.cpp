@@ -54,6 +54,11 @@ bool Route::operator==(const Route& o) const {
     return std::tie(to, via, dev, metric) == std::tie(o.to, o.via, o.dev, o.metric);
 }
 
+bool sysctl_shapes_new_links(const std::string& key) {
+    return key.rfind("net.ipv4.conf.default.", 0) == 0 ||
+           key.rfind("net.ipv6.conf.default.", 0) == 0;
+}
+
 bool Namespace::forwarding() const {
     const auto it = sysctls.find(kIpv4Forwarding);
     return it != sysctls.end() && it->second == "1";

@@ -55,7 +55,17 @@ static_assert(std::is_same_v<std::variant_alternative_t<11, Action>, op::DeleteR
 
 }  // namespace
 
+bool freed_asynchronously(const Operation& o) {
+    // The planner names a namespace deletion as the cause "namespace NAME" (planner.cpp).
+    return o.implied && std::holds_alternative<op::DeleteLink>(o.action) &&
+           o.implied_by.rfind("namespace ", 0) == 0;
+}
+
 Phase phase_of(const Action& a) {
+    // A link copies the namespace's conf.default.* sysctls when it is created: set them with the
+    // namespace, before its links exist.
+    if (const auto* s = std::get_if<op::SetSysctl>(&a); s && sysctl_shapes_new_links(s->key))
+        return Phase::namespaces;
     return kActionInfo[a.index()].phase;
 }
 

@@ -48,7 +48,8 @@ TEST_CASE("two-routers: every veth end becomes an interface of its namespace, pl
 TEST_CASE("two-routers: forwarding only where asked, routes with family metrics") {
     const Topology t = load_good("two-routers.yaml");
     const std::map<std::string, std::string> router = {
-        {kIpv4Forwarding, "1"}, {kIpv6Forwarding, "1"}, {kForwardingDefaults, "1"}};
+        {kIpv4Forwarding, "1"}, {kIpv6Forwarding, "1"}, {kForwardingDefaults, "1"},
+        {kIpv6DefaultAcceptDad, "0"}};
     CHECK(t.namespaces.at("router01").sysctls == router);
     CHECK(t.namespaces.at("router02").forwarding());
     CHECK(t.namespaces.at("ns01").sysctls.at(kIpv4Forwarding) == "0");
@@ -121,6 +122,7 @@ TEST_CASE("every key: sysctls are normalized and override the defaults") {
                                                      {"net.ipv4.tcp_rmem", "4096 87380 6291456"},
                                                      {"net.ipv6.conf.all.accept_ra", "0"},
                                                      {kForwardingDefaults, "0"},
+                                                     {kIpv6DefaultAcceptDad, "0"},
                                                      {kIpv4Forwarding, "0"},
                                                      {kIpv6Forwarding, "0"}};
     CHECK(t.namespaces.at("edge").sysctls == edge);

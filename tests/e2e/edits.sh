@@ -32,10 +32,11 @@ edit 's|gw01-veth1: { addresses: \[172.16.0.1/24\] }|gw01-veth1: { addresses: [1
 plan_is "~ set mtu 1400 on gw01-veth1 in router01" "change an mtu"
 expect_contains "mtu set" "mtu 1400" <(ip -n router01 link show gw01-veth1)
 
-# Set a link down.
-edit 's|ns02-veth0: { addresses: \[10.0.0.1/24\] }|ns02-veth0: { addresses: [10.0.0.1/24], state: down }|'
+# Set a link down (one that no route of its namespace needs: the validator refuses a route whose
+# gateway is reachable only through a down link, as the kernel would).
+edit 's|gw01-veth0: { addresses: \[192.168.0.254/24\] }|gw01-veth0: { addresses: [192.168.0.254/24], state: down }|'
 expect_rc "plan link down" 2 "$NSTOPO" plan --detailed-exitcode "$lab"
-expect_contains "link down planned" "~ set link ns02-veth0 down in ns02" "$WORK/out"
+expect_eq "link down planned" "~ set link gw01-veth0 down in router01" "$(cat "$WORK/out")"
 expect_rc "apply link down" 0 "$NSTOPO" apply "$lab"
 expect_rc "plan after link down" 0 "$NSTOPO" plan --detailed-exitcode "$lab"
 edit 's|, state: down }| }|'

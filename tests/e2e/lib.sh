@@ -31,12 +31,28 @@ expect_contains() {
   if grep -qF -- "$2" "$3"; then pass; else fail "$1: '$2' not in $3"; cat "$3" >&2; fi
 }
 
-# Pings only between namespaces the test itself made.
+# Pings only between namespaces the test itself made. Three echo requests, 0.2 s apart; one
+# answer is success (the first may be lost while a fresh path resolves its neighbours).
 expect_ping() {
   local ns=$1 dst=$2; shift 2
-  if ip netns exec "$ns" ping -c 1 -W 2 "$@" "$dst" >"$WORK/ping" 2>&1; then pass; else
+  if ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@" "$dst" >"$WORK/ping" 2>&1; then pass; else
     fail "ping from $ns to $dst $*"; cat "$WORK/ping" >&2
   fi
+}
+
+# kernel_snapshot, once the kernel has settled: carrier, operstate and IPv6 link-local addresses
+# follow a link change asynchronously (linkwatch, addrconf), so two pictures taken 0.3 s apart
+# must agree (at most 5 s).
+settled_snapshot() {
+  local previous current
+  previous=$(kernel_snapshot)
+  for _ in $(seq 1 16); do
+    sleep 0.3
+    current=$(kernel_snapshot)
+    [ "$current" == "$previous" ] && break
+    previous=$current
+  done
+  echo "$current"
 }
 
 # A byte-for-byte picture of the kernel: namespaces, and in each, and in the host, links,

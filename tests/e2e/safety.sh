@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 
 # A pre-existing host interface with a name the lab wants is refused and left untouched.
-ip link add veth0 type dummy
+ip link add veth0 type veth peer name bystander0   # made by hand, not by nstopo
 ip addr add 198.51.100.1/24 dev veth0
 before=$(kernel_snapshot)
 expect_rc "host interface conflict" 1 "$NSTOPO" apply "$TOPOLOGIES/host-link.yaml"
@@ -40,7 +40,7 @@ expect_rc "status" 0 "$NSTOPO" status
 expect_contains "status pair" "lab pair" "$WORK/out"
 expect_contains "status in sync" "in sync with its file" "$WORK/out"
 expect_rc "status --json" 0 "$NSTOPO" status pair --json
-expect_eq "status json" "pair true" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["labs"][0]["lab"], d["labs"][0]["in_sync"])' "$WORK/out")"
+expect_eq "status json" "pair True" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["labs"][0]["lab"], d["labs"][0]["in_sync"])' "$WORK/out")"
 
 # One apply or destroy at a time per lab: a held lock makes the second wait, then fail clearly.
 flock /run/nstopo/locks/pair.lock sleep 5 &

@@ -62,12 +62,6 @@ host:
     veth0: { addresses: [10.1.1.2/24] }
 )";
 
-bool journal_has(const FakeKernel& k, const std::string& prefix) {
-    for (const auto& line : k.journal())
-        if (line.rfind(prefix, 0) == 0) return true;
-    return false;
-}
-
 }  // namespace
 
 TEST_CASE("apply converges, records ownership, and a second apply changes nothing") {

@@ -112,3 +112,9 @@ TEST_CASE("the observe scope covers the file, the recorded state and adoptions")
     REQUIRE(s.expected_veths.size() == 1);
     CHECK(s.expected_veths[0].same_pair(Veth{{"", "veth0"}, {"netns1", "veth1"}, {}}));
 }
+TEST_CASE("conf.default sysctls are set with their namespace, before its links exist") {
+    const Operation dflt{op::SetSysctl{"ns01", "net.ipv6.conf.default.accept_dad", "0"}, {}, false, {}};
+    const Operation all{op::SetSysctl{"ns01", "net.ipv6.conf.all.forwarding", "1"}, {}, false, {}};
+    CHECK(phase_of(dflt.action) == Phase::namespaces);
+    CHECK(phase_of(all.action) == Phase::sysctls);
+}
