@@ -16,5 +16,5 @@ echo
 echo "== ip netns exec ns01 ping -c 3 -I 192.168.0.1 10.0.0.1   (ttl 62: two routers on the way)"
 ip netns exec ns01 ping -c 3 -I 192.168.0.1 10.0.0.1
 echo
-echo "The lab is up. Look around with 'nstopo status', 'sudo ip netns exec ns01 ...';"
-echo "remove it with: sudo nstopo destroy two-routers"
+echo "The lab is up. Look around with 'nstopo status', 'ip netns exec ns01 ...';"
+echo "remove it with: nstopo destroy two-routers"
