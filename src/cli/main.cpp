@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -293,4 +294,9 @@ int real_main(int argc, char** argv) {
 }  // namespace
 }  // namespace nstopo
 
-int main(int argc, char** argv) { return nstopo::real_main(argc, argv); }
+int main(int argc, char** argv) {
+    // A closed stdout (`nstopo apply lab.yaml | head`) must not kill an apply halfway through its
+    // kernel changes: writes then fail with EPIPE and the work goes on.
+    std::signal(SIGPIPE, SIG_IGN);
+    return nstopo::real_main(argc, argv);
+}

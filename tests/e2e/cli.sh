@@ -29,6 +29,10 @@ print(o["kind"], o["object"], o["source"]["file"])' "$WORK/out")"
 expect_rc "apply --dry-run is plan" 0 "$NSTOPO" apply --dry-run "$TOPOLOGIES/pair.yaml"
 expect_contains "dry run prints the plan" "+ create namespace ns01" "$WORK/out"
 expect_eq "dry run changes nothing" "$before" "$(kernel_snapshot)"
+# A reader that goes away early does not stop an apply halfway.
+"$NSTOPO" apply "$TOPOLOGIES/pair.yaml" | head -1 >/dev/null
+expect_rc "apply survived a closed pipe" 0 "$NSTOPO" plan --detailed-exitcode "$TOPOLOGIES/pair.yaml"
+expect_rc "destroy it" 0 "$NSTOPO" destroy pair
 expect_rc "destroy with nothing up" 0 "$NSTOPO" destroy
 expect_eq "nothing to destroy" "nothing to destroy" "$(cat "$WORK/out")"
 finish
