@@ -79,6 +79,10 @@ struct KernelOptions {
 };
 
 // The libnl implementation. Defined in the nstopo_kernel library only.
+// The "host" of its `ns` parameters is the network namespace the calling thread is in now. It keeps
+// one netlink socket (one fd) per namespace it has touched, so it raises the process's soft limit
+// of open files to the hard one. Use it from one thread at a time; every call returns the calling
+// thread to the network namespace it was in.
 std::unique_ptr<Kernel> make_netlink_kernel(const KernelOptions& options);
 
 }  // namespace nstopo

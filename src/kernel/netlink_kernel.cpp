@@ -42,7 +42,7 @@ class NetlinkKernel final : public Kernel {
         dir_.create(op, name, [&] { socket = kernel::NlSocket::connect_here(op); });
         sessions_.adopt(name, std::move(socket), dir_.id_of(name).value_or(kernel::NetnsId{}));
         try {
-            set_alias(Op{name, "mark", "lo"}, "lo", link_mark(lab));
+            mark(name, "lo", lab);
         } catch (...) {
             remove_quietly(name);
             throw;
@@ -57,20 +57,13 @@ class NetlinkKernel final : public Kernel {
     }
 
     void create_veth(const Veth& veth, const std::string& lab) override {
-        const Op op{veth.a.ns, "create veth", veth.a.str() + " <-> " + veth.b.str()};
-        {
-            const Fd a_ns = namespace_fd(op, veth.a.ns);
-            const Fd b_ns = namespace_fd(op, veth.b.ns);
-            const kernel::LinkPtr pair = kernel::veth_pair(veth, a_ns, b_ns);
-            sessions_.socket(Op{}).run(op, [&](nl_sock* sk) {
-                return rtnl_link_add(sk, pair.get(), NLM_F_CREATE | NLM_F_EXCL);
-            });
-        }
+        add_veth_in_place(Op{veth.a.ns, "create veth", veth.a.str() + " <-> " + veth.b.str()},
+                          veth);
         // Measured on Linux 6.18: IFLA_IFALIAS in the create request is ignored for both ends
         // (rtnl_create_link does not read it), so each end is marked by a change of its own.
         try {
-            set_alias(Op{veth.a.ns, "mark", veth.a.ifname}, veth.a.ifname, link_mark(lab));
-            set_alias(Op{veth.b.ns, "mark", veth.b.ifname}, veth.b.ifname, link_mark(lab));
+            mark(veth.a.ns, veth.a.ifname, lab);
+            mark(veth.b.ns, veth.b.ifname, lab);
         } catch (...) {
             delete_quietly(veth.a);
             throw;
@@ -102,6 +95,7 @@ class NetlinkKernel final : public Kernel {
     void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) override {
         const kernel::LinkPtr change = kernel::link_named(ifname);
         const kernel::NlAddrPtr lladdr = kernel::to_nl_addr(mac);
+        if (!lladdr) throw std::bad_alloc();
         rtnl_link_set_addr(change.get(), lladdr.get());
         change_link(Op{ns, "set mac", mac.str() + on(ifname)}, change.get());
     }
@@ -163,10 +157,22 @@ class NetlinkKernel final : public Kernel {
             op, [&](nl_sock* sk) { return rtnl_link_change(sk, change, change, 0); });
     }
 
-    void set_alias(const Op& op, const std::string& ifname, const std::string& alias) {
+    // One RTM_NEWLINK from the host socket with IFLA_NET_NS_FD on each end that is not the
+    // host's; no create-then-move (moving a veth costs an RCU barrier under the RTNL lock).
+    void add_veth_in_place(const Op& op, const Veth& veth) {
+        const Fd a_ns = namespace_fd(op, veth.a.ns);
+        const Fd b_ns = namespace_fd(op, veth.b.ns);
+        const kernel::LinkPtr pair = kernel::veth_pair(veth, a_ns, b_ns);
+        sessions_.socket(Op{}).run(op, [&](nl_sock* sk) {
+            return rtnl_link_add(sk, pair.get(), NLM_F_CREATE | NLM_F_EXCL);
+        });
+    }
+
+    // Sets the link's ifalias to the lab's ownership mark.
+    void mark(const std::string& ns, const std::string& ifname, const std::string& lab) {
         const kernel::LinkPtr change = kernel::link_named(ifname);
-        rtnl_link_set_ifalias(change.get(), alias.c_str());
-        change_link(op, change.get());
+        rtnl_link_set_ifalias(change.get(), link_mark(lab).c_str());
+        change_link(Op{ns, "mark", ifname}, change.get());
     }
 
     void remove_quietly(const std::string& name) noexcept {

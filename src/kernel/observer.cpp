@@ -260,6 +260,9 @@ class Observation {
 }  // namespace
 
 Topology observe(Sessions& sessions, const NetnsDir& dir, const ObserveScope& scope) {
+    // Callers poll observe() while deleted namespaces wind down; a socket of ours must not be
+    // what keeps one of them alive.
+    sessions.drop_vanished();
     return Observation(sessions, dir, scope).run();
 }
 

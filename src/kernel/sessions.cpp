@@ -25,7 +25,10 @@ NlSocket& Sessions::socket(const Op& op) {
 Sessions::Session& Sessions::session(const Op& op) {
     if (op.ns.empty()) return host_;
     const auto id = dir_.id_of(op.ns);
-    if (!id) fail(op, ENOENT, "namespace " + op.ns + " does not exist");
+    if (!id) {
+        named_.erase(op.ns);
+        fail(op, ENOENT, "namespace " + op.ns + " does not exist");
+    }
     auto it = named_.find(op.ns);
     if (it != named_.end() && it->second.id == *id) return it->second;
     if (it != named_.end()) spdlog::debug("namespace {} was re-created; reconnecting", op.ns);
@@ -50,6 +53,17 @@ void Sessions::adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, Ne
 
 void Sessions::drop(const std::string& ns) {
     named_.erase(ns);
+}
+
+void Sessions::drop_vanished() {
+    for (auto it = named_.begin(); it != named_.end();) {
+        if (dir_.id_of(it->first) == it->second.id) {
+            ++it;
+            continue;
+        }
+        spdlog::debug("namespace {} is gone or re-created; closing its socket", it->first);
+        it = named_.erase(it);
+    }
 }
 
 namespace {

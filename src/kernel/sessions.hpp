@@ -26,6 +26,9 @@ class Sessions {
     // Closes the namespace's socket and forgets it. Must run before the namespace is deleted: an
     // open socket keeps the namespace, and so the far ends of its veths, alive.
     void drop(const std::string& ns);
+    // Drops the sockets of namespaces deleted or re-created by someone else (`ip netns del`),
+    // which would otherwise keep the deleted namespaces alive.
+    void drop_vanished();
 
     // The ifindex of link `ifname` in `op.ns`, asked of the kernel (RTM_GETLINK by IFLA_IFNAME)
     // on first use and remembered.

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -148,4 +149,30 @@ TEST_CASE("without root privileges, errors are permission errors that say to use
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(k->list_namespaces().empty());
+}
+
+TEST_CASE("a namespace that ip deletes and re-creates under the same name is the new one") {
+    auto k = make_kernel();
+    k->create_namespace("nsr-a", "lab1");
+    k->set_link_state("nsr-a", "lo", LinkState::up);  // nstopo now holds a socket in it
+    run_ok("ip netns del nsr-a");
+    run_ok("ip netns add nsr-a");
+    k->set_link_state("nsr-a", "lo", LinkState::up);
+    const auto flags = ip_link("nsr-a", "lo").at("flags");
+    CHECK(std::find(flags.begin(), flags.end(), "UP") != flags.end());
+    Namespace expected = fresh_namespace("nsr-a", "");
+    expected.interfaces["lo"] = loopback("", LinkState::up);
+    CHECK(observe_namespace(*k, "nsr-a") == expected);
+}
+
+TEST_CASE("a namespace ip deletes is not kept alive by nstopo: its veth's far end goes") {
+    auto k = make_kernel();
+    k->create_namespace("nsk-a", "lab1");
+    k->create_veth(Veth{{"", "nsk-host"}, {"nsk-a", "nsk-in"}, {}}, "lab1");
+    REQUIRE(observe_host_link(*k, "nsk-host"));  // nstopo holds a socket in nsk-a now
+    run_ok("ip netns del nsk-a");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (observe_host_link(*k, "nsk-host") && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK_FALSE(observe_host_link(*k, "nsk-host"));
 }
