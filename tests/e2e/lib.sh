@@ -41,15 +41,16 @@ expect_ping() {
 }
 
 # kernel_snapshot, once the kernel has settled: carrier, operstate and IPv6 link-local addresses
-# follow a link change asynchronously (linkwatch, addrconf), so two pictures taken 0.3 s apart
-# must agree (at most 5 s).
+# follow a link change asynchronously (linkwatch; addrconf's duplicate address detection, which
+# host-side links still do), so the picture must show no tentative address and two pictures
+# taken 0.3 s apart must agree (at most 8 s).
 settled_snapshot() {
   local previous current
   previous=$(kernel_snapshot)
-  for _ in $(seq 1 16); do
+  for _ in $(seq 1 26); do
     sleep 0.3
     current=$(kernel_snapshot)
-    [ "$current" == "$previous" ] && break
+    if [ "$current" == "$previous" ] && ! grep -q '"tentative":true' <<<"$current"; then break; fi
     previous=$current
   done
   echo "$current"
