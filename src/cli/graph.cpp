@@ -20,6 +20,7 @@ std::vector<std::string> node_details(const Namespace& ns) {
         std::string line = r.to.is_default() ? "default" : r.to.str();
         if (r.via) line += " via " + r.via->str();
         if (r.dev) line += " dev " + *r.dev;
+        if (r.metric != default_metric(r.family())) line += " metric " + std::to_string(r.metric);
         lines.push_back(line);
     }
     return lines;
@@ -77,21 +78,50 @@ std::string dot_id(const std::string& s) {
     return "\"" + dot_escaped(s) + "\"";
 }
 
-std::string dot_node(const Namespace& ns) {
-    std::vector<std::string> details;
-    for (const auto& d : node_details(ns)) details.push_back(xml_escaped(d));
-    std::string label = "<b>" + xml_escaped(ns.name) + "</b>";
-    if (!details.empty())
-        label += "<br/><font point-size=\"9\">" + join(details, "<br/>") + "</font>";
-    const char* look = ns.forwarding()
-                           ? "shape=hexagon, style=filled, fillcolor=\"#fde7c3\", color=\"#b8860b\""
-                           : "shape=box, style=\"rounded,filled\", fillcolor=\"#e3eefa\", "
-                             "color=\"#4a78a8\"";
-    return fmt::format("  {} [{}, label=<{}>];\n", dot_id(ns.name), look, label);
+// How a node is drawn: hosts rounded and blue, routers square and amber, the host namespace grey
+// and dashed.
+struct Look {
+    const char* fill;
+    const char* border;
+    const char* style;  // the HTML table's style: "rounded", "dashed" or ""
+};
+constexpr Look kHostLook{"#e3eefa", "#4a78a8", "rounded"};
+constexpr Look kRouterLook{"#fde7c3", "#b8860b", ""};
+constexpr Look kRootLook{"#eeeeee", "#777777", "dashed"};
+
+// A row per veth end, the edge's port: "ns01-veth0  192.168.0.1/24".
+std::string port_rows(const std::map<std::string, Interface>& links) {
+    std::string rows;
+    for (const auto& [name, link] : links) {
+        if (link.kind != LinkKind::veth) continue;
+        std::vector<std::string> addresses;
+        for (const auto& a : link.addresses) addresses.push_back(a.str());
+        rows += fmt::format(
+            "<tr><td port=\"{}\" border=\"1\" bgcolor=\"#ffffff\"><font point-size=\"9\">"
+            "<b>{}</b>&#160;{}</font></td></tr>",
+            xml_escaped(name), xml_escaped(name), xml_escaped(join(addresses, " ")));
+    }
+    return rows;
 }
 
-std::string dot_node_name(const std::string& ns) {
-    return ns.empty() ? dot_id("host") : dot_id(ns);
+// A node as an HTML-like table: its name, its details, then one row (and port) per veth end.
+std::string dot_node(const std::string& name, const std::vector<std::string>& details,
+                     const std::map<std::string, Interface>& links, const Look& look) {
+    std::string label = fmt::format(
+        "<table border=\"1\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\" "
+        "bgcolor=\"{}\" color=\"{}\"{}><tr><td><b>{}</b></td></tr>",
+        look.fill, look.border, *look.style ? fmt::format(" style=\"{}\"", look.style) : "",
+        xml_escaped(name));
+    std::vector<std::string> escaped;
+    for (const auto& d : details) escaped.push_back(xml_escaped(d));
+    if (!escaped.empty())
+        label += "<tr><td><font point-size=\"9\">" + join(escaped, "<br/>") + "</font></td></tr>";
+    label += port_rows(links) + "</table>";
+    return fmt::format("  {} [label=<{}>];\n", dot_id(name), label);
+}
+
+std::string dot_end(const VethEnd& end) {
+    return dot_id(end.in_host() ? "host" : end.ns) + ":" + dot_id(end.ifname);
 }
 
 }  // namespace
@@ -111,19 +141,14 @@ std::string graph_mermaid(const Topology& t) {
 
 std::string graph_dot(const Topology& t) {
     std::string out = "graph " + dot_id(t.name) + " {\n";
-    out += "  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.5, ranksep=0.9];\n";
-    out += "  node [fontname=\"Helvetica\", fontsize=12, margin=\"0.15,0.08\"];\n";
-    out +=
-        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\", fontcolor=\"#333333\"];\n";
-    if (has_host(t))
-        out += "  " + dot_id("host") +
-               " [shape=box, style=\"filled,dashed\", fillcolor=\"#eeeeee\", "
-               "label=<<b>host</b><br/><font point-size=\"9\">root namespace</font>>];\n";
-    for (const auto& [_, ns] : t.namespaces) out += dot_node(ns);
-    for (const auto& v : t.veths)
-        out += fmt::format(
-            "  {} -- {} [label={}];\n", dot_node_name(v.a.ns), dot_node_name(v.b.ns),
-            "\"" + dot_escaped(end_label(t, v.a)) + "\\n" + dot_escaped(end_label(t, v.b)) + "\"");
+    out += "  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.4, ranksep=0.8];\n";
+    out += "  node [shape=plain, fontname=\"Helvetica\", fontsize=12];\n";
+    out += "  edge [color=\"#555555\", penwidth=1.5];\n";
+    if (has_host(t)) out += dot_node("host", {"root namespace"}, t.host_interfaces, kRootLook);
+    for (const auto& [name, ns] : t.namespaces)
+        out += dot_node(name, node_details(ns), ns.interfaces,
+                        ns.forwarding() ? kRouterLook : kHostLook);
+    for (const auto& v : t.veths) out += "  " + dot_end(v.a) + " -- " + dot_end(v.b) + ";\n";
     return out + "}\n";
 }
 
