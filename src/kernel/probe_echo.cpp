@@ -77,22 +77,26 @@ std::pair<const std::uint8_t*, std::size_t> icmp_part(Family f, const std::uint8
     return ihl > n ? std::pair{p, std::size_t{0}} : std::pair{p + ihl, n - ihl};
 }
 
-// Whether an error message quotes our request: the original IP header and the first 8 bytes of
-// our echo request follow the 8-byte error header.
-bool quotes_our_request(Family f, const std::uint8_t* icmp, std::size_t n, std::uint16_t id) {
+// The sequence number of our echo request that an error message quotes (the original IP header
+// and the first 8 bytes of the request follow the 8-byte error header), if it quotes one.
+std::optional<std::uint16_t> quoted_request(Family f, const std::uint8_t* icmp, std::size_t n,
+                                            std::uint16_t id) {
     const std::uint8_t* inner = icmp + kIcmpHeader;
     std::size_t left = n - kIcmpHeader;
     if (f == Family::v4) {
-        if (left < 20) return false;
+        if (left < 20) return std::nullopt;
         const std::size_t ihl = static_cast<std::size_t>(inner[0] & 0x0f) * 4;
-        if (inner[9] != IPPROTO_ICMP || left < ihl + kIcmpHeader) return false;
+        if (inner[9] != IPPROTO_ICMP || left < ihl + kIcmpHeader) return std::nullopt;
         inner += ihl;
         left -= ihl;
-        return inner[0] == ICMP_ECHO && get16(inner + 4) == id;
+    } else {
+        if (left < kIpv6Header + kIcmpHeader || inner[6] != IPPROTO_ICMPV6) return std::nullopt;
+        inner += kIpv6Header;
     }
-    if (left < kIpv6Header + kIcmpHeader || inner[6] != IPPROTO_ICMPV6) return false;
-    inner += kIpv6Header;
-    return inner[0] == ICMP6_ECHO_REQUEST && get16(inner + 4) == id;
+    const auto request =
+        static_cast<std::uint8_t>(f == Family::v4 ? ICMP_ECHO : ICMP6_ECHO_REQUEST);
+    if (inner[0] != request || get16(inner + 4) != id) return std::nullopt;
+    return get16(inner + 6);
 }
 
 std::string error_name(Family f, std::uint8_t type) {
@@ -111,8 +115,9 @@ Received classify(Family f, const std::uint8_t* packet, std::size_t n, std::uint
     if (icmp[0] == reply && get16(icmp + 4) == id)
         return {Received::Kind::reply, get16(icmp + 6), {}};
     const std::string what = error_name(f, icmp[0]);
-    if (!what.empty() && quotes_our_request(f, icmp, len, id))
-        return {Received::Kind::error, 0, what};
+    if (what.empty()) return {};
+    if (const auto seq = quoted_request(f, icmp, len, id))
+        return {Received::Kind::error, *seq, what};
     return {};
 }
 
@@ -130,7 +135,7 @@ class Exchange {
     }
 
     EchoResult run() {
-        const int tries = std::max(1, request_.tries);
+        const int tries = this->tries();
         const auto interval = request_.timeout / tries;
         const auto deadline = start_ + request_.timeout;
         while (true) {
@@ -143,11 +148,14 @@ class Exchange {
             if (static_cast<int>(sent_.size()) < tries)
                 wake = std::min(wake, start_ + interval * static_cast<int>(sent_.size()));
             if (wait_readable(wake) && receive()) return answered_;
+            if (last_refused_) break;
         }
         return {false, {}, problem_.empty() ? "no reply" : problem_};
     }
 
   private:
+    int tries() const { return std::max(1, request_.tries); }
+
     Fd open_socket(const NetnsDir& dir) const {
         const bool v4 = family_ == Family::v4;
         return socket_in_namespace(dir, op_, v4 ? AF_INET : AF_INET6, SOCK_RAW,
@@ -194,8 +202,11 @@ class Exchange {
                              {}};
                 return true;
             }
-            if (r.kind == Received::Kind::error)
+            if (r.kind == Received::Kind::error) {
                 problem_ = r.what + (sender ? " from " + sender->str() : "");
+                // The last request failed for certain: nothing more can answer.
+                last_refused_ = r.seq + 1 == tries();
+            }
             from_len = sizeof from;
         }
     }
@@ -209,6 +220,7 @@ class Exchange {
     std::vector<Clock::time_point> sent_;
     std::string problem_;
     EchoResult answered_;
+    bool last_refused_ = false;
 };
 
 }  // namespace
