@@ -52,6 +52,16 @@ assert "two-routers.yaml:" in failed[0].find("failure").text, failed[0].find("fa
 EOF
 then pass; else fail "the JUnit report"; cat "$WORK/junit.xml" >&2; fi
 
+# A router that cannot deliver says so: router02 answers "host unreachable" (from its address
+# towards ns01) once neighbour discovery for 10.0.0.77 gives up, about 3 s; check reports who said
+# it and stops waiting then, well before its 6 s timeout.
+sed '/^checks:/,$d' "$file" > "$failing"
+echo 'checks: [{ from: ns01, to: 10.0.0.77 }]' >> "$failing"
+expect_rc "an unreachable host" 1 "$NSTOPO" check --timeout 6000 --tries 1 "$failing"
+expect_contains "router02 said so" "got destination unreachable from 172.16.0.2" "$WORK/out"
+if grep -qE '^check: 1 of 1 check failed \([0-5]\.[0-9]+ s\)$' "$WORK/out"; then pass; else
+  fail "check waited on after the router's answer"; cat "$WORK/out" >&2; fi
+
 # The lab's own checks, as JSON.
 expect_rc "the lab's checks hold" 0 "$NSTOPO" check --json "$file"
 if python3 - "$WORK/out" <<'EOF'
