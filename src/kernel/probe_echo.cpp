@@ -173,8 +173,10 @@ class Exchange {
         const auto packet = echo_request(family_, id_, seq);
         const auto to = to_socket_address(request_.to);
         sent_.push_back(Clock::now());
-        if (::sendto(socket_.get(), packet.data(), packet.size(), 0, to.get(), to.length) < 0)
+        if (::sendto(socket_.get(), packet.data(), packet.size(), 0, to.get(), to.length) < 0) {
             problem_ = std::strerror(errno);  // "Network is unreachable": no route
+            last_refused_ = seq + 1 == tries();
+        }
     }
 
     bool wait_readable(Clock::time_point until) const {
