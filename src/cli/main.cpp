@@ -180,6 +180,7 @@ public:
     int exec(const CommandOptions& c) {
         require_privileges("exec");
         if (!c.any_namespace) require_lab_namespace(c.target);
+        kernel_.reset();  // its sockets are nstopo's, not the command's
         std::fflush(stdout);
         exec_in_namespace(KernelOptions{.netns_dir = netns_dir_}, c.target, c.command);
     }

@@ -15,6 +15,9 @@ expect_rc "exec ping" 0 "$NSTOPO" exec ns01 -- ping -c 1 -W 2 192.168.0.2
 expect_rc "exec ls /sys" 0 "$NSTOPO" exec ns01 -- ls /sys/class/net
 expect_eq "/sys is the namespace's" "lo ns01-veth0" "$(tr '\n' ' ' < "$WORK/out" | xargs)"
 expect_eq "the caller's /sys is untouched" "$sys_before" "$(ls /sys/class/net)"
+expect_rc "exec ls /proc/self/fd" 0 "$NSTOPO" exec ns01 -- ls -l /proc/self/fd
+expect_eq "no nstopo socket or namespace fd leaks into the command" 0 \
+  "$(grep -cE 'socket:|net:\[' "$WORK/out" || true)"
 expect_rc "the exit code passes through" 7 "$NSTOPO" exec ns02 -- sh -c 'exit 7'
 expect_rc "a missing command" 1 "$NSTOPO" exec ns01 -- nstopo-no-such-command
 expect_contains "says so" "command not found" "$WORK/err"
