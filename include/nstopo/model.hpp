@@ -119,6 +119,21 @@ struct Namespace {
     bool operator==(const Namespace& o) const;  // all fields but `where`
 };
 
+// A reachability check of the lab (`checks:` in the file): from a lab namespace, `to` must answer
+// an ICMP echo (or must not, with `expect_reachable` false), optionally from `source` and with the
+// first hop `via`. Checks are no kernel state: the planner ignores them, the observer never
+// returns any, Topology's equality leaves them out and the state record does not store them.
+struct Check {
+    std::string from;  // a namespace of the lab (never the host)
+    IpAddress to;
+    std::optional<IpAddress> source;  // bind the echo to this address of `from`
+    std::optional<IpAddress> via;     // the gateway the route lookup in `from` must name
+    bool expect_reachable = true;
+    SourceLocation where;
+
+    std::string str() const;  // "ns01 -> 10.0.0.1 from 192.168.0.1 via 192.168.0.254"
+};
+
 struct Topology {
     std::string name;  // the lab's name
     std::map<std::string, Namespace> namespaces;
@@ -126,6 +141,8 @@ struct Topology {
     // Host (root) namespace interfaces the lab declares (desired) or that were read (observed).
     std::map<std::string, Interface> host_interfaces;
     SourceLocation where;  // the file
+    // The file's `checks:`, in file order. Desired only; not part of operator==.
+    std::vector<Check> checks;
 
     const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
     const Veth* find_veth(const VethEnd& end) const;

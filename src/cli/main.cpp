@@ -11,10 +11,14 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "check.hpp"
 #include "engine.hpp"
+#include "graph.hpp"
+#include "graph_render.hpp"
 #include "json.hpp"
 #include "nstopo/config.hpp"
 #include "nstopo/error.hpp"
+#include "nstopo/probe.hpp"
 #include "output.hpp"
 #include "privileges.hpp"
 
@@ -37,6 +41,12 @@ struct CommandOptions {
     bool detailed_exitcode = false;
     bool dry_run = false;
     std::vector<std::string> adopt;
+    int timeout_ms = 1000;  // check
+    int tries = 3;          // check
+    std::string junit;      // check: write a JUnit XML report here
+    std::string format = "mermaid";  // graph
+    bool any_namespace = false;      // exec
+    std::vector<std::string> command;  // exec
 };
 
 std::string env_or(const char* name, const char* fallback) {
@@ -153,7 +163,82 @@ public:
         return exit_code::ok;
     }
 
+    int check(const CommandOptions& c) {
+        const Topology t = load_or_fail(c.files.at(0));
+        require_privileges("check");
+        require_applied(t, c.files.at(0));
+        const auto prober = make_prober(KernelOptions{.netns_dir = netns_dir_});
+        const CheckReport r =
+            run_checks(t.checks, *prober, {std::chrono::milliseconds(c.timeout_ms), c.tries});
+        if (!c.junit.empty()) write_text(c.junit, checks_junit(t.name, r));
+        if (c.json)
+            std::cout << checks_json(t.name, r).dump(2) << "\n";
+        else if (!globals_.quiet || !r.all_held())
+            std::fputs(checks_text(r, Style::for_stream(stdout)).c_str(), stdout);
+        return r.all_held() ? exit_code::ok : exit_code::failure;
+    }
+
+    int exec(const CommandOptions& c) {
+        require_privileges("exec");
+        if (!c.any_namespace) require_lab_namespace(c.target);
+        kernel_.reset();  // its sockets are nstopo's, not the command's
+        std::fflush(stdout);
+        exec_in_namespace(KernelOptions{.netns_dir = netns_dir_}, c.target, c.command);
+    }
+
+    int graph(const CommandOptions& c) const {
+        const Topology t = load_or_fail(c.files.at(0));
+        if (c.format == "mermaid") std::fputs(graph_mermaid(t).c_str(), stdout);
+        if (c.format == "dot") std::fputs(graph_dot(t).c_str(), stdout);
+        if (c.format == "svg") std::fputs(render_with_dot(graph_dot(t), "svg").c_str(), stdout);
+        return exit_code::ok;
+    }
+
 private:
+    // Checks send traffic only inside a lab that is up: its record says applied and each
+    // namespace a check starts in carries the lab's mark.
+    void require_applied(const Topology& t, const std::string& file) {
+        const auto record = store_.load(t.name);
+        const std::string hint = "; run nstopo apply " + file + " first";
+        if (!record || record->phase != "applied")
+            throw Error(ErrorKind::usage, "lab '" + t.name + "' is not applied" + hint);
+        ObserveScope scope;
+        for (const auto& check : t.checks) scope.namespaces.push_back(check.from);
+        kernel_ = make_netlink_kernel(KernelOptions{.netns_dir = netns_dir_});
+        const Topology observed = kernel_->observe(scope);
+        for (const auto& ns : scope.namespaces) {
+            const auto it = observed.namespaces.find(ns);
+            if (it == observed.namespaces.end() || it->second.owner != t.name)
+                throw Error(ErrorKind::usage, "namespace '" + ns + "' of lab '" + t.name +
+                                                  "' is not up or not the lab's" + hint);
+        }
+    }
+
+    // `exec` runs only in a namespace of an applied lab that carries that lab's mark.
+    void require_lab_namespace(const std::string& ns) {
+        const std::string hint = "; `nstopo status` lists the labs, --any runs there anyway";
+        for (const auto& record : store_.load_all()) {
+            if (record.phase != "applied" || !record.namespaces.contains(ns)) continue;
+            kernel_ = make_netlink_kernel(KernelOptions{.netns_dir = netns_dir_});
+            ObserveScope scope;
+            scope.namespaces = {ns};
+            const auto observed = kernel_->observe(scope).namespaces;
+            if (observed.contains(ns) && observed.at(ns).owner == record.lab) return;
+            throw Error(ErrorKind::usage, "namespace '" + ns + "' of lab '" + record.lab +
+                                              "' is not up or does not carry the lab's mark" +
+                                              hint);
+        }
+        throw Error(ErrorKind::usage,
+                    "namespace '" + ns + "' is not part of a lab nstopo applied" + hint);
+    }
+
+    static void write_text(const std::string& path, const std::string& text) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw Error(ErrorKind::usage, "cannot write '" + path + "'");
+    }
+
     Engine make_engine(const CommandOptions& c) {
         kernel_ = make_netlink_kernel(KernelOptions{.netns_dir = netns_dir_});
         EngineOptions o;
@@ -268,6 +353,27 @@ int real_main(int argc, char** argv) {
     auto* status = app.add_subcommand("status", "Show the labs that are up and any drift");
     status->add_option("NAME", c.target, "Only this lab");
     status->add_flag("--json", c.json, "Print as JSON");
+    auto* check = app.add_subcommand(
+        "check", "Run the lab's checks (ICMP echo, route lookup) inside its applied namespaces");
+    check->add_option("FILE", c.files, "Topology file")->required()->check(CLI::ExistingFile);
+    check->add_flag("--json", c.json, "Print the results as JSON");
+    check->add_option("--junit", c.junit, "Also write a JUnit XML report to this file");
+    check->add_option("--timeout", c.timeout_ms, "Milliseconds per check, all tries together")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 60000));
+    check->add_option("--tries", c.tries, "Echo requests per check")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100));
+    auto* exec = app.add_subcommand(
+        "exec", "Run a command inside a lab namespace: nstopo exec NAMESPACE -- COMMAND...");
+    exec->add_option("NAMESPACE", c.target, "A namespace of an applied lab")->required();
+    exec->add_option("COMMAND", c.command, "The command and its arguments, after --")->required();
+    exec->add_flag("--any", c.any_namespace, "Also run in a namespace no applied lab owns");
+    auto* graph = app.add_subcommand("graph", "Draw the lab: namespaces as nodes, veths as edges");
+    graph->add_option("FILE", c.files, "Topology file")->required()->check(CLI::ExistingFile);
+    graph->add_option("--format", c.format, "mermaid, dot or svg (svg needs Graphviz)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"mermaid", "dot", "svg"}));
 
     try {
         app.parse(argc, argv);
@@ -283,6 +389,9 @@ int real_main(int argc, char** argv) {
         if (*apply) return commands.apply(c);
         if (*destroy) return commands.destroy(c);
         if (*status) return commands.status(c);
+        if (*check) return commands.check(c);
+        if (*exec) return commands.exec(c);
+        if (*graph) return commands.graph(c);
         return exit_code::usage;
     } catch (const Error& e) {
         return report(e, c.detailed_exitcode);

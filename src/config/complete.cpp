@@ -71,6 +71,7 @@ Topology complete_topology(const Draft& draft, const std::string& name, const st
         place_end(draft, v.veth.a, v.a_where, t);
         place_end(draft, v.veth.b, v.b_where, t);
     }
+    for (const auto& c : draft.checks) t.checks.push_back(c.check);
     return t;
 }
 

@@ -42,12 +42,20 @@ struct DraftVeth {
     SourceLocation b_where;
 };
 
+struct DraftCheck {
+    Check check;  // `where` is the check's map
+    SourceLocation from_where;
+    SourceLocation to_where;
+    SourceLocation source_where;
+};
+
 struct Draft {
     std::optional<std::string> name;
     SourceLocation name_where;
     std::map<std::string, DraftNamespace> namespaces;
     std::map<std::string, DraftInterface> host_interfaces;  // as listed under `host: interfaces:`
     std::vector<DraftVeth> veths;                           // those whose two ends could be read
+    std::vector<DraftCheck> checks;                         // those that could be read
 };
 
 }  // namespace nstopo::config

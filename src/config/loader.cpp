@@ -32,6 +32,7 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.
     Topology topology = complete_topology(draft, name, diags.file());
     check_routes(draft, topology, diags);
+    check_checks(draft, topology, diags);
     normalize(topology);
     return topology;
 }

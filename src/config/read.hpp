@@ -18,5 +18,7 @@ void read_host(const Reader& r, NodeId id, Draft& draft);
 std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
 // `veths:` (read_veths.cpp).
 void read_veths(const Reader& r, NodeId id, Draft& draft);
+// `checks:` (read_checks.cpp).
+void read_checks(const Reader& r, NodeId id, Draft& draft);
 
 }  // namespace nstopo::config

@@ -7,10 +7,6 @@ namespace {
 const std::vector<std::string> kRouteKeys = {"to", "via", "dev", "metric"};
 constexpr std::uint64_t kMaxMetric = 4294967295;
 
-std::string family_name(Family f) {
-    return f == Family::v4 ? "IPv4" : "IPv6";
-}
-
 std::optional<IpAddress> read_gateway(const Reader& r, NodeId id) {
     const auto* text = r.scalar(id, code("via"), "an address");
     if (!text) return std::nullopt;

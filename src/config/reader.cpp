@@ -41,6 +41,10 @@ const std::vector<NodeId> kNoItems;
 
 }  // namespace
 
+std::string family_name(Family f) {
+    return f == Family::v4 ? "IPv4" : "IPv6";
+}
+
 std::string code(std::string_view key) {
     return "`" + std::string(key) + "`";
 }

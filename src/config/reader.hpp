@@ -74,6 +74,9 @@ class Reader {
 // The YAML 1.2 core schema's spellings of true and false.
 std::optional<bool> parse_bool(std::string_view text);
 
+// "IPv4" or "IPv6", for messages.
+std::string family_name(Family f);
+
 // "`key`": how messages name a key of the format.
 std::string code(std::string_view key);
 

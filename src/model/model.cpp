@@ -41,6 +41,13 @@ bool Interface::operator==(const Interface& o) const {
 
 std::uint32_t default_metric(Family f) { return f == Family::v4 ? 0 : 1024; }
 
+std::string Check::str() const {
+    std::string s = from + " -> " + to.str();
+    if (source) s += " from " + source->str();
+    if (via) s += " via " + via->str();
+    return s;
+}
+
 std::string Route::str() const {
     std::string s = to.is_default() ? "default" : to.str();
     if (to.is_default() && to.family() == Family::v6) s += " (IPv6)";

@@ -35,10 +35,10 @@ TEST_CASE("the document must be a map") {
 
 TEST_CASE("unknown keys, with the nearest known key when it looks like a typo") {
     // (An unknown interface key: see test_diagnostics.cpp, which prints the whole diagnostic.)
-    CHECK(errors("namespace: {}\nchecks: []\n") ==
+    CHECK(errors("namespace: {}\nprobes: []\n") ==
           Lines{"t.yaml:1:1: error: unknown key 'namespace' at the top level; did you mean "
                 "'namespaces'?",
-                "t.yaml:2:1: error: unknown key 'checks' at the top level"});
+                "t.yaml:2:1: error: unknown key 'probes' at the top level"});
     CHECK(errors(R"(
 namespaces:
   r:

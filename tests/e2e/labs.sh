@@ -10,6 +10,9 @@ echo 0 > /proc/sys/net/ipv4/ip_forward
 
 expect_rc "apply $lab" 0 "$NSTOPO" apply "$file"
 expect_contains "apply verifies" "verified: the kernel matches" "$WORK/out"
+# The lab's own checks (ICMP echo and route lookups from inside its namespaces) all hold.
+expect_rc "check $lab" 0 "$NSTOPO" check "$file"
+expect_contains "every check held" "checks held" "$WORK/out"
 
 case "$lab" in
   pair)

@@ -1,0 +1,91 @@
+// `checks:`: a list of maps { from, to, source, via, expect }.
+#include "read.hpp"
+
+namespace nstopo::config {
+
+namespace {
+
+const std::vector<std::string> kCheckKeys = {"from", "to", "source", "via", "expect"};
+
+// A unicast address under `key`, or nullopt after a diagnostic.
+std::optional<IpAddress> read_unicast(const Reader& r, NodeId id, const std::string& key) {
+    const auto* text = r.scalar(id, code(key), "an address");
+    if (!text) return std::nullopt;
+    const auto ip = IpAddress::parse(*text);
+    if (!ip)
+        r.error(id, code(key) + " " + quote(*text) + " is not an IPv4 or IPv6 address");
+    else if (ip->is_multicast() || ip->is_unspecified())
+        r.error(id, code(key) + " " + ip->str() + " is not a unicast address");
+    else
+        return ip;
+    return std::nullopt;
+}
+
+// `expect`: reachable (the default) or unreachable.
+std::optional<bool> read_expect(const Reader& r, NodeId id) {
+    const auto* text = r.scalar(id, code("expect"), "reachable or unreachable");
+    if (!text) return std::nullopt;
+    if (*text == "reachable") return true;
+    if (*text == "unreachable") return false;
+    r.error(id, "`expect` must be reachable or unreachable, got " + quote(*text));
+    return std::nullopt;
+}
+
+// An optional address key of the check into `out`; false if present but unusable.
+bool read_optional_address(const Reader& r, NodeId id, const std::string& key,
+                           std::optional<IpAddress>& out, SourceLocation* where = nullptr) {
+    const auto node = r.find(id, key);
+    if (!node) return true;
+    out = read_unicast(r, *node, key);
+    if (where) *where = r.at(*node);
+    return out.has_value();
+}
+
+// `source` and `via` must be of the family of `to`.
+bool check_families(const Reader& r, NodeId id, const Check& c) {
+    bool ok = true;
+    for (const auto& [key, address] : {std::pair{"source", c.source}, std::pair{"via", c.via}}) {
+        if (!address || address->family() == c.to.family()) continue;
+        r.error(*r.find(id, key), code(key) + " " + address->str() + " is " +
+                                      family_name(address->family()) + " but `to` " + c.to.str() +
+                                      " is " + family_name(c.to.family()));
+        ok = false;
+    }
+    return ok;
+}
+
+std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
+    if (!r.map(id, "a check", "a map of from, to, source, via and expect")) return std::nullopt;
+    r.check_keys(id, kCheckKeys, "in check");
+    DraftCheck d;
+    d.check.where = r.at(id);
+    const auto from = r.find(id, "from");
+    const auto to = r.find(id, "to");
+    if (!from) r.error(id, "a check needs `from`, the lab namespace it starts in");
+    if (!to) r.error(id, "a check needs `to`, the address it aims at");
+    const auto* from_name = from ? r.scalar(*from, code("from"), "a namespace name") : nullptr;
+    const auto to_ip = to ? read_unicast(r, *to, "to") : std::nullopt;
+    const bool source_ok = read_optional_address(r, id, "source", d.check.source, &d.source_where);
+    const bool via_ok = read_optional_address(r, id, "via", d.check.via);
+    const auto expect = r.find(id, "expect");
+    const auto reachable = expect ? read_expect(r, *expect) : std::optional<bool>(true);
+    if (!from_name || !to_ip || !source_ok || !via_ok || !reachable) return std::nullopt;
+    d.check.from = *from_name;
+    d.from_where = r.at(*from);
+    d.check.to = *to_ip;
+    d.to_where = r.at(*to);
+    d.check.expect_reachable = *reachable;
+    if (!check_families(r, id, d.check)) return std::nullopt;
+    return d;
+}
+
+}  // namespace
+
+void read_checks(const Reader& r, NodeId id, Draft& draft) {
+    const auto* items = r.list(id, code("checks"), "a list of checks");
+    if (!items) return;
+    for (const NodeId item : *items)
+        if (auto check = read_check(r, item)) draft.checks.push_back(std::move(*check));
+}
+
+}  // namespace nstopo::config

@@ -1,0 +1,83 @@
+// `checks:`: what a check reads into, and every way one can be wrong, located.
+#include "load_helpers.hpp"
+
+using namespace nstopo;
+using namespace nstopo::testing;
+
+namespace {
+
+const char* const kLab = R"(
+namespaces:
+  a:
+    interfaces:
+      a0: { addresses: [10.0.0.1/24, "2001:db8::1/64"] }
+  b:
+    interfaces:
+      b0: { addresses: [10.0.0.2/24, "2001:db8::2/64"] }
+veths: [[a/a0, b/b0]]
+checks:
+)";
+
+std::string lab_with(const std::string& checks) {
+    return kLab + checks;
+}
+
+}  // namespace
+
+TEST_CASE("checks read in file order with their defaults") {
+    const Topology t = loaded(lab_with(R"(  - { from: a, to: 10.0.0.2 }
+  - { from: b, to: "2001:db8::1", source: "2001:db8::2", via: "2001:db8::1", expect: reachable }
+  - { from: a, to: 10.0.0.9, expect: unreachable }
+  - { from: a, to: 127.0.0.1 }
+  - { from: a, to: "::1" }
+)"));
+    REQUIRE(t.checks.size() == 5);
+    CHECK(t.checks[0].str() == "a -> 10.0.0.2");
+    CHECK(t.checks[0].expect_reachable);
+    CHECK(t.checks[0].where.str() == "t.yaml:10:5");
+    CHECK(t.checks[1].str() == "b -> 2001:db8::1 from 2001:db8::2 via 2001:db8::1");
+    CHECK(t.checks[2].str() == "a -> 10.0.0.9");
+    CHECK_FALSE(t.checks[2].expect_reachable);
+}
+
+TEST_CASE("checks take no part in a topology's equality") {
+    Topology with = loaded(lab_with("  - { from: a, to: 10.0.0.2 }\n"));
+    const Topology without = loaded(lab_with("  []\n"));
+    CHECK(with == without);
+}
+
+TEST_CASE("every way a check can be wrong, each located") {
+    CHECK(errors(lab_with(R"(  - { from: a, to: 10.0.0.2 }
+  - { from: bb, to: 10.0.0.2 }
+  - { from: host, to: 10.0.0.2 }
+  - { from: a, to: 10.0.0.300 }
+  - { from: a, to: 10.0.0.2, expect: maybe }
+  - { from: a, to: 10.0.0.2, source: "2001:db8::1" }
+  - { from: a, to: "2001:db8::2", via: 10.0.0.2 }
+  - { from: a, to: 10.0.0.2, source: 10.0.0.9 }
+  - { from: a, to: 8.8.8.8 }
+  - { to: 10.0.0.2, tries: 3 }
+  - { from: a, to: 224.0.0.1 }
+  - [a, 10.0.0.2]
+)")) == Lines{"t.yaml:11:13: error: namespace 'bb' of check is not declared under `namespaces`; "
+              "did you mean 'b'?",
+              "t.yaml:12:13: error: namespace 'host' of check is not declared under "
+              "`namespaces`; checks start in lab namespaces only, never in the host",
+              "t.yaml:13:20: error: `to` '10.0.0.300' is not an IPv4 or IPv6 address",
+              "t.yaml:14:38: error: `expect` must be reachable or unreachable, got 'maybe'",
+              "t.yaml:15:38: error: `source` 2001:db8::1 is IPv6 but `to` 10.0.0.2 is IPv4",
+              "t.yaml:16:40: error: `via` 10.0.0.2 is IPv4 but `to` 2001:db8::2 is IPv6",
+              "t.yaml:17:38: error: `source` 10.0.0.9 is not an address of namespace 'a'",
+              "t.yaml:18:20: error: `to` 8.8.8.8 is outside every subnet of the lab; checks only "
+              "send traffic inside the lab",
+              "t.yaml:19:5: error: a check needs `from`, the lab namespace it starts in",
+              "t.yaml:19:21: error: unknown key 'tries' in check",
+              "t.yaml:20:20: error: `to` 224.0.0.1 is not a unicast address",
+              "t.yaml:21:5: error: a check must be a map of from, to, source, via and expect, "
+              "got a list"});
+}
+
+TEST_CASE("checks must be a list") {
+    CHECK(errors(lab_with("  5\n")) ==
+          Lines{"t.yaml:10:3: error: `checks` must be a list of checks, got '5'"});
+}
