@@ -46,7 +46,6 @@ expect_ping() {
 # taken 0.3 s apart must agree (at most 8 s).
 settled_snapshot() {
   local previous current
-  wait_for_dad
   previous=$(kernel_snapshot)
   for _ in $(seq 1 26); do
     sleep 0.3
@@ -55,20 +54,6 @@ settled_snapshot() {
     previous=$current
   done
   echo "$current"
-}
-
-# Waits (at most 5 s) until no IPv6 address in the host or any namespace is tentative: a link-local
-# address on a link with duplicate address detection (the host's ends) keeps that state for 1-2 s,
-# and gets its local route only afterwards, which two pictures 0.3 s apart can both miss.
-wait_for_dad() {
-  local ns tentative
-  for _ in $(seq 1 50); do
-    tentative=$(for ns in "" $(ip netns list | awk '{print $1}'); do
-      if [ -n "$ns" ]; then ip -n "$ns" -6 addr show tentative; else ip -6 addr show tentative; fi
-    done)
-    [ -z "$tentative" ] && return 0
-    sleep 0.1
-  done
 }
 
 # A byte-for-byte picture of the kernel: namespaces, and in each, and in the host, links,
