@@ -146,6 +146,8 @@ TEST_CASE("set_mac changes the MAC address") {
     CHECK(ip_mac("lc-a", "lc-0") == wanted);
 
     k->set_mac("lc-a", "lc-0", before);
+    CHECK(observe_namespace(*k, "lc-a").interfaces.at("lc-0") ==
+          veth_interface("lc-0", LinkState::down, before, "lab1"));
     CHECK(ip_mac("lc-a", "lc-0") == before);
 
     CHECK(errno_of(error_from([&] { k->set_mac("lc-a", "lc-0", mac("01:00:00:00:00:01")); })) ==
