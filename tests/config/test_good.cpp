@@ -223,3 +223,24 @@ namespaces:
 )");
     CHECK(a == b);
 }
+
+TEST_CASE("an IPv6 route with metric 0 holds the kernel's 1024, an IPv4 one keeps 0") {
+    const auto r = load_topology_text(R"(name: m
+namespaces:
+  a:
+    interfaces:
+      a0: { addresses: [10.0.0.1/24, "2001:db8::1/64"] }
+    routes:
+      - { to: "2001:db8:9::/48", via: "2001:db8::2", metric: 0 }
+      - { to: 10.9.0.0/16, via: 10.0.0.2, metric: 0 }
+  b: {}
+veths:
+  - [a/a0, b/b0]
+)",
+                                      "m.yaml");
+    REQUIRE(r.ok());
+    const auto& routes = r.topology->namespaces.at("a").routes;
+    REQUIRE(routes.size() == 2);
+    CHECK(routes[0].str() == "10.9.0.0/16 via 10.0.0.2 metric 0");
+    CHECK(routes[1].str() == "2001:db8:9::/48 via 2001:db8::2 metric 1024");
+}
