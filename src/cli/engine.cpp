@@ -107,6 +107,7 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         const FileLock registry = store_.lock_registry(options_.lock_wait);
         check_claims(desired);
         const Topology observed = kernel_.observe(scope_for(desired, options));
+        if (previous) remove_leftover_files(*previous, observed);
         result.plan = nstopo::plan(desired, observed, options);
         if (!result.plan.empty() || !previous || previous->phase != "applied" ||
             !(previous->desired == desired))
@@ -139,7 +140,8 @@ std::set<std::string> Engine::marked_namespaces(const std::string& lab) const {
 
 // A run killed between creating a namespace's file and mounting it, or between unmounting and
 // unlinking it, leaves a file that holds no namespace: the observer does not see it, so no plan
-// removes it. Removes those of the lab's own namespaces (only names its record lists).
+// removes it, and creating the namespace again would fail. Removes those of the lab's own
+// namespaces (only names its record lists), under the lab's lock.
 void Engine::remove_leftover_files(const LabRecord& record, const Topology& observed) {
     for (const auto& name : kernel_.list_namespaces())
         if (record.namespaces.count(name) != 0 && observed.namespaces.count(name) == 0)

@@ -155,13 +155,6 @@ void NetnsDir::make_shared_mount_point(const Op& op) const {
 
 void NetnsDir::create_empty_file(const Op& op, const std::filesystem::path& path) const {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
-    struct stat st {};
-    if (!fd && errno == EEXIST && lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        !exists(path.filename().string())) {
-        // A killed run's file, never mounted or already unmounted: not a namespace; mount on it.
-        spdlog::debug("reusing the leftover file {} (no namespace is mounted on it)", path.string());
-        return;
-    }
     if (!fd)
         fail(
             op, errno,

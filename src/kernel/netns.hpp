@@ -56,7 +56,7 @@ class NetnsDir {
     std::vector<std::string> names() const;
     // DIR/NAME is a mounted network namespace. A file without its mount (left by a run killed
     // between creating the file and mounting it, or between unmounting and unlinking it) is
-    // not: it is no namespace, and create() reuses it.
+    // not: it is no namespace (the engine removes those of a lab's recorded names).
     bool exists(const std::string& name) const;
     // The identity the file DIR/NAME is bound to now; nullopt if there is no such file (or NAME
     // is no valid namespace name).
@@ -65,8 +65,8 @@ class NetnsDir {
     Fd open(const Op& op, const std::string& name) const;
 
     // Creates namespace NAME like `ip netns add`, runs `inside` on the calling thread while it is
-    // in the new namespace, then returns the thread. Fails with EEXIST if NAME exists (a leftover
-    // file without a namespace mounted on it is reused). On any failure nothing is left behind.
+    // in the new namespace, then returns the thread. Fails with EEXIST if NAME exists. On any
+    // failure nothing is left behind.
     void create(const Op& op, const std::string& name, const std::function<void()>& inside);
     // Removes namespace NAME like `ip netns del`. The kernel frees it once nothing holds it.
     void remove(const Op& op, const std::string& name);
