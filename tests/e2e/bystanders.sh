@@ -8,6 +8,10 @@ source "$(dirname "$0")/lib.sh"
 # lab uses inside ns01.
 ip netns add by1
 ip netns add by2
+# No duplicate address detection on the bystanders: a "tentative" flag that clears a second later
+# would make their pictures differ for reasons of time, not of nstopo.
+for ns in by1 by2; do ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0; done
+sysctl -qw net.ipv6.conf.default.accept_dad=0
 ip link add ns01-veth0 netns by1 type veth peer name by2-veth0 netns by2
 ip -n by1 addr add 192.168.0.1/24 dev ns01-veth0
 ip -n by2 addr add 192.168.0.2/24 dev by2-veth0
