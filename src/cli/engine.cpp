@@ -107,6 +107,7 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         const FileLock registry = store_.lock_registry(options_.lock_wait);
         check_claims(desired);
         const Topology observed = kernel_.observe(scope_for(desired, options));
+        if (previous) remove_leftover_files(*previous, observed);
         result.plan = nstopo::plan(desired, observed, options);
         if (!result.plan.empty() || !previous || previous->phase != "applied" ||
             !(previous->desired == desired))
@@ -137,6 +138,16 @@ std::set<std::string> Engine::marked_namespaces(const std::string& lab) const {
     return names;
 }
 
+// A run killed between creating a namespace's file and mounting it, or between unmounting and
+// unlinking it, leaves a file that holds no namespace: the observer does not see it, so no plan
+// removes it, and creating the namespace again would fail. Removes those of the lab's own
+// namespaces (only names its record lists), under the lab's lock.
+void Engine::remove_leftover_files(const LabRecord& record, const Topology& observed) {
+    for (const auto& name : kernel_.list_namespaces())
+        if (record.namespaces.count(name) != 0 && observed.namespaces.count(name) == 0)
+            kernel_.delete_namespace(name);
+}
+
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec) {
     const FileLock lab_lock = store_.lock_lab(lab, options_.lock_wait);
     auto record = store_.load(lab);
@@ -156,6 +167,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     const Topology observed = kernel_.observe(scope_for(nothing, options));
     result.plan = nstopo::plan(nothing, observed, options);
     result.report = execute(result.plan, kernel_, exec);
+    remove_leftover_files(*record, observed);
 
     const Plan residual = verify(nothing, options);
     if (!residual.empty())

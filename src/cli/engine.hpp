@@ -61,6 +61,7 @@ private:
     void check_claims(const Topology& desired) const;
     Plan verify(const Topology& desired, const PlanOptions& options) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;
+    void remove_leftover_files(const LabRecord& record, const Topology& observed);
 
     Kernel& kernel_;
     const StateStore& store_;

@@ -311,11 +311,13 @@ private:
 
 // Reports an error the way a person can act on it, and maps it to its exit code.
 int report(const Error& e, bool detailed_exitcode) {
+    // An invalid file's summary follows its located diagnostics: printed as `validate` prints
+    // it, so validate, plan and apply say the same thing about one file.
     if (e.kind() != ErrorKind::config || e.message().find("nothing was changed") == std::string::npos)
         std::fprintf(stderr, "nstopo: %s%s\n",
                      e.kind() == ErrorKind::bug ? "internal error: " : "", e.what());
     else
-        std::fprintf(stderr, "nstopo: %s\n", e.what());
+        std::fprintf(stderr, "%s\n", e.what());
     return detailed_exitcode ? exit_code::failure : exit_code_for(e.kind());
 }
 

@@ -23,7 +23,10 @@ std::string lab_name_problem(const std::string& name) {
                  c == '_' || c == '.' || c == '-');
     });
     if (bad == name.end()) return {};
-    return "contains " + quote(std::string(1, *bad)) +
+    // The file is valid UTF-8 by now: quote the whole character, never half of one.
+    const auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; };
+    const auto end = std::find_if_not(std::next(bad), name.end(), continuation);
+    return "contains " + quote(std::string(bad, end)) +
            "; use only letters, digits, '_', '.' and '-'";
 }
 

@@ -48,6 +48,7 @@ class TreeBuilder final : public YAML::EventHandler {
         n.kind = NodeKind::scalar;
         n.plain = tag == "?";  // yaml-cpp tags plain scalars "?", quoted ones "!"
         n.pos = to_pos(mark);
+        refuse_tag(n.pos, tag);
         n.text = value;
         add_leaf(std::move(n), anchor);
     }
@@ -62,14 +63,16 @@ class TreeBuilder final : public YAML::EventHandler {
         attach(target, expanded_[target]);
     }
 
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override {
+        refuse_tag(to_pos(mark), tag);
         open(NodeKind::list, to_pos(mark), anchor);
     }
     void OnSequenceEnd() override { close(); }
 
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value) override {
+        refuse_tag(to_pos(mark), tag);
         open(NodeKind::map, to_pos(mark), anchor);
     }
     void OnMapEnd() override { close(); }
@@ -83,6 +86,17 @@ class TreeBuilder final : public YAML::EventHandler {
         bool skip_value = false;     // that key was reported (duplicate, not a string)
         std::unordered_map<std::string, int> key_lines;  // a map's keys so far, by line
     };
+
+    // An explicit tag (`!!binary`, `!!python/object:...`) would silently mean nothing to the
+    // loader: the value would be read as the plain text after it. Refuse it, and carry on.
+    void refuse_tag(Pos p, const std::string& tag) {
+        if (tag.empty() || tag == "?" || tag == "!") return;
+        // yaml-cpp expands the `!!` shorthand; show the tag as it is written.
+        const std::string_view core = "tag:yaml.org,2002:";
+        const std::string written =
+            tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
+        diags_.error(p, "YAML tags are not part of the format: remove '" + written + "'");
+    }
 
     [[noreturn]] void stop(Pos p, std::string message) {
         diags_.error(p, std::move(message));

@@ -12,8 +12,10 @@ std::string Op::str() const {
 }
 
 namespace {
-bool is_permission(int errno_value) {
-    return errno_value == EPERM || errno_value == EACCES;
+// EACCES with the kernel's own explanation is a refusal, not missing privileges: adding an IPv6
+// address where IPv6 is disabled gives EACCES "IPv6 is disabled on this device".
+bool is_permission(const Refusal& why) {
+    return why.errno_value == EPERM || (why.errno_value == EACCES && why.ext_ack.empty());
 }
 }  // namespace
 
@@ -21,10 +23,10 @@ Error kernel_error(const Op& op, const Refusal& why) {
     std::string message = "cannot " + op.operation;
     if (!op.object.empty()) message += " " + op.object;
     if (!why.detail.empty()) message += ": " + why.detail;
-    if (is_permission(why.errno_value))
+    if (is_permission(why))
         message += ": changing network namespaces needs root (run nstopo as root, e.g. with sudo)";
     const ErrorKind kind =
-        is_permission(why.errno_value) ? ErrorKind::permission : ErrorKind::kernel;
+        is_permission(why) ? ErrorKind::permission : ErrorKind::kernel;
     return Error(kind, std::move(message), std::nullopt,
                  KernelContext{op.ns, op.operation, op.object, why.errno_value, why.ext_ack});
 }

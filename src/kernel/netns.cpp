@@ -64,7 +64,9 @@ std::vector<std::string> NetnsDir::names() const {
 }
 
 bool NetnsDir::exists(const std::string& name) const {
-    return id_of(name).has_value();
+    if (!id_of(name)) return false;
+    const Fd fd(::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC));
+    return fd && ioctl(fd.get(), NS_GET_NSTYPE) == CLONE_NEWNET;
 }
 
 std::filesystem::path NetnsDir::file_of(const Op& op, const std::string& name) const {

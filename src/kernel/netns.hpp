@@ -54,6 +54,9 @@ class NetnsDir {
     const std::filesystem::path& dir() const { return dir_; }
     // Every entry of the directory, sorted; none if the directory does not exist.
     std::vector<std::string> names() const;
+    // DIR/NAME is a mounted network namespace. A file without its mount (left by a run killed
+    // between creating the file and mounting it, or between unmounting and unlinking it) is
+    // not: it is no namespace (the engine removes those of a lab's recorded names).
     bool exists(const std::string& name) const;
     // The identity the file DIR/NAME is bound to now; nullopt if there is no such file (or NAME
     // is no valid namespace name).

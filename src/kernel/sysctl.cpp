@@ -42,7 +42,7 @@ std::filesystem::path checked_path(const Op& op, const std::string& key) {
 void write_sysctl(const Op& op, const std::string& key, const std::string& value) {
     const auto path = checked_path(op, key);
     const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) fail(op, errno, errno == ENOENT ? "no such sysctl" : "cannot open " + path.string());
+    if (!fd) fail(op, errno, errno == ENOENT ? "no such sysctl in this kernel (or the module that provides it is not loaded)" : "cannot open " + path.string());
     const std::string line = value + "\n";
     const ssize_t n = ::write(fd.get(), line.data(), line.size());
     if (n < 0) fail(op, errno, "the kernel refused the value");
