@@ -10,6 +10,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   # tests
   catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema
+  # benchmark (tests/bench): peak RSS and the plot
+  time gnuplot-nox
 )
 
 if [ "$(id -u)" -ne 0 ]; then
