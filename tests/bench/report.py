@@ -32,7 +32,7 @@ def table(rows):
     keys = sorted({(s, n) for s, n, _, _ in rows}, key=lambda k: (k[0], k[1]))
     head = ("| shape | N | nstopo apply | ip script apply | ip -batch apply | ip ÷ nstopo "
             "| batch ÷ nstopo | no-op re-apply | re-apply ÷ apply | nstopo destroy "
-            "| ip destroy | batch destroy | nstopo peak RSS |")
+            "| ip destroy | batch destroy | nstopo apply CPU user + sys | nstopo peak RSS |")
     out = [head, "|" + "---|" * head.count(" | ") + "---|"]
 
     def wall(s, n, v, p):
@@ -51,13 +51,14 @@ def table(rows):
         reapply = wall(s, n, "nstopo", "reapply")
         rss = rows.get((s, n, "nstopo", "apply"))
         rss_mb = "–" if rss is None else f"{int(rss['maxrss_kb']) / 1024:.1f} MB"
+        cpu = "–" if rss is None else f"{float(rss['user_s']):.2f} + {float(rss['sys_s']):.2f} s"
         per_ns = "" if apply_ is None else f" ({apply_ / n * 1000:.2f} ms/ns)"
         reapply_ratio = "–" if reapply is None or not apply_ else f"{reapply / apply_:.2f}"
         out.append(f"| {s} | {n} | {secs(apply_)}{per_ns} | {secs(ip)} | {secs(batch)} "
                    f"| {ratio(ip, apply_)} | {ratio(batch, apply_)} | {secs(reapply)} "
                    f"| {reapply_ratio} | {secs(wall(s, n, 'nstopo', 'destroy'))} "
                    f"| {secs(wall(s, n, 'ip', 'destroy'))} "
-                   f"| {secs(wall(s, n, 'batch', 'destroy'))} | {rss_mb} |")
+                   f"| {secs(wall(s, n, 'batch', 'destroy'))} | {cpu} | {rss_mb} |")
     return "\n".join(out)
 
 
@@ -82,7 +83,8 @@ def plot(rows, outdir):
         cmds.append("plot " + ", ".join(plots))
     cmds.append("unset multiplot")
     try:
-        subprocess.run(["gnuplot"], input="\n".join(cmds), text=True, check=True)
+        subprocess.run(["gnuplot"], input="\n".join(cmds), text=True, check=True,
+                       stderr=subprocess.DEVNULL)
     except (OSError, subprocess.CalledProcessError) as e:
         print(f"report: no plot ({e}); install gnuplot-nox", file=sys.stderr)
     finally:
