@@ -12,6 +12,8 @@ packages=(
   graphviz
   # tests
   catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema
+  # benchmark (tests/bench): peak RSS and the plot
+  time gnuplot-nox
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -122,12 +122,12 @@ std::optional<LabRecord> StateStore::load(const std::string& lab) const {
     return record_from_json(j, path);
 }
 
-std::vector<LabRecord> StateStore::load_all() const {
+std::vector<LabRecord> StateStore::load_all(const std::string& skip) const {
     std::vector<LabRecord> records;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir_ / "labs", ec)) {
         const auto& p = entry.path();
-        if (p.extension() != ".json") continue;
+        if (p.extension() != ".json" || (!skip.empty() && p.stem() == skip)) continue;
         if (auto r = load(p.stem().string())) records.push_back(std::move(*r));
     }
     std::sort(records.begin(), records.end(),

@@ -50,7 +50,8 @@ public:
 
     const std::filesystem::path& dir() const { return dir_; }
     std::optional<LabRecord> load(const std::string& lab) const;
-    std::vector<LabRecord> load_all() const;
+    // Every record, sorted by lab, except that of lab `skip` (which is then not even read).
+    std::vector<LabRecord> load_all(const std::string& skip = {}) const;
     // Writes the record atomically (temporary file, fsync, rename, fsync of the directory), so a
     // crash leaves either the old record or the new one, never half of one.
     void save(const LabRecord& r) const;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
 
 #include "convert.hpp"
 #include "fd.hpp"
@@ -13,18 +14,22 @@
 namespace nstopo::kernel {
 
 std::optional<std::filesystem::path> sysctl_path(const std::string& key) {
-    std::filesystem::path path = "/proc/sys";
+    // Built as a string: appending to a filesystem::path level by level re-parses the whole path
+    // each time, and observe() builds one path per sysctl of every namespace.
+    std::string path = "/proc/sys";
+    path.reserve(path.size() + key.size() + 1);
     std::size_t begin = 0;
     while (begin <= key.size()) {
         const std::size_t dot = std::min(key.find('.', begin), key.size());
-        std::string level = key.substr(begin, dot - begin);
-        for (char& c : level)
-            if (c == '/') c = '.';
-        if (level.empty() || level == "." || level == "..") return std::nullopt;
-        path /= level;
+        const std::size_t level = path.size() + 1;
+        path += '/';
+        path.append(key, begin, dot - begin);
+        std::replace(path.begin() + static_cast<std::ptrdiff_t>(level), path.end(), '/', '.');
+        const std::string_view name(path.data() + level, path.size() - level);
+        if (name.empty() || name == "." || name == "..") return std::nullopt;
         begin = dot + 1;
     }
-    return path;
+    return std::filesystem::path(std::move(path));
 }
 
 bool is_per_netns_key(const std::string& key) {
