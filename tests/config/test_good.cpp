@@ -164,7 +164,7 @@ TEST_CASE(
     CHECK(got == want);
 }
 
-TEST_CASE("empty values stand for empty maps and lists; an empty map is an empty lab") {
+TEST_CASE("empty values stand for empty maps and lists, and an empty map is an empty lab") {
     const Topology t = loaded(R"(
 namespaces:
   lonely:

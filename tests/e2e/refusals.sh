@@ -12,8 +12,9 @@ expect_rc "plan: changes pending" 2 "$NSTOPO" plan --detailed-exitcode pair.yaml
 ip netns add ns02
 before=$(kernel_snapshot)
 expect_rc "apply after the name was taken" 1 "$NSTOPO" apply pair.yaml
+ns02_line=$(grep -n '^  ns02:' pair.yaml | cut -d: -f1)   # where the lab declares it
 expect_contains "names the namespace and its line" \
-  "pair.yaml:16:3: namespace 'ns02' already exists and was not created by lab 'pair'" "$WORK/err"
+  "pair.yaml:$ns02_line:3: namespace 'ns02' already exists and was not created by lab 'pair'" "$WORK/err"
 expect_eq "nothing changed" "$before" "$(kernel_snapshot)"
 ip netns del ns02
 expect_rc "apply once it is gone" 0 "$NSTOPO" apply pair.yaml

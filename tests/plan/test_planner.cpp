@@ -150,7 +150,7 @@ TEST_CASE("a recorded namespace without a mark is the lab's and goes when undecl
     CHECK(index_of(lines, "- delete namespace old") == 0);
 }
 
-TEST_CASE("a recorded host link without a mark is the lab's; with another lab's mark it is not") {
+TEST_CASE("a recorded host link without a mark is the lab's, but not with another lab's mark") {
     FakeKernel k;
     k.add_link("", "veth5", LinkKind::other);
     k.add_link("", "veth6", LinkKind::other, "other");
