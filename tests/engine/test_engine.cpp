@@ -6,6 +6,7 @@
 
 #include "engine.hpp"
 #include "fake_kernel.hpp"
+#include "temp_dir.hpp"
 #include "nstopo/config.hpp"
 #include "nstopo/error.hpp"
 
@@ -16,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh state directory per test, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/nstopo-engine-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path); }
+using nstopo::test::TempDir;
+
+// The usual setup: an engine over a fake kernel and a fresh state directory.
+struct EngineFixture {
+    TempDir dir;
+    StateStore store{dir.path};
+    FakeKernel kernel;
+    Engine engine{kernel, store};
 };
 
 Topology load(const std::string& text, const std::string& file = "lab.yaml") {
@@ -64,11 +65,7 @@ host:
 
 }  // namespace
 
-TEST_CASE("apply converges, records ownership, and a second apply changes nothing") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "apply converges, records ownership, and a second apply changes nothing") {
     const Topology lab = load(kPair);
 
     const ApplyResult first = engine.apply(lab, "/labs/pair.yaml");
@@ -92,11 +89,7 @@ TEST_CASE("apply converges, records ownership, and a second apply changes nothin
     CHECK(kernel.journal().empty());
 }
 
-TEST_CASE("a failure halfway leaves a record that apply converges from and destroy cleans up") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "a failure halfway leaves a record that apply converges from and destroy cleans up") {
     const Topology lab = load(kPair);
 
     kernel.fail_next("add_route", ENETUNREACH);
@@ -151,11 +144,7 @@ TEST_CASE("destroy removes everything, verifies, and a second destroy finds noth
     CHECK_FALSE(again.found);
 }
 
-TEST_CASE("destroy falls back to the kernel marks when the record is gone") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "destroy falls back to the kernel marks when the record is gone") {
     engine.apply(load(kPair), "pair.yaml");
     kernel.add_unmarked_namespace("bystander");
     store.remove("pair");
@@ -167,11 +156,7 @@ TEST_CASE("destroy falls back to the kernel marks when the record is gone") {
     CHECK(kernel.has_namespace("bystander"));
 }
 
-TEST_CASE("two labs may not claim one name, and nothing changes when they try") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "two labs may not claim one name, and nothing changes when they try") {
     engine.apply(load(kPair), "pair.yaml");
     kernel.clear_journal();
 
@@ -191,11 +176,7 @@ TEST_CASE("two labs may not claim one name, and nothing changes when they try") 
     CHECK_FALSE(store.load("twin"));
 }
 
-TEST_CASE("a foreign namespace or host interface is refused before any change") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "a foreign namespace or host interface is refused before any change") {
     kernel.add_link("", "veth0", LinkKind::other);
     CHECK_THROWS_AS(engine.apply(load(kHostLink), "host-link.yaml"), Error);
     CHECK(kernel.journal().empty());
@@ -251,11 +232,7 @@ TEST_CASE("one apply or destroy at a time per lab") {
     CHECK_THROWS_AS(engine.destroy("pair"), Error);
 }
 
-TEST_CASE("status shows each lab with its drift") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "status shows each lab with its drift") {
     engine.apply(load(kPair), "pair.yaml");
     engine.apply(load(kHostLink), "host-link.yaml");
 
@@ -275,11 +252,7 @@ TEST_CASE("status shows each lab with its drift") {
     CHECK_THROWS_AS(engine.status("nope"), Error);
 }
 
-TEST_CASE("removing a namespace from the file deletes it and forgets it") {
-    TempDir dir;
-    StateStore store(dir.path);
-    FakeKernel kernel;
-    Engine engine(kernel, store);
+TEST_CASE_METHOD(EngineFixture, "removing a namespace from the file deletes it and forgets it") {
     engine.apply(load(kPair), "pair.yaml");
     const Topology smaller = load(R"(name: pair
 namespaces:

@@ -6,19 +6,13 @@
 
 #include "nstopo/error.hpp"
 #include "state.hpp"
+#include "temp_dir.hpp"
 
 using namespace nstopo;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/nstopo-state-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using nstopo::test::TempDir;
 
 LabRecord sample() {
     LabRecord r;
