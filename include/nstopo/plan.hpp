@@ -55,6 +55,9 @@ struct Operation {
 // namespace the plan deletes. The executor waits for these to vanish; everything else implied
 // happens synchronously with the operation that causes it.
 bool freed_asynchronously(const Operation& o);
+// The implied_by text of an operation that a namespace's deletion causes: "namespace NAME". The
+// planner names such causes only through this, and freed_asynchronously() recognizes them by it.
+std::string caused_by_namespace(const std::string& ns);
 
 Phase phase_of(const Action& a);
 // Short kind name: "create-namespace", "delete-link", "add-route", ...

@@ -55,10 +55,15 @@ static_assert(std::is_same_v<std::variant_alternative_t<11, Action>, op::DeleteR
 
 }  // namespace
 
+namespace {
+const std::string kNamespaceCause = "namespace ";
+}  // namespace
+
+std::string caused_by_namespace(const std::string& ns) { return kNamespaceCause + ns; }
+
 bool freed_asynchronously(const Operation& o) {
-    // The planner names a namespace deletion as the cause "namespace NAME" (planner.cpp).
     return o.implied && std::holds_alternative<op::DeleteLink>(o.action) &&
-           o.implied_by.rfind("namespace ", 0) == 0;
+           o.implied_by.rfind(kNamespaceCause, 0) == 0;
 }
 
 Phase phase_of(const Action& a) {

@@ -237,7 +237,7 @@ class Planner {
         for (const auto& [name, have] : observed_.namespaces) {
             if (desired_.namespaces.count(name) || !owns_namespace(have)) continue;
             removed_namespaces_.insert(name);
-            const std::string cause = "namespace " + name;
+            const std::string cause = caused_by_namespace(name);
             for (const auto& [ifname, _] : have.interfaces)
                 doomed_.emplace(VethEnd{name, ifname}, Doom{cause, false, {}});
             for (const auto& r : have.routes)
@@ -252,7 +252,7 @@ class Planner {
             if (doomed_.count(end)) continue;  // the peer of a link deleted before it
             const auto peer = peer_in(observed_pairs_, end);
             if (peer && removed_namespaces_.count(peer->ns) && !declared(end)) {
-                doomed_.emplace(end, Doom{"namespace " + peer->ns, false, {}});
+                doomed_.emplace(end, Doom{caused_by_namespace(peer->ns), false, {}});
                 continue;
             }
             const std::string cause = "link " + end.str();
@@ -263,7 +263,7 @@ class Planner {
         for (const auto& name : removed_namespaces_)
             for (const auto& [ifname, _] : observed_.namespaces.at(name).interfaces)
                 if (const auto peer = peer_in(observed_pairs_, {name, ifname}))
-                    doomed_.emplace(*peer, Doom{"namespace " + name, false, {}});
+                    doomed_.emplace(*peer, Doom{caused_by_namespace(name), false, {}});
         emit_doomed_links();
     }
 
