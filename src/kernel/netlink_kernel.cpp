@@ -137,9 +137,11 @@ class NetlinkKernel final : public Kernel {
             kernel::fail(op, EINVAL,
                          "only net.* sysctls belong to a namespace; " + key +
                              " would change the whole machine");
+        // The same directories for every key of the namespace: see NamespaceSysctls.
+        kernel::NamespaceSysctls& sysctls = sessions_.sysctls(op);
         const Fd target = namespace_fd(op, ns);
         const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
-        kernel::write_sysctl(op, key, value);
+        sysctls.write(op, key, value);
     }
 
   private:

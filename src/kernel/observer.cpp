@@ -11,6 +11,7 @@
 
 #include "convert.hpp"
 #include "nsid.hpp"
+#include "parallel.hpp"
 #include "sysctl.hpp"
 
 namespace nstopo::kernel {
@@ -31,6 +32,7 @@ struct Snapshot {
     std::map<std::string, Interface> interfaces;
     std::vector<VethLink> veths;
     std::vector<Route> routes;
+    std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
 };
 
 template <class Alloc>
@@ -84,25 +86,48 @@ std::unordered_map<std::string, int> ifindexes_of(const Snapshot& snap) {
     return by_name;
 }
 
-Snapshot read_snapshot(Sessions& sessions, const std::string& ns, bool with_routes) {
-    NlSocket& socket = sessions.socket(Op{ns, "observe", "namespace"});
+// The host's links and addresses (its routes are never nstopo's to read).
+Snapshot read_host(Sessions& sessions) {
+    NlSocket& socket = sessions.socket(Op{kHostNamespace, "observe", "namespace"});
     Snapshot snap;
-    read_links(snap, socket, ns);
-    read_addresses(snap, socket, ns);
-    if (with_routes) read_routes(snap, socket, ns);
-    sessions.learn_ifindexes(ns, ifindexes_of(snap));
+    read_links(snap, socket, kHostNamespace);
+    read_addresses(snap, socket, kHostNamespace);
+    sessions.learn_ifindexes(kHostNamespace, ifindexes_of(snap));
     return snap;
 }
 
-std::map<std::string, std::string> read_sysctls(const NetnsDir& dir, const std::string& ns,
-                                                const std::vector<std::string>& keys) {
-    std::map<std::string, std::string> values;
-    if (keys.empty()) return values;
-    const Op op{ns, "read sysctls", ""};
-    const EnterNetns inside(dir.open(op, ns), op);
-    for (const auto& key : keys)
-        if (auto v = read_sysctl(Op{ns, "read sysctl", key}, key)) values[key] = std::move(*v);
-    return values;
+// Reading one namespace, on whichever thread run_in_parallel gives it: touches no shared state.
+// The caller adopts a socket made here into its Sessions.
+struct Reading {
+    std::string ns;
+    NlSocket* socket = nullptr;            // the cached socket, or new_socket
+    NamespaceSysctls* sysctls = nullptr;   // the cached directories, or own_sysctls
+    std::unique_ptr<NlSocket> new_socket;  // made inside the namespace by this reading
+    NamespaceSysctls own_sysctls;
+    NetnsId id;                            // new_socket's namespace
+    Snapshot snap;
+};
+
+// One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;
+// the dumps then go through the socket, which stays bound to the namespace, from anywhere.
+void read_namespace(const NetnsDir& dir, const std::vector<std::string>& keys, Reading& r) {
+    const Op op{r.ns, "observe", "namespace"};
+    if (!r.socket || !keys.empty()) {
+        const Fd fd = dir.open(op, r.ns);
+        const EnterNetns inside(fd, op);
+        if (!r.socket) {
+            r.id = netns_id_of(fd);
+            r.new_socket = NlSocket::connect_here(op);
+            r.socket = r.new_socket.get();
+        }
+        NamespaceSysctls& sysctls = r.sysctls ? *r.sysctls : r.own_sysctls;
+        for (const auto& key : keys)
+            if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
+                r.snap.sysctls[key] = std::move(*v);
+    }
+    read_links(r.snap, *r.socket, r.ns);
+    read_addresses(r.snap, *r.socket, r.ns);
+    read_routes(r.snap, *r.socket, r.ns);
 }
 
 // Turns (namespace, peer ifindex, peer nsid) into the peer's VethEnd.
@@ -187,7 +212,7 @@ class Observation {
     Topology run() {
         read_namespaces();
         if (!scope_.host_interfaces.empty())
-            host_ = read_snapshot(sessions_, kHostNamespace, false);
+            host_ = read_host(sessions_);
         Topology t;
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
@@ -197,22 +222,42 @@ class Observation {
     }
 
   private:
+    // Namespaces are read in parallel: most of the cost is kernel time per namespace (dumps, and
+    // the /proc/sys lookups that grow with the number of namespaces, see NamespaceSysctls), and
+    // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
+        std::vector<Reading> readings;
+        std::set<std::string> seen;
         for (const auto& ns : scope_.namespaces) {
-            if (snapshots_.count(ns) != 0 || !dir_.exists(ns)) continue;
-            snapshots_[ns] = read_snapshot(sessions_, ns, true);
+            if (!seen.insert(ns).second || !dir_.exists(ns)) continue;
+            Reading& r = readings.emplace_back();
+            r.ns = ns;
+            if (const auto cached = sessions_.cached(ns)) {
+                r.socket = cached->socket;
+                r.sysctls = cached->sysctls;
+            }
+        }
+        static const std::vector<std::string> kNoKeys;
+        run_in_parallel(readings.size(), threads_for(readings.size()), [&](std::size_t i) {
+            const auto keys = scope_.sysctls.find(readings[i].ns);
+            read_namespace(dir_, keys == scope_.sysctls.end() ? kNoKeys : keys->second,
+                           readings[i]);
+        });
+        for (auto& r : readings) {
+            if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
+            sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
+            snapshots_[r.ns] = std::move(r.snap);
         }
     }
 
-    Namespace to_namespace(const std::string& name, Snapshot& snap) const {
+    static Namespace to_namespace(const std::string& name, const Snapshot& snap) {
         Namespace n;
         n.name = name;
         n.interfaces = snap.interfaces;
         n.routes = snap.routes;
+        n.sysctls = snap.sysctls;
         if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
             n.owner = lo->second.owner;
-        if (const auto keys = scope_.sysctls.find(name); keys != scope_.sysctls.end())
-            n.sysctls = read_sysctls(dir_, name, keys->second);
         return n;
     }
 

@@ -46,9 +46,21 @@ Sessions::Session Sessions::connect(const Op& op) {
     return s;
 }
 
+NamespaceSysctls& Sessions::sysctls(const Op& op) {
+    return session(op).sysctls;
+}
+
+std::optional<Sessions::Cached> Sessions::cached(const std::string& ns) {
+    const auto it = named_.find(ns);
+    if (it == named_.end()) return std::nullopt;
+    if (dir_.id_of(ns) == it->second.id) return Cached{it->second.socket.get(), &it->second.sysctls};
+    named_.erase(it);
+    return std::nullopt;
+}
+
 void Sessions::adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id) {
     named_.erase(ns);
-    named_.emplace(ns, Session{std::move(socket), id, {}});
+    named_.emplace(ns, Session{std::move(socket), id, {}, {}});
 }
 
 void Sessions::drop(const std::string& ns) {

@@ -1,14 +1,16 @@
-// The namespaces nstopo talks to: per namespace, one netlink socket made inside it and the
-// interface indexes learned there. Sockets are reused for every operation in their namespace.
+// The namespaces nstopo talks to: per namespace, one netlink socket made inside it, the
+// interface indexes learned there and its /proc/sys/net directories. Sockets are reused for every operation in their namespace.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "fd.hpp"
 #include "netns.hpp"
 #include "nl_socket.hpp"
+#include "sysctl.hpp"
 
 namespace nstopo::kernel {
 
@@ -21,6 +23,17 @@ class Sessions {
     // The socket of namespace `op.ns`, made on first use. A namespace re-created under the same
     // name since (another identity) gets a fresh socket. Fails if the namespace is absent.
     NlSocket& socket(const Op& op);
+    // The sysctl directories of namespace `op.ns` (see NamespaceSysctls), kept with its socket;
+    // use them only while the thread is in that namespace.
+    NamespaceSysctls& sysctls(const Op& op);
+
+    // What is kept for namespace `ns`, if anything is and the namespace is still the one it was
+    // made for (what is kept for a namespace re-created since is dropped).
+    struct Cached {
+        NlSocket* socket;
+        NamespaceSysctls* sysctls;
+    };
+    std::optional<Cached> cached(const std::string& ns);
     // Adopts the socket made inside a namespace this process just created.
     void adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id);
     // Closes the namespace's socket and forgets it. Must run before the namespace is deleted: an
@@ -47,6 +60,7 @@ class Sessions {
         std::unique_ptr<NlSocket> socket;
         NetnsId id;
         std::unordered_map<std::string, int> ifindex;
+        NamespaceSysctls sysctls;
     };
     Session& session(const Op& op);
     Session connect(const Op& op);

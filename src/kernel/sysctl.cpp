@@ -37,17 +37,36 @@ bool is_per_netns_key(const std::string& key) {
 }
 
 namespace {
-std::filesystem::path checked_path(const Op& op, const std::string& key) {
-    const auto path = sysctl_path(key);
-    if (!path) fail(op, EINVAL, "'" + key + "' is not a sysctl key");
-    return *path;
-}
+constexpr std::string_view kNetDir = "/proc/sys/net/";
 }  // namespace
 
-void write_sysctl(const Op& op, const std::string& key, const std::string& value) {
-    const auto path = checked_path(op, key);
-    const Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) fail(op, errno, errno == ENOENT ? "no such sysctl in this kernel (or the module that provides it is not loaded)" : "cannot open " + path.string());
+Fd NamespaceSysctls::open(const Op& op, const std::string& key, int flags) {
+    const auto path = is_per_netns_key(key) ? sysctl_path(key) : std::nullopt;
+    if (!path) fail(op, EINVAL, "'" + key + "' is not a per-namespace sysctl key");
+    // /proc/sys/net/SUBTREE/REST: SUBTREE is opened once, REST relative to it.
+    const std::string_view below(path->native().data() + kNetDir.size(),
+                                 path->native().size() - kNetDir.size());
+    const std::size_t slash = below.find('/');
+    if (slash == std::string_view::npos) fail(op, EINVAL, "'" + key + "' names no sysctl file");
+    const std::string_view subtree = below.substr(0, slash);
+    const std::string rest(below.substr(slash + 1));
+    auto dir = dirs_.find(subtree);
+    if (dir == dirs_.end()) {
+        const std::string dir_path = std::string(kNetDir) + std::string(subtree);
+        Fd fd(::open(dir_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!fd) return fd;
+        dir = dirs_.emplace(std::string(subtree), std::move(fd)).first;
+    }
+    return Fd(::openat(dir->second.get(), rest.c_str(), flags | O_CLOEXEC));
+}
+
+void NamespaceSysctls::write(const Op& op, const std::string& key, const std::string& value) {
+    const Fd fd = open(op, key, O_WRONLY);
+    if (!fd)
+        fail(op, errno,
+             errno == ENOENT
+                 ? "no such sysctl in this kernel (or the module that provides it is not loaded)"
+                 : "cannot open the sysctl file");
     const std::string line = value + "\n";
     const ssize_t n = ::write(fd.get(), line.data(), line.size());
     if (n < 0) fail(op, errno, "the kernel refused the value");
@@ -55,17 +74,16 @@ void write_sysctl(const Op& op, const std::string& key, const std::string& value
     spdlog::trace("sysctl {}: ok", op.str());
 }
 
-std::optional<std::string> read_sysctl(const Op& op, const std::string& key) {
-    const auto path = checked_path(op, key);
-    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+std::optional<std::string> NamespaceSysctls::read(const Op& op, const std::string& key) {
+    const Fd fd = open(op, key, O_RDONLY);
     if (!fd && errno == ENOENT) return std::nullopt;
-    if (!fd) fail(op, errno, "cannot open " + path.string());
+    if (!fd) fail(op, errno, "cannot open the sysctl file");
     std::string raw;
     char buf[512];
     ssize_t n = 0;
     while ((n = ::read(fd.get(), buf, sizeof buf)) > 0)
         raw.append(buf, static_cast<std::size_t>(n));
-    if (n < 0) fail(op, errno, "cannot read " + path.string());
+    if (n < 0) fail(op, errno, "cannot read the sysctl file");
     return normalize_sysctl_value(raw);
 }
 

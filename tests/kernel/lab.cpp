@@ -30,6 +30,30 @@ LabSpec two_routers_lab(const std::string& p) {
     return s;
 }
 
+LabSpec chain_lab(const std::string& p, int count) {
+    LabSpec s;
+    s.lab = p + "lab";
+    for (int i = 0; i < count; ++i) s.namespaces.push_back(p + std::to_string(i));
+    const auto address = [](int link, int host) {
+        return "10." + std::to_string(link >> 6) + "." + std::to_string((link & 63) << 2) + "." +
+               std::to_string(host);
+    };
+    for (int i = 0; i + 1 < count; ++i) {
+        const std::string left = s.namespaces[static_cast<std::size_t>(i)];
+        const std::string right = s.namespaces[static_cast<std::size_t>(i + 1)];
+        s.wires.push_back({{left, p + "r" + std::to_string(i), {cidr((address(i, 1) + "/30").c_str())}},
+                           {right, p + "l" + std::to_string(i + 1),
+                            {cidr((address(i, 2) + "/30").c_str())}}});
+        s.routes.push_back({left, route("192.168.0.0/24", address(i, 2).c_str(),
+                                        (p + "r" + std::to_string(i)).c_str()),
+                            true});
+    }
+    for (int i = 0; i < count; ++i)
+        s.sysctls[s.namespaces[static_cast<std::size_t>(i)]] = {
+            {kIpv4Forwarding, i % 2 == 0 ? "1" : "0"}, {kIpv6DefaultAcceptDad, "0"}};
+    return s;
+}
+
 namespace {
 void configure_end_with_nstopo(Kernel& k, const EndSpec& e) {
     k.set_link_state(e.ns, e.ifname, LinkState::up);

@@ -39,6 +39,10 @@ struct LabSpec {
 // SEEDS.md's "two routers in a row" lab with a host link, an IPv6 route and a veth whose two
 // ends share a namespace. Namespace and interface names start with `prefix`.
 LabSpec two_routers_lab(const std::string& prefix);
+// `count` namespaces in a row, each wired to the next (10.X.Y.0/30 links), each with a route
+// through its neighbour and its own sysctls (IPv4 forwarding on every other one, IPv6 DAD off).
+// Big enough a `count` makes observe() read the namespaces on several threads.
+LabSpec chain_lab(const std::string& prefix, int count);
 
 void build_with_nstopo(Kernel& k, const LabSpec& spec);
 void build_with_ip(const LabSpec& spec);

@@ -1,6 +1,7 @@
 // observe(): a whole lab read back as the model's values, veth peers resolved with and without
 // hints, and nothing the kernel manages by itself.
 #include "lab.hpp"
+#include "parallel.hpp"  // src/kernel: how many threads observe() uses
 
 using namespace nstopo;
 using namespace nstopo::test;
@@ -71,4 +72,17 @@ TEST_CASE("observe reads only the named host links") {
           expected_topology(spec).host_interfaces.at("oo-host0"));
     CHECK(t.host_interfaces.at("oo-other0").owner.empty());
     CHECK(t.veths.empty());  // oo-other1 is not in the scope
+}
+
+TEST_CASE("observe reads a lab of many namespaces on several threads, each as it is") {
+    auto k = make_kernel();
+    const LabSpec spec = chain_lab("oc", 96);
+    REQUIRE(kernel::threads_for(spec.namespaces.size()) > 1);  // the parallel path, for real
+    build_with_nstopo(*k, spec);
+    const Topology expected = expected_topology(spec);
+    // Without a cached socket (as a fresh `nstopo plan`), then with the sockets the first made.
+    CHECK(make_kernel()->observe(lab_scope(spec, true)) == expected);
+    auto again = make_kernel();
+    CHECK(again->observe(lab_scope(spec, true)) == expected);
+    CHECK(again->observe(lab_scope(spec, true)) == expected);
 }
