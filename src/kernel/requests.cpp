@@ -24,14 +24,28 @@ LinkPtr link_named(const std::string& ifname) {
     return link;
 }
 
+// One TX and one RX queue per end, asked for explicitly. A default veth gets one queue per CPU
+// but uses only one (veth_init_queues sets the real count to 1), and lowering the real count of
+// a registered device waits for an expedited RCU grace period: with the count given, the kernel
+// skips that, and creating a pair costs about 40 % less (300 pairs: 169 ms -> 106 ms).
+// Traffic is the same; only `ethtool -L` can no longer raise the count.
+namespace {
+void single_queue(rtnl_link* end) {
+    rtnl_link_set_num_tx_queues(end, 1);
+    rtnl_link_set_num_rx_queues(end, 1);
+}
+}  // namespace
+
 LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns) {
     LinkPtr link = checked(LinkPtr(rtnl_link_veth_alloc()));
     rtnl_link_set_name(link.get(), veth.a.ifname.c_str());
     if (a_ns) rtnl_link_set_ns_fd(link.get(), a_ns.get());
+    single_queue(link.get());
     // rtnl_link_veth_get_peer takes a reference; the pair object owns the peer itself.
     const LinkPtr peer(rtnl_link_veth_get_peer(link.get()));
     rtnl_link_set_name(peer.get(), veth.b.ifname.c_str());
     if (b_ns) rtnl_link_set_ns_fd(peer.get(), b_ns.get());
+    single_queue(peer.get());
     return link;
 }
 

@@ -36,6 +36,11 @@ TEST_CASE("create_veth puts each end straight into its namespace, marked and dow
     CHECK(link.at("ifalias") == "nstopo:lab1");
     CHECK(link.at("linkinfo").at("info_kind") == "veth");
     CHECK(ip_json("", "link show").size() == 1);  // the sandbox's own lo only
+    // One queue each way on both ends (see single_queue in requests.cpp).
+    for (const auto& end : {ip_link("lv-a", "lva-0"), link}) {
+        CHECK(end.at("num_tx_queues") == 1);
+        CHECK(end.at("num_rx_queues") == 1);
+    }
 
     k->delete_link("lv-a", "lva-0");
     const Topology after = k->observe(scope_of({"lv-a", "lv-b"}));
