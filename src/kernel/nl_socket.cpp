@@ -33,9 +33,8 @@ std::string extended_ack_message(const nlmsgerr* err) {
     return nla_get_string(tb[NLMSGERR_ATTR_MSG]);
 }
 
-int set_socket_flag(nl_sock* sk, int option) {
-    const int one = 1;
-    return setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, option, &one, sizeof one);
+int set_socket_flag(nl_sock* sk, int option, int value = 1) {
+    return setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, option, &value, sizeof value);
 }
 
 int stop_at_ack(nl_msg*, void* acked) {
@@ -84,6 +83,11 @@ int NlSocket::keep_refusal(sockaddr_nl*, nlmsgerr* err, void* self) {
     s->refusal_.errno_value = -err->error;
     s->refusal_.ext_ack = extended_ack_message(err);
     return NL_STOP;  // libnl then returns its folded code; the real one is kept above
+}
+
+void NlSocket::set_strict_checking(bool on) {
+    if (set_socket_flag(sock_.get(), NETLINK_GET_STRICT_CHK, on ? 1 : 0) != 0)
+        spdlog::debug("netlink strict checking unavailable: {}", std::strerror(errno));
 }
 
 void NlSocket::run(const Op& op, const std::function<int(nl_sock*)>& call) {

@@ -1,6 +1,8 @@
 #include "observer.hpp"
 
 #include <linux/rtnetlink.h>
+#include <netlink/cache.h>
+#include <netlink/msg.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -35,11 +37,47 @@ struct Snapshot {
     std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
 };
 
-template <class Alloc>
-CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, Alloc alloc) {
+// A dump whose request is `msg`, its replies parsed by libnl's cache type `type` ("route/link").
+// The request is built here rather than by libnl's cache refill so that the kernel filters it
+// (see filtered_link_request and main_table_route_request).
+CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const char* type,
+              nl_msg* msg) {
     nl_cache* raw = nullptr;
-    socket.run(Op{ns, "list", what}, [&](nl_sock* sk) { return alloc(sk, &raw); });
-    return CachePtr(raw);
+    const Op op{ns, "list", what};
+    if (nl_cache_alloc_name(type, &raw) < 0) fail(op, ENOMEM, "no libnl cache type " + std::string(type));
+    CachePtr cache(raw);
+    socket.run(op, [&](nl_sock* sk) {
+        if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
+        return nl_cache_pickup(sk, cache.get());
+    });
+    return cache;
+}
+
+// RTM_GETLINK dump without statistics (RTEXT_FILTER_SKIP_STATS, Linux 4.20+; older kernels ignore
+// the bit): the counters are most of each reply and the model has no use for them.
+MsgPtr filtered_link_request(const std::string& ns) {
+    MsgPtr msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
+    ifinfomsg hdr{};
+    hdr.ifi_family = AF_UNSPEC;
+    const std::uint32_t mask = RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS;
+    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0 ||
+        nla_put_u32(msg.get(), IFLA_EXT_MASK, mask) < 0)
+        fail(Op{ns, "list", "links"}, ENOMEM);
+    return msg;
+}
+
+// RTM_GETROUTE dump of the main table only, IPv4 and IPv6 at once. With strict checking (see
+// read_routes) the kernel honours rtm_table and leaves out the local table, where most of a
+// namespace's routes are; the observer still drops anything else itself (to_model), so a kernel
+// without strict checking gives the same result, only slower.
+MsgPtr main_table_route_request(const std::string& ns) {
+    MsgPtr msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
+    rtmsg hdr{};
+    hdr.rtm_family = AF_UNSPEC;
+    hdr.rtm_table = RT_TABLE_MAIN;
+    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
+        fail(Op{ns, "list", "routes"}, ENOMEM);
+    return msg;
 }
 
 VethLink veth_link(rtnl_link* link, const std::string& ns) {
@@ -50,9 +88,8 @@ VethLink veth_link(rtnl_link* link, const std::string& ns) {
 }
 
 void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr links = dump(socket, ns, "links", [](nl_sock* sk, nl_cache** c) {
-        return rtnl_link_alloc_cache(sk, AF_UNSPEC, c);
-    });
+    const CachePtr links =
+        dump(socket, ns, "links", "route/link", filtered_link_request(ns).get());
     for_each_in<rtnl_link>(links.get(), [&](rtnl_link* link) {
         Interface i = to_model(link);
         snap.names[rtnl_link_get_ifindex(link)] = i.name;
@@ -62,7 +99,12 @@ void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
 }
 
 void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr addrs = dump(socket, ns, "addresses", rtnl_addr_alloc_cache);
+    const CachePtr addrs = [&] {
+        nl_cache* raw = nullptr;
+        socket.run(Op{ns, "list", "addresses"},
+                   [&](nl_sock* sk) { return rtnl_addr_alloc_cache(sk, &raw); });
+        return CachePtr(raw);
+    }();
     for_each_in<rtnl_addr>(addrs.get(), [&](rtnl_addr* addr) {
         const auto name = snap.names.find(rtnl_addr_get_ifindex(addr));
         if (name == snap.names.end()) return;
@@ -72,9 +114,13 @@ void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
 }
 
 void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr routes = dump(socket, ns, "routes", [](nl_sock* sk, nl_cache** c) {
-        return rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, c);
-    });
+    socket.set_strict_checking(true);
+    struct Lenient {
+        NlSocket& socket;
+        ~Lenient() { socket.set_strict_checking(false); }
+    } lenient_after{socket};
+    const CachePtr routes =
+        dump(socket, ns, "routes", "route/route", main_table_route_request(ns).get());
     for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
         if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
     });
@@ -106,14 +152,39 @@ struct Reading {
     NamespaceSysctls own_sysctls;
     NetnsId id;                            // new_socket's namespace
     Snapshot snap;
+    // The ids this namespace gives the namespaces its veths' hints point to (see PeerResolver):
+    // asked here, in parallel, rather than one by one while pairing.
+    std::map<std::string, std::optional<int>> nsids;
 };
 
+// What the readings share, read-only: the namespaces being read, and each expected veth end's
+// expected peer namespace.
+struct ReadingContext {
+    const NetnsDir& dir;
+    const ObserveScope& scope;
+    std::set<std::string> present;
+    std::map<VethEnd, std::string> hinted_peer_ns;
+};
+
+std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& hints) {
+    std::map<VethEnd, std::string> peer_ns;
+    for (const auto& v : hints) {
+        peer_ns[v.a] = v.b.ns;
+        peer_ns[v.b] = v.a.ns;
+    }
+    return peer_ns;
+}
+
 // One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;
-// the dumps then go through the socket, which stays bound to the namespace, from anywhere.
-void read_namespace(const NetnsDir& dir, const std::vector<std::string>& keys, Reading& r) {
+// the dumps and namespace-id questions then go through the socket, which stays bound to the
+// namespace, from anywhere.
+void read_namespace(const ReadingContext& context, Reading& r) {
+    static const std::vector<std::string> kNoKeys;
+    const auto asked = context.scope.sysctls.find(r.ns);
+    const auto& keys = asked == context.scope.sysctls.end() ? kNoKeys : asked->second;
     const Op op{r.ns, "observe", "namespace"};
     if (!r.socket || !keys.empty()) {
-        const Fd fd = dir.open(op, r.ns);
+        const Fd fd = context.dir.open(op, r.ns);
         const EnterNetns inside(fd, op);
         if (!r.socket) {
             r.id = netns_id_of(fd);
@@ -128,6 +199,15 @@ void read_namespace(const NetnsDir& dir, const std::vector<std::string>& keys, R
     read_links(r.snap, *r.socket, r.ns);
     read_addresses(r.snap, *r.socket, r.ns);
     read_routes(r.snap, *r.socket, r.ns);
+    for (const auto& v : r.snap.veths) {
+        if (!v.peer_nsid) continue;
+        const auto hint = context.hinted_peer_ns.find(v.end);
+        if (hint == context.hinted_peer_ns.end() || hint->second == r.ns ||
+            context.present.count(hint->second) == 0 || r.nsids.count(hint->second) != 0)
+            continue;
+        const Op ask{r.ns, "look up the namespace id of", hint->second};
+        r.nsids[hint->second] = nsid_of(*r.socket, context.dir.open(ask, hint->second), ask);
+    }
 }
 
 // Turns (namespace, peer ifindex, peer nsid) into the peer's VethEnd.
@@ -139,19 +219,18 @@ void read_namespace(const NetnsDir& dir, const std::vector<std::string>& keys, R
 // of the scope (and the host) in turn: quadratic, for unexpected wiring only.
 class PeerResolver {
   public:
+    // `known`: (from, to) -> the id `from` gives `to`, already asked (see read_namespace).
     PeerResolver(Sessions& sessions, const NetnsDir& dir,
                  const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
-                 const std::set<std::string>& host_in_scope, const std::vector<Veth>& hints)
+                 const std::set<std::string>& host_in_scope, const std::vector<Veth>& hints,
+                 std::map<std::pair<std::string, std::string>, std::optional<int>> known)
         : sessions_(sessions),
           dir_(dir),
           namespaces_(namespaces),
           host_(host),
-          host_in_scope_(host_in_scope) {
-        for (const auto& v : hints) {
-            hinted_peer_ns_[v.a] = v.b.ns;
-            hinted_peer_ns_[v.b] = v.a.ns;
-        }
-    }
+          host_in_scope_(host_in_scope),
+          hinted_peer_ns_(hinted_peer_namespaces(hints)),
+          nsids_(std::move(known)) {}
 
     std::optional<VethEnd> peer_of(const VethLink& v) {
         if (!v.peer_nsid) return end_at(v.end.ns, v.peer_ifindex);
@@ -197,7 +276,7 @@ class PeerResolver {
     const std::map<std::string, Snapshot>& namespaces_;
     const Snapshot& host_;
     const std::set<std::string>& host_in_scope_;
-    std::map<VethEnd, std::string> hinted_peer_ns_;
+    const std::map<VethEnd, std::string> hinted_peer_ns_;
     std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
 };
 
@@ -227,9 +306,10 @@ class Observation {
     // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
         std::vector<Reading> readings;
-        std::set<std::string> seen;
+        ReadingContext context{dir_, scope_, {}, hinted_peer_namespaces(scope_.expected_veths)};
         for (const auto& ns : scope_.namespaces) {
-            if (!seen.insert(ns).second || !dir_.exists(ns)) continue;
+            if (context.present.count(ns) != 0 || !dir_.exists(ns)) continue;
+            context.present.insert(ns);
             Reading& r = readings.emplace_back();
             r.ns = ns;
             if (const auto cached = sessions_.cached(ns)) {
@@ -237,13 +317,10 @@ class Observation {
                 r.sysctls = cached->sysctls;
             }
         }
-        static const std::vector<std::string> kNoKeys;
-        run_in_parallel(readings.size(), threads_for(readings.size()), [&](std::size_t i) {
-            const auto keys = scope_.sysctls.find(readings[i].ns);
-            read_namespace(dir_, keys == scope_.sysctls.end() ? kNoKeys : keys->second,
-                           readings[i]);
-        });
+        run_in_parallel(readings.size(), threads_for(readings.size()),
+                        [&](std::size_t i) { read_namespace(context, readings[i]); });
         for (auto& r : readings) {
+            for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
             if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
             sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
             snapshots_[r.ns] = std::move(r.snap);
@@ -280,7 +357,7 @@ class Observation {
 
     std::vector<Veth> pair_veths() {
         PeerResolver resolver(sessions_, dir_, snapshots_, host_, host_in_scope_,
-                              scope_.expected_veths);
+                              scope_.expected_veths, std::move(known_nsids_));
         std::set<VethEnd> paired;
         std::vector<Veth> veths;
         for (const auto& link : veth_links_in_scope()) {
@@ -299,6 +376,7 @@ class Observation {
     const ObserveScope& scope_;
     const std::set<std::string> host_in_scope_;
     std::map<std::string, Snapshot> snapshots_;
+    std::map<std::pair<std::string, std::string>, std::optional<int>> known_nsids_;
     Snapshot host_;
 };
 
