@@ -176,8 +176,8 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     const PlanOptions options = plan_options(record);
     DestroyResult result;
     result.found = true;
-    // The recorded veths are the observer's hints for pairing veth ends: without them it matches
-    // each end by asking every other namespace of the lab, quadratic in the lab's size.
+    // The recorded veths are the observer's hints for pairing veth ends: one question per veth
+    // (without them, as when the record was lost, two per veth end; see PeerResolver).
     ObserveScope scope = scope_for(nothing, options);
     scope.expected_veths = record->desired.veths;
     const Topology observed = kernel_.observe(scope);

@@ -7,6 +7,7 @@
 #include "fd.hpp"
 #include "kernel_error.hpp"
 #include "nl_socket.hpp"
+#include "nstopo/ip.hpp"
 
 namespace nstopo::kernel {
 
@@ -14,5 +15,10 @@ namespace nstopo::kernel {
 // NETNSA_FD); nullopt when it has none (the kernel assigns ids lazily, e.g. on a cross-namespace
 // veth). Asking never assigns one.
 std::optional<int> nsid_of(NlSocket& from, const Fd& other, const Op& op);
+
+// The MAC address of link `ifindex` in the namespace that the namespace of `from` calls `nsid`:
+// RTM_GETLINK with IFLA_TARGET_NETNSID (Linux 4.20+). nullopt if the kernel cannot or will not
+// say (an older kernel, no such link): callers then have other ways to find the link.
+std::optional<MacAddress> mac_of_link_in(NlSocket& from, int nsid, int ifindex, const Op& op);
 
 }  // namespace nstopo::kernel

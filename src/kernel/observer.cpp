@@ -24,6 +24,7 @@ namespace {
 // peer lives in another namespace, that namespace's id as seen from here (IFLA_LINK_NETNSID).
 struct VethLink {
     VethEnd end;
+    int ifindex = 0;
     int peer_ifindex = 0;
     std::optional<int> peer_nsid;
 };
@@ -81,7 +82,10 @@ MsgPtr main_table_route_request(const std::string& ns) {
 }
 
 VethLink veth_link(rtnl_link* link, const std::string& ns) {
-    VethLink v{{ns, rtnl_link_get_name(link)}, rtnl_link_get_link(link), std::nullopt};
+    VethLink v{{ns, rtnl_link_get_name(link)},
+               rtnl_link_get_ifindex(link),
+               rtnl_link_get_link(link),
+               std::nullopt};
     std::int32_t nsid = 0;
     if (rtnl_link_get_link_netnsid(link, &nsid) == 0) v.peer_nsid = nsid;
     return v;
@@ -215,8 +219,11 @@ void read_namespace(const ReadingContext& context, Reading& r) {
 // IFLA_LINK_NETNSID is a number local to the veth's namespace A; only A can say which namespace
 // it means, by answering RTM_GETNSID for a namespace fd. The expected veths say which namespace B
 // to ask about first, so with hints each veth costs at most one cached question per (A, B): linear
-// in the lab. A veth the hints do not explain is matched by asking A about every other namespace
-// of the scope (and the host) in turn: quadratic, for unexpected wiring only.
+// in the lab. A veth the hints do not explain (no hints: a destroy whose record was lost; wiring
+// changed behind nstopo's back) costs two questions: A is asked for the peer's MAC address
+// (RTM_GETLINK into A's nsid), which names the candidate ends among the links already read, and
+// A's id for the candidate's namespace confirms one. Only if that fails (an older kernel, MAC
+// addresses set equal) is A asked about every other namespace of the scope in turn: quadratic.
 class PeerResolver {
   public:
     // `known`: (from, to) -> the id `from` gives `to`, already asked (see read_namespace).
@@ -236,6 +243,7 @@ class PeerResolver {
         if (!v.peer_nsid) return end_at(v.end.ns, v.peer_ifindex);
         if (const auto hint = hinted_peer_ns_.find(v.end); hint != hinted_peer_ns_.end())
             if (auto peer = end_if_nsid_matches(v, hint->second)) return peer;
+        if (auto peer = end_with_peer_mac(v)) return peer;
         spdlog::debug("veth {} is not where expected; searching the scope", v.end.str());
         for (const auto& [ns, _] : namespaces_)
             if (auto peer = end_if_nsid_matches(v, ns)) return peer;
@@ -243,6 +251,35 @@ class PeerResolver {
     }
 
   private:
+    std::optional<VethEnd> end_with_peer_mac(const VethLink& v) {
+        const Op op{v.end.ns, "look up the peer of", v.end.ifname};
+        const auto mac = mac_of_link_in(sessions_.socket(op), *v.peer_nsid, v.peer_ifindex, op);
+        if (!mac) return std::nullopt;
+        const auto [first, last] = veth_ends_by_mac().equal_range(*mac);
+        for (auto it = first; it != last; ++it) {
+            const auto& [ns, ifindex] = it->second;
+            if (ifindex == v.peer_ifindex)
+                if (auto peer = end_if_nsid_matches(v, ns)) return peer;
+        }
+        return std::nullopt;
+    }
+
+    // MAC address -> (namespace, ifindex) of every veth end in the scope, made on first use.
+    const std::multimap<MacAddress, std::pair<std::string, int>>& veth_ends_by_mac() {
+        if (ends_by_mac_) return *ends_by_mac_;
+        auto& index = ends_by_mac_.emplace();
+        const auto add = [&](const std::string& ns, const Snapshot& snap) {
+            for (const auto& end : snap.veths) {
+                const auto i = snap.interfaces.find(end.end.ifname);
+                if (i != snap.interfaces.end() && i->second.mac)
+                    index.emplace(*i->second.mac, std::pair{ns, end.ifindex});
+            }
+        };
+        for (const auto& [ns, snap] : namespaces_) add(ns, snap);
+        add(kHostNamespace, host_);
+        return index;
+    }
+
     std::optional<VethEnd> end_if_nsid_matches(const VethLink& v, const std::string& candidate) {
         if (candidate == v.end.ns || !in_scope(candidate)) return std::nullopt;
         if (nsid(v.end.ns, candidate) != v.peer_nsid) return std::nullopt;
@@ -278,6 +315,7 @@ class PeerResolver {
     const std::set<std::string>& host_in_scope_;
     const std::map<VethEnd, std::string> hinted_peer_ns_;
     std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
+    std::optional<std::multimap<MacAddress, std::pair<std::string, int>>> ends_by_mac_;
 };
 
 class Observation {
