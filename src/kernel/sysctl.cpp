@@ -1,10 +1,14 @@
 #include "sysctl.hpp"
 
 #include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/syscall.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <cerrno>
 #include <string_view>
 
@@ -37,10 +41,56 @@ bool is_per_netns_key(const std::string& key) {
 }
 
 namespace {
-constexpr std::string_view kNetDir = "/proc/sys/net/";
+
+constexpr std::size_t kSharedSlots = 32;
+// The first objects of a process use /proc directly: a small lab never makes an instance (each
+// costs a few hundred microseconds to make and to dissolve at exit).
+constexpr std::size_t kDirectFirst = 32;
+
+// A new procfs instance as a detached mount; an invalid Fd (errno set) if the kernel refuses.
+Fd new_proc_instance() {
+    const Fd context(static_cast<int>(::syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC)));
+    if (!context) return Fd();
+    if (::syscall(SYS_fsconfig, context.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+        return Fd();
+    return Fd(static_cast<int>(::syscall(SYS_fsmount, context.get(), FSMOUNT_CLOEXEC, 0)));
+}
+
 }  // namespace
 
+int ProcInstances::root(std::size_t slot) {
+    if (roots_.empty()) return -1;
+    const std::lock_guard lock(mutex_);
+    if (refused_) return -1;
+    Fd& root = roots_[slot % roots_.size()];
+    if (!root) {
+        root = new_proc_instance();
+        if (!root) {
+            spdlog::debug("no private procfs instance ({}); sysctls go through /proc",
+                          std::strerror(errno));
+            refused_ = true;
+            return -1;
+        }
+    }
+    return root.get();
+}
+
+ProcInstances& ProcInstances::shared() {
+    static ProcInstances instances(kSharedSlots);
+    return instances;
+}
+
+NamespaceSysctls::NamespaceSysctls() {
+    static std::atomic<std::size_t> made{0};
+    const std::size_t n = made++;
+    if (n >= kDirectFirst) {
+        procs_ = &ProcInstances::shared();
+        slot_ = n;
+    }
+}
+
 Fd NamespaceSysctls::open(const Op& op, const std::string& key, int flags) {
+    constexpr std::string_view kNetDir = "/proc/sys/net/";
     const auto path = is_per_netns_key(key) ? sysctl_path(key) : std::nullopt;
     if (!path) fail(op, EINVAL, "'" + key + "' is not a per-namespace sysctl key");
     // /proc/sys/net/SUBTREE/REST: SUBTREE is opened once, REST relative to it.
@@ -52,8 +102,12 @@ Fd NamespaceSysctls::open(const Op& op, const std::string& key, int flags) {
     const std::string rest(below.substr(slash + 1));
     auto dir = dirs_.find(subtree);
     if (dir == dirs_.end()) {
-        const std::string dir_path = std::string(kNetDir) + std::string(subtree);
-        Fd fd(::open(dir_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        const int proc = procs_ ? procs_->root(slot_) : -1;
+        // Relative to a private instance's root, or absolute (openat ignores the fd then).
+        const std::string dir_path =
+            (proc >= 0 ? std::string("sys/net/") : std::string(kNetDir)) + std::string(subtree);
+        Fd fd(::openat(proc >= 0 ? proc : AT_FDCWD, dir_path.c_str(),
+                       O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!fd) return fd;
         dir = dirs_.emplace(std::string(subtree), std::move(fd)).first;
     }

@@ -5,8 +5,10 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fd.hpp"
 #include "kernel_error.hpp"
@@ -20,17 +22,46 @@ std::optional<std::filesystem::path> sysctl_path(const std::string& key);
 // Keys whose value belongs to a network namespace (the rest of /proc/sys is machine-wide).
 bool is_per_netns_key(const std::string& key);
 
+// Private instances of procfs: detached mounts made with fsopen/fsconfig/fsmount, seen by no one
+// else and gone with the process. Each has its own dentry cache (Linux 5.8+; on older kernels
+// the instances share one and so just behave like /proc). Made on first use of each slot; none
+// where the kernel refuses (no fsopen, a seccomp filter): callers then use /proc.
+class ProcInstances {
+  public:
+    explicit ProcInstances(std::size_t slots) : roots_(slots) {}
+
+    // The root of instance `slot % slots`, made if need be; -1 if there are no slots or the
+    // kernel refuses.
+    int root(std::size_t slot);
+
+    // The process's instances (32 slots).
+    static ProcInstances& shared();
+
+  private:
+    std::mutex mutex_;
+    bool refused_ = false;
+    std::vector<Fd> roots_;
+};
+
 // The sysctls of the calling thread's namespace, reached through directories opened once each.
 //
-// Why not open /proc/sys/net/... by full path each time: all namespaces share the one "net"
-// dentry, and the directories right below it ("ipv4", "ipv6", ...) exist once per namespace, all
-// on one dcache chain (proc_sys_compare tells them apart by the looking thread's namespace). Each
-// full-path open walks a chain as long as the number of namespaces on the machine, so reading a
-// few keys in each namespace of a lab was quadratic (a third of a no-op apply at 1000
-// namespaces). This resolves each such directory once per namespace and opens keys relative to
-// it. Make it, and use it, only while the thread is in the namespace.
+// Why: every namespace has its own /proc/sys/net/ipv4 (and ipv6, ...) directory, and all of them
+// hang off the one shared "net" dentry, on one dcache chain (proc_sys_compare tells them apart by
+// the looking thread's namespace, under a global spinlock). Each lookup walks a chain as long as
+// the number of namespaces whose directories the dentry cache holds: reading a few keys in every
+// namespace of a lab was quadratic (45 % of a no-op apply's CPU at 1000 namespaces).
+// - Each such directory is resolved once per namespace, and keys are opened relative to it.
+// - Past the first 32 namespaces of a process, the lookups go through one of 32 private procfs
+//   instances (ProcInstances) instead of /proc, round-robin: their chains are 32 times shorter,
+//   and the machine's own /proc dentry cache does not fill with the lab's directories.
+// Make it, and use it, only while the thread is in the namespace.
 class NamespaceSysctls {
   public:
+    // Uses ProcInstances::shared() (from the 33rd object made in this process on).
+    NamespaceSysctls();
+    // Uses slot `slot` of `procs` (nullptr: /proc).
+    NamespaceSysctls(ProcInstances* procs, std::size_t slot) : procs_(procs), slot_(slot) {}
+
     // Writes KEY (a net.* key, see is_per_netns_key).
     void write(const Op& op, const std::string& key, const std::string& value);
     // Reads KEY, whitespace-normalized; nullopt if the key does not exist in this kernel.
@@ -40,7 +71,9 @@ class NamespaceSysctls {
     // Opens KEY's file with FLAGS; an invalid Fd with errno set if that fails.
     Fd open(const Op& op, const std::string& key, int flags);
 
-    // "ipv4" -> /proc/sys/net/ipv4 (O_PATH); a directory that could not be opened is not kept.
+    ProcInstances* procs_ = nullptr;
+    std::size_t slot_ = 0;
+    // "ipv4" -> .../sys/net/ipv4 (O_PATH); a directory that could not be opened is not kept.
     std::map<std::string, Fd, std::less<>> dirs_;
 };
 
