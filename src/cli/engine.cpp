@@ -177,7 +177,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     DestroyResult result;
     result.found = true;
     // The recorded veths are the observer's hints for pairing veth ends: one question per veth
-    // (without them, as when the record was lost, two per veth end; see PeerResolver).
+    // (without them, as when the record was lost, two per veth; see PeerResolver).
     ObserveScope scope = scope_for(nothing, options);
     scope.expected_veths = record->desired.veths;
     const Topology observed = kernel_.observe(scope);

@@ -137,8 +137,7 @@ class NetlinkKernel final : public Kernel {
             kernel::fail(op, EINVAL,
                          "only net.* sysctls belong to a namespace; " + key +
                              " would change the whole machine");
-        // The same directories for every key of the namespace: see NamespaceSysctls.
-        kernel::NamespaceSysctls& sysctls = sessions_.sysctls(op);
+        kernel::NamespaceSysctls sysctls = sessions_.sysctls_for(ns);
         const Fd target = namespace_fd(op, ns);
         const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
         sysctls.write(op, key, value);
@@ -197,8 +196,9 @@ class NetlinkKernel final : public Kernel {
     kernel::Sessions sessions_;
 };
 
-// One socket per namespace means one fd per namespace: a lab of 1000 namespaces needs more than
-// the common soft limit of 1024. Raise the soft limit to the hard one, as far as allowed.
+// One socket per namespace means one fd per namespace (kept for the whole run; sysctl directories
+// are held only while a namespace is read or written, one or two per thread): a lab of 1000
+// namespaces needs more than the common soft limit of 1024. Raise the soft limit to the hard one, as far as allowed.
 void raise_fd_limit() {
     rlimit lim{};
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -146,14 +147,14 @@ Snapshot read_host(Sessions& sessions) {
     return snap;
 }
 
-// Reading one namespace, on whichever thread run_in_parallel gives it: touches no shared state.
-// The caller adopts a socket made here into its Sessions.
+// Reading one namespace, on whichever thread run_in_parallel gives it: touches only its own socket
+// and objects, and libnl's cache code under a lock (read_namespace). The caller adopts a socket
+// made here into its Sessions.
 struct Reading {
     std::string ns;
     NlSocket* socket = nullptr;            // the cached socket, or new_socket
-    NamespaceSysctls* sysctls = nullptr;   // the cached directories, or own_sysctls
     std::unique_ptr<NlSocket> new_socket;  // made inside the namespace by this reading
-    NamespaceSysctls own_sysctls;
+    NamespaceSysctls sysctls{nullptr, 0};  // see Sessions::sysctls_for
     NetnsId id;                            // new_socket's namespace
     Snapshot snap;
     // The ids this namespace gives the namespaces its veths' hints point to (see PeerResolver):
@@ -195,14 +196,20 @@ void read_namespace(const ReadingContext& context, Reading& r) {
             r.new_socket = NlSocket::connect_here(op);
             r.socket = r.new_socket.get();
         }
-        NamespaceSysctls& sysctls = r.sysctls ? *r.sysctls : r.own_sysctls;
         for (const auto& key : keys)
-            if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
+            if (auto v = r.sysctls.read(Op{r.ns, "read sysctl", key}, key))
                 r.snap.sysctls[key] = std::move(*v);
+        r.sysctls = NamespaceSysctls(nullptr, 0);  // its directories' fds, closed now
     }
-    read_links(r.snap, *r.socket, r.ns);
-    read_addresses(r.snap, *r.socket, r.ns);
-    read_routes(r.snap, *r.socket, r.ns);
+    {
+        // libnl's cache code counts users of its cache types, and some of those decrements take
+        // no lock (nl_cache_ops_put): one thread at a time in it.
+        static std::mutex libnl_caches;
+        const std::lock_guard lock(libnl_caches);
+        read_links(r.snap, *r.socket, r.ns);
+        read_addresses(r.snap, *r.socket, r.ns);
+        read_routes(r.snap, *r.socket, r.ns);
+    }
     for (const auto& v : r.snap.veths) {
         if (!v.peer_nsid) continue;
         const auto hint = context.hinted_peer_ns.find(v.end);
@@ -350,11 +357,9 @@ class Observation {
             context.present.insert(ns);
             Reading& r = readings.emplace_back();
             r.ns = ns;
-            if (const auto cached = sessions_.cached(ns)) {
-                r.socket = cached->socket;
-                r.sysctls = cached->sysctls;
-            }
+            r.socket = sessions_.cached(ns);
         }
+        for (Reading& r : readings) r.sysctls = sessions_.sysctls_for(r.ns, readings.size());
         run_in_parallel(readings.size(), threads_for(readings.size()),
                         [&](std::size_t i) { read_namespace(context, readings[i]); });
         for (auto& r : readings) {

@@ -6,11 +6,13 @@
 #include <netlink/route/link.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <functional>
 
 namespace nstopo::kernel {
 
-Sessions::Sessions(const NetnsDir& dir) : dir_(dir) {
+Sessions::Sessions(const NetnsDir& dir) : dir_(dir), procs_(kProcInstanceSlots) {
     const Op op{"", "open", "the host namespace"};
     host_fd_.reset(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
     if (!host_fd_) fail(op, errno, "cannot open /proc/thread-self/ns/net");
@@ -46,21 +48,23 @@ Sessions::Session Sessions::connect(const Op& op) {
     return s;
 }
 
-NamespaceSysctls& Sessions::sysctls(const Op& op) {
-    return session(op).sysctls;
+NlSocket* Sessions::cached(const std::string& ns) {
+    const auto it = named_.find(ns);
+    if (it == named_.end()) return nullptr;
+    if (dir_.id_of(ns) == it->second.id) return it->second.socket.get();
+    named_.erase(it);
+    return nullptr;
 }
 
-std::optional<Sessions::Cached> Sessions::cached(const std::string& ns) {
-    const auto it = named_.find(ns);
-    if (it == named_.end()) return std::nullopt;
-    if (dir_.id_of(ns) == it->second.id) return Cached{it->second.socket.get(), &it->second.sysctls};
-    named_.erase(it);
-    return std::nullopt;
+NamespaceSysctls Sessions::sysctls_for(const std::string& ns, std::size_t namespaces) {
+    constexpr std::size_t kDirectUpTo = 32;
+    if (std::max(namespaces, named_.size()) <= kDirectUpTo) return NamespaceSysctls(nullptr, 0);
+    return NamespaceSysctls(&procs_, std::hash<std::string>{}(ns));
 }
 
 void Sessions::adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id) {
     named_.erase(ns);
-    named_.emplace(ns, Session{std::move(socket), id, {}, {}});
+    named_.emplace(ns, Session{std::move(socket), id, {}});
 }
 
 void Sessions::drop(const std::string& ns) {

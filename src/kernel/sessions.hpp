@@ -1,5 +1,6 @@
-// The namespaces nstopo talks to: per namespace, one netlink socket made inside it, the
-// interface indexes learned there and its /proc/sys/net directories. Sockets are reused for every operation in their namespace.
+// The namespaces nstopo talks to: per namespace, one netlink socket made inside it and the
+// interface indexes learned there (one fd per namespace: see raise_fd_limit). Also the private
+// procfs instances through which sysctls of big labs are reached. Sockets are reused for every operation in their namespace.
 #pragma once
 
 #include <memory>
@@ -23,17 +24,14 @@ class Sessions {
     // The socket of namespace `op.ns`, made on first use. A namespace re-created under the same
     // name since (another identity) gets a fresh socket. Fails if the namespace is absent.
     NlSocket& socket(const Op& op);
-    // The sysctl directories of namespace `op.ns` (see NamespaceSysctls), kept with its socket;
-    // use them only while the thread is in that namespace.
-    NamespaceSysctls& sysctls(const Op& op);
+    // The socket of namespace `ns` if one is kept and the namespace is still the one it was made
+    // in; nullptr otherwise (a socket of a namespace re-created since is dropped).
+    NlSocket* cached(const std::string& ns);
 
-    // What is kept for namespace `ns`, if anything is and the namespace is still the one it was
-    // made for (what is kept for a namespace re-created since is dropped).
-    struct Cached {
-        NlSocket* socket;
-        NamespaceSysctls* sysctls;
-    };
-    std::optional<Cached> cached(const std::string& ns);
+    // Sysctl access for namespace `ns` (see NamespaceSysctls): through the private procfs
+    // instances once the work spans more than 32 namespaces (`namespaces`, or the sockets kept),
+    // through /proc below that, so that a small lab never makes an instance. Thread-safe.
+    NamespaceSysctls sysctls_for(const std::string& ns, std::size_t namespaces = 0);
     // Adopts the socket made inside a namespace this process just created.
     void adopt(const std::string& ns, std::unique_ptr<NlSocket> socket, NetnsId id);
     // Closes the namespace's socket and forgets it. Must run before the namespace is deleted: an
@@ -60,7 +58,6 @@ class Sessions {
         std::unique_ptr<NlSocket> socket;
         NetnsId id;
         std::unordered_map<std::string, int> ifindex;
-        NamespaceSysctls sysctls;
     };
     Session& session(const Op& op);
     Session connect(const Op& op);
@@ -69,6 +66,7 @@ class Sessions {
     Fd host_fd_;
     Session host_;
     std::unordered_map<std::string, Session> named_;
+    ProcInstances procs_;
 };
 
 }  // namespace nstopo::kernel

@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <cerrno>
 #include <string_view>
@@ -42,11 +42,6 @@ bool is_per_netns_key(const std::string& key) {
 
 namespace {
 
-constexpr std::size_t kSharedSlots = 32;
-// The first objects of a process use /proc directly: a small lab never makes an instance (each
-// costs a few hundred microseconds to make and to dissolve at exit).
-constexpr std::size_t kDirectFirst = 32;
-
 // A new procfs instance as a detached mount; an invalid Fd (errno set) if the kernel refuses.
 Fd new_proc_instance() {
     const Fd context(static_cast<int>(::syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC)));
@@ -64,6 +59,12 @@ int ProcInstances::root(std::size_t slot) {
     if (refused_) return -1;
     Fd& root = roots_[slot % roots_.size()];
     if (!root) {
+        struct statvfs proc_sys {};
+        if (::statvfs("/proc/sys", &proc_sys) != 0 || (proc_sys.f_flag & ST_RDONLY) != 0) {
+            spdlog::debug("/proc/sys is read-only or unreadable; sysctls go through /proc");
+            refused_ = true;
+            return -1;
+        }
         root = new_proc_instance();
         if (!root) {
             spdlog::debug("no private procfs instance ({}); sysctls go through /proc",
@@ -73,20 +74,6 @@ int ProcInstances::root(std::size_t slot) {
         }
     }
     return root.get();
-}
-
-ProcInstances& ProcInstances::shared() {
-    static ProcInstances instances(kSharedSlots);
-    return instances;
-}
-
-NamespaceSysctls::NamespaceSysctls() {
-    static std::atomic<std::size_t> made{0};
-    const std::size_t n = made++;
-    if (n >= kDirectFirst) {
-        procs_ = &ProcInstances::shared();
-        slot_ = n;
-    }
 }
 
 Fd NamespaceSysctls::open(const Op& op, const std::string& key, int flags) {

@@ -1,6 +1,6 @@
-// Sysctls through /proc/sys. Which namespace a /proc/sys/net file belongs to is decided when it is
-// opened, by the network namespace of the opening *thread* (proc_sys looks at current->nsproxy),
-// so callers enter the namespace (EnterNetns) around these calls.
+// Sysctls through /proc/sys. Which namespace a /proc/sys/net directory belongs to is decided when it
+// is looked up, by the network namespace of the looking *thread* (proc_sys looks at
+// current->nsproxy), so callers enter the namespace (EnterNetns) around these calls.
 #pragma once
 
 #include <filesystem>
@@ -26,16 +26,17 @@ bool is_per_netns_key(const std::string& key);
 // else and gone with the process. Each has its own dentry cache (Linux 5.8+; on older kernels
 // the instances share one and so just behave like /proc). Made on first use of each slot; none
 // where the kernel refuses (no fsopen, a seccomp filter): callers then use /proc.
+// An instance is not made where the machine's /proc/sys is read-only (as containers mount it):
+// an instance would not be, and would let nstopo write what /proc forbids.
+inline constexpr std::size_t kProcInstanceSlots = 32;
+
 class ProcInstances {
   public:
     explicit ProcInstances(std::size_t slots) : roots_(slots) {}
 
-    // The root of instance `slot % slots`, made if need be; -1 if there are no slots or the
-    // kernel refuses.
+    // The root of instance `slot % slots`, made if need be; -1 if there are no slots, /proc/sys
+    // is read-only, or the kernel refuses (then never again in this object).
     int root(std::size_t slot);
-
-    // The process's instances (32 slots).
-    static ProcInstances& shared();
 
   private:
     std::mutex mutex_;
@@ -51,14 +52,14 @@ class ProcInstances {
 // the number of namespaces whose directories the dentry cache holds: reading a few keys in every
 // namespace of a lab was quadratic (45 % of a no-op apply's CPU at 1000 namespaces).
 // - Each such directory is resolved once per namespace, and keys are opened relative to it.
-// - Past the first 32 namespaces of a process, the lookups go through one of 32 private procfs
-//   instances (ProcInstances) instead of /proc, round-robin: their chains are 32 times shorter,
-//   and the machine's own /proc dentry cache does not fill with the lab's directories.
-// Make it, and use it, only while the thread is in the namespace.
+// - In labs of more than 32 namespaces the lookups go through one of the private procfs instances
+//   (ProcInstances, chosen by the namespace's name) instead of /proc: their chains are that many
+//   times shorter, and the machine's own /proc dentry cache does not fill with the lab's
+//   directories. See Sessions::sysctls_for.
+// A directory's namespace is fixed when it is first looked up, by the thread's namespace then:
+// use an object only while the thread is in its namespace, and only for one namespace.
 class NamespaceSysctls {
   public:
-    // Uses ProcInstances::shared() (from the 33rd object made in this process on).
-    NamespaceSysctls();
     // Uses slot `slot` of `procs` (nullptr: /proc).
     NamespaceSysctls(ProcInstances* procs, std::size_t slot) : procs_(procs), slot_(slot) {}
 
