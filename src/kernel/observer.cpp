@@ -212,8 +212,10 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     }
     for (const auto& v : r.snap.veths) {
         if (!v.peer_nsid) continue;
+        // Pairing resolves a veth from its end in the first namespace by name (PeerResolver walks
+        // the namespaces in order), so only that end needs the answer.
         const auto hint = context.hinted_peer_ns.find(v.end);
-        if (hint == context.hinted_peer_ns.end() || hint->second == r.ns ||
+        if (hint == context.hinted_peer_ns.end() || hint->second <= r.ns ||
             context.present.count(hint->second) == 0 || r.nsids.count(hint->second) != 0)
             continue;
         const Op ask{r.ns, "look up the namespace id of", hint->second};

@@ -133,4 +133,11 @@ TEST_CASE("observe pairs the veths of a big lab without hints in a few questions
     CHECK(occurrences(trace, "look up the peer of") <= 2 * spec.wires.size());
     CHECK(occurrences(trace, "look up the namespace id of") <= 2 * spec.wires.size());
     CHECK(occurrences(trace, "netlink list links") == spec.namespaces.size());  // the trace works
+
+    // With hints: one namespace-id question per veth, asked from one of its ends only.
+    const std::string hinted =
+        trace_of([&] { seen = make_kernel()->observe(lab_scope(spec, true)); });
+    CHECK(seen == expected);
+    CHECK(occurrences(hinted, "look up the namespace id of") == spec.wires.size());
+    CHECK(occurrences(hinted, "look up the peer of") == 0);
 }
