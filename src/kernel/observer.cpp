@@ -168,7 +168,7 @@ struct ReadingContext {
     const NetnsDir& dir;
     const ObserveScope& scope;
     std::set<std::string> present;
-    std::map<VethEnd, std::string> hinted_peer_ns;
+    const std::map<VethEnd, std::string>& hinted_peer_ns;
 };
 
 std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& hints) {
@@ -196,10 +196,10 @@ void read_namespace(const ReadingContext& context, Reading& r) {
             r.new_socket = NlSocket::connect_here(op);
             r.socket = r.new_socket.get();
         }
+        NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
         for (const auto& key : keys)
-            if (auto v = r.sysctls.read(Op{r.ns, "read sysctl", key}, key))
+            if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
                 r.snap.sysctls[key] = std::move(*v);
-        r.sysctls = NamespaceSysctls(nullptr, 0);  // its directories' fds, closed now
     }
     {
         // libnl's cache code counts users of its cache types, and some of those decrements take
@@ -238,14 +238,15 @@ class PeerResolver {
     // `known`: (from, to) -> the id `from` gives `to`, already asked (see read_namespace).
     PeerResolver(Sessions& sessions, const NetnsDir& dir,
                  const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
-                 const std::set<std::string>& host_in_scope, const std::vector<Veth>& hints,
+                 const std::set<std::string>& host_in_scope,
+                 const std::map<VethEnd, std::string>& hinted_peer_ns,
                  std::map<std::pair<std::string, std::string>, std::optional<int>> known)
         : sessions_(sessions),
           dir_(dir),
           namespaces_(namespaces),
           host_(host),
           host_in_scope_(host_in_scope),
-          hinted_peer_ns_(hinted_peer_namespaces(hints)),
+          hinted_peer_ns_(hinted_peer_ns),
           nsids_(std::move(known)) {}
 
     std::optional<VethEnd> peer_of(const VethLink& v) {
@@ -322,7 +323,7 @@ class PeerResolver {
     const std::map<std::string, Snapshot>& namespaces_;
     const Snapshot& host_;
     const std::set<std::string>& host_in_scope_;
-    const std::map<VethEnd, std::string> hinted_peer_ns_;
+    const std::map<VethEnd, std::string>& hinted_peer_ns_;
     std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
     std::optional<std::multimap<MacAddress, std::pair<std::string, int>>> ends_by_mac_;
 };
@@ -333,7 +334,8 @@ class Observation {
         : sessions_(sessions),
           dir_(dir),
           scope_(scope),
-          host_in_scope_(scope.host_interfaces.begin(), scope.host_interfaces.end()) {}
+          host_in_scope_(scope.host_interfaces.begin(), scope.host_interfaces.end()),
+          hinted_peer_ns_(hinted_peer_namespaces(scope.expected_veths)) {}
 
     Topology run() {
         read_namespaces();
@@ -353,7 +355,7 @@ class Observation {
     // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
         std::vector<Reading> readings;
-        ReadingContext context{dir_, scope_, {}, hinted_peer_namespaces(scope_.expected_veths)};
+        ReadingContext context{dir_, scope_, {}, hinted_peer_ns_};
         for (const auto& ns : scope_.namespaces) {
             if (context.present.count(ns) != 0 || !dir_.exists(ns)) continue;
             context.present.insert(ns);
@@ -401,8 +403,8 @@ class Observation {
     }
 
     std::vector<Veth> pair_veths() {
-        PeerResolver resolver(sessions_, dir_, snapshots_, host_, host_in_scope_,
-                              scope_.expected_veths, std::move(known_nsids_));
+        PeerResolver resolver(sessions_, dir_, snapshots_, host_, host_in_scope_, hinted_peer_ns_,
+                              std::move(known_nsids_));
         std::set<VethEnd> paired;
         std::vector<Veth> veths;
         for (const auto& link : veth_links_in_scope()) {
@@ -420,6 +422,7 @@ class Observation {
     const NetnsDir& dir_;
     const ObserveScope& scope_;
     const std::set<std::string> host_in_scope_;
+    const std::map<VethEnd, std::string> hinted_peer_ns_;  // expected veth end -> peer namespace
     std::map<std::string, Snapshot> snapshots_;
     std::map<std::pair<std::string, std::string>, std::optional<int>> known_nsids_;
     Snapshot host_;
