@@ -13,29 +13,68 @@ bool is_up(const Namespace& ns, const std::string& ifname) {
     return it != ns.interfaces.end() && it->second.state == LinkState::up;
 }
 
-// The subnets a gateway of `family` may be in: those of the up interfaces' addresses (only `dev`'s
-// when given), and the destinations of routes without a gateway through such an interface.
-std::set<Cidr> connected_subnets(const Namespace& ns, const std::optional<std::string>& dev,
-                                 Family family) {
-    std::set<Cidr> subnets;
-    for (const auto& [name, link] : ns.interfaces) {
-        if (link.state != LinkState::up || (dev && *dev != name)) continue;
-        for (const auto& a : link.addresses)
-            if (a.family() == family) subnets.insert(a.network());
+// A set of subnets that answers "is this address in one of them" in a lookup per prefix length
+// present, not a scan of every subnet.
+class SubnetSet {
+  public:
+    void add(const Cidr& c) {
+        subnets_.insert(c.network());
+        lengths_.insert(c.prefix_len);
     }
-    for (const auto& r : ns.routes) {
-        if (r.via || !r.dev || !is_up(ns, *r.dev) || (dev && *dev != *r.dev)) continue;
-        if (r.family() == family) subnets.insert(r.to);
+    bool contains(const IpAddress& a) const {
+        for (const int len : lengths_)
+            if (len <= a.max_prefix() && subnets_.count(Cidr{a, len}.network()) != 0) return true;
+        return false;
     }
-    return subnets;
-}
+    // The subnets of `family`, for a diagnostic.
+    std::set<Cidr> of(Family family) const {
+        std::set<Cidr> out;
+        for (const auto& c : subnets_)
+            if (c.family() == family) out.insert(c);
+        return out;
+    }
 
-bool is_own_address(const Namespace& ns, const IpAddress& ip) {
-    return std::any_of(ns.interfaces.begin(), ns.interfaces.end(), [&](const auto& link) {
-        const auto& addrs = link.second.addresses;
-        return std::any_of(addrs.begin(), addrs.end(), [&](const Cidr& a) { return a.ip == ip; });
-    });
-}
+  private:
+    std::set<Cidr> subnets_;
+    std::set<int> lengths_;
+};
+
+// What a namespace's gateways are checked against, gathered once per namespace: a router with
+// hundreds of links and routes used to gather it again for every route (quadratic).
+// - the subnets a gateway may be in: those of the up interfaces' addresses, and the destinations
+//   of routes without a gateway through such an interface; per interface and all together;
+// - the namespace's own addresses.
+class OnLink {
+  public:
+    explicit OnLink(const Namespace& ns) {
+        for (const auto& [name, link] : ns.interfaces) {
+            for (const auto& a : link.addresses) own_.insert(a.ip);
+            if (link.state != LinkState::up) continue;
+            for (const auto& a : link.addresses) add(name, a);
+        }
+        for (const auto& r : ns.routes)
+            if (!r.via && r.dev && is_up(ns, *r.dev)) add(*r.dev, r.to);
+    }
+
+    bool is_own_address(const IpAddress& ip) const { return own_.count(ip) != 0; }
+    // The subnets through `dev` (through any up interface when not given).
+    const SubnetSet& through(const std::optional<std::string>& dev) const {
+        if (!dev) return any_;
+        const auto it = by_dev_.find(*dev);
+        return it == by_dev_.end() ? none_ : it->second;
+    }
+
+  private:
+    void add(const std::string& dev, const Cidr& subnet) {
+        by_dev_[dev].add(subnet);
+        any_.add(subnet);
+    }
+
+    std::set<IpAddress> own_;
+    std::map<std::string, SubnetSet> by_dev_;
+    SubnetSet any_;
+    SubnetSet none_;
+};
 
 std::string subnet_list(const std::set<Cidr>& subnets) {
     std::string out;
@@ -46,7 +85,8 @@ std::string subnet_list(const std::set<Cidr>& subnets) {
 // DECISION: a gateway outside every directly connected subnet is an error, not a warning. The
 // kernel refuses such a route ("Nexthop has invalid gateway"), so letting it through would only
 // make `apply` fail halfway, after the namespaces and links were made.
-void check_gateway(const DraftRoute& dr, const Namespace& ns, Diagnostics& diags) {
+void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_link,
+                   Diagnostics& diags) {
     const Route& r = dr.route;
     const IpAddress& gw = *r.via;
     const std::string via = "`via` " + gw.str();
@@ -56,18 +96,17 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, Diagnostics& diags
             diags.error(dr.via_where, via + " is an IPv6 link-local address; it needs `dev`");
         return;
     }
-    if (is_own_address(ns, gw)) {
+    if (on_link.is_own_address(gw)) {
         diags.error(dr.via_where,
                     via + " is an address of namespace " + quote(ns.name) + " itself");
         return;
     }
-    const auto subnets = connected_subnets(ns, r.dev, gw.family());
-    if (std::any_of(subnets.begin(), subnets.end(), [&](const Cidr& s) { return s.contains(gw); }))
-        return;
+    const SubnetSet& subnets = on_link.through(r.dev);
+    if (subnets.contains(gw)) return;
     const std::string scope =
         r.dev ? quote(*r.dev) : "an up interface of namespace " + quote(ns.name);
     diags.error(dr.via_where,
-                via + " is not in a subnet of " + scope + " (subnets: " + subnet_list(subnets) +
+                via + " is not in a subnet of " + scope + " (subnets: " + subnet_list(subnets.of(gw.family())) +
                     "); the kernel would refuse the route with \"Nexthop has invalid gateway\"");
 }
 
@@ -108,10 +147,11 @@ void check_route_keys_unique(const DraftNamespace& ns, Diagnostics& diags) {
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags) {
     for (const auto& [name, dns] : draft.namespaces) {
         const Namespace& ns = completed.namespaces.at(name);
+        const OnLink on_link(ns);
         check_route_keys_unique(dns, diags);
         for (const auto& dr : dns.routes) {
             if (dr.route.dev && !check_dev(dr, ns, diags)) continue;
-            if (dr.route.via) check_gateway(dr, ns, diags);
+            if (dr.route.via) check_gateway(dr, ns, on_link, diags);
         }
     }
 }

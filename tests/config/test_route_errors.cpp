@@ -103,3 +103,38 @@ TEST_CASE("a gateway is reachable through a route without one") {
            "192.168.50.0/24); the kernel would refuse the route with \"Nexthop has invalid "
            "gateway\""});
 }
+
+TEST_CASE("gateways among subnets of several prefix lengths and both families") {
+    const std::string head = R"(
+namespaces:
+  r:
+    interfaces:
+      r0: { addresses: [10.0.0.1/24, "2001:db8::1/64"] }
+      r2: { addresses: [10.0.1.1/30, "2001:db8:1::/127"] }
+      r3: { addresses: [10.0.2.1/31], state: down }
+    routes:
+)";
+    const std::string tail = "veths: [[r/r0, h0], [r/r2, h2], [r/r3, h3]]\n";
+    CHECK(errors(head + R"(      - { to: 10.1.0.0/16, via: 10.0.0.77 }
+      - { to: 10.2.0.0/16, via: 10.0.1.2 }
+      - { to: 10.3.0.0/16, via: 10.0.1.2, dev: r2 }
+      - { to: "2001:db8:2::/48", via: "2001:db8::ff" }
+      - { to: "2001:db8:3::/48", via: "2001:db8:1::1", dev: r2 }
+)" + tail)
+              .empty());
+    CHECK(errors(head + R"(      - { to: 10.1.0.0/16, via: 10.0.1.5 }
+      - { to: 10.2.0.0/16, via: 10.0.0.9, dev: r2 }
+      - { to: 10.3.0.0/16, via: 10.0.2.1 }
+      - { to: "2001:db8:2::/48", via: "2001:db8:1::2", dev: r2 }
+)" + tail) == Lines{
+                      "t.yaml:8:33: error: `via` 10.0.1.5 is not in a subnet of an up interface "
+                      "of namespace 'r' (subnets: 10.0.0.0/24, 10.0.1.0/30); the kernel would "
+                      "refuse the route with \"Nexthop has invalid gateway\"",
+                      "t.yaml:9:33: error: `via` 10.0.0.9 is not in a subnet of 'r2' (subnets: "
+                      "10.0.1.0/30); the kernel would refuse the route with \"Nexthop has invalid "
+                      "gateway\"",
+                      "t.yaml:10:33: error: `via` 10.0.2.1 is an address of namespace 'r' itself",
+                      "t.yaml:11:39: error: `via` 2001:db8:1::2 is not in a subnet of 'r2' "
+                      "(subnets: 2001:db8:1::/127); the kernel would refuse the route with "
+                      "\"Nexthop has invalid gateway\""});
+}
