@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <map>
-#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -42,12 +41,21 @@ struct Snapshot {
 // A dump whose request is `msg`, its replies parsed by libnl's cache type `type` ("route/link").
 // The request is built here rather than by libnl's cache refill so that the kernel filters it
 // (see filtered_link_request and main_table_route_request).
+//
+// Readers run this on several threads at once. The cache type is looked up with
+// nl_cache_ops_lookup, not nl_cache_alloc_name: the latter takes a reference on the type under
+// libnl's lock but drops it without (nl_cache_ops_put in libnl 3.7 lib/cache_mngt.c is a bare
+// decrement), a data race between threads. The types looked up here are libnl-route's own,
+// registered for the life of the library, so no reference is needed. The rest of a dump (the
+// socket's callbacks, the parsers, the link-info and address-family registries, which take
+// their own locks) touches only this thread's objects.
 CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const char* type,
               nl_msg* msg) {
-    nl_cache* raw = nullptr;
     const Op op{ns, "list", what};
-    if (nl_cache_alloc_name(type, &raw) < 0) fail(op, ENOMEM, "no libnl cache type " + std::string(type));
-    CachePtr cache(raw);
+    nl_cache_ops* ops = nl_cache_ops_lookup(type);
+    if (ops == nullptr) fail(op, ENOMEM, "no libnl cache type " + std::string(type));
+    CachePtr cache(nl_cache_alloc(ops));
+    if (!cache) fail(op, ENOMEM);
     socket.run(op, [&](nl_sock* sk) {
         if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
         return nl_cache_pickup(sk, cache.get());
@@ -201,15 +209,10 @@ void read_namespace(const ReadingContext& context, Reading& r) {
             if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
                 r.snap.sysctls[key] = std::move(*v);
     }
-    {
-        // libnl's cache code counts users of its cache types, and some of those decrements take
-        // no lock (nl_cache_ops_put): one thread at a time in it.
-        static std::mutex libnl_caches;
-        const std::lock_guard lock(libnl_caches);
-        read_links(r.snap, *r.socket, r.ns);
-        read_addresses(r.snap, *r.socket, r.ns);
-        read_routes(r.snap, *r.socket, r.ns);
-    }
+    // No lock around the dumps: see dump() for why they may run on several threads at once.
+    read_links(r.snap, *r.socket, r.ns);
+    read_addresses(r.snap, *r.socket, r.ns);
+    read_routes(r.snap, *r.socket, r.ns);
     for (const auto& v : r.snap.veths) {
         if (!v.peer_nsid) continue;
         // Pairing resolves a veth from its end in the first namespace by name (PeerResolver walks
