@@ -41,6 +41,11 @@ LoadResult load_topology_file(const std::filesystem::path& path);
 // The same, for text already in memory; `file_name` is used in locations.
 LoadResult load_topology_text(std::string_view text, const std::string& file_name);
 
+// The lab name `file` most likely declares, from a quick look at its text: the value of its first
+// top-level `name:` line, else the file name's stem (the loader's default). A guess for work that
+// may start while the file is parsed (Engine::prepare); only load_topology_file decides.
+std::string likely_lab_name(const std::filesystem::path& file);
+
 // Files larger than this are refused before parsing (hostile input).
 inline constexpr std::size_t kMaxTopologyFileBytes = 4 * 1024 * 1024;
 // A document larger than this many nodes, counting every alias as a copy of what it names, is

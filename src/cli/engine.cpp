@@ -46,6 +46,13 @@ std::string residual_lines(const Plan& residual) {
     return lines;
 }
 
+// A reading of the kernel made for `read` serves a plan that needs `needed` read: the same
+// namespaces, host links and sysctl keys. (The expected veths only make pairing cheaper.)
+bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
+    return read.namespaces == needed.namespaces && read.host_interfaces == needed.host_interfaces &&
+           read.sysctls == needed.sysctls;
+}
+
 }  // namespace
 
 Engine::Engine(Kernel& kernel, const StateStore& store, EngineOptions options)
@@ -97,11 +104,33 @@ Plan Engine::verify(const Topology& desired, const PlanOptions& options) const {
     return nstopo::plan(desired, observed, options);
 }
 
+std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
+    // Only a lab with a record: its lock file exists then, so nothing is created here.
+    if (!lab_name_problem(lab).empty() || !store_.has(lab)) return std::nullopt;
+    std::optional<PreparedApply> p;
+    try {
+        p.emplace(PreparedApply{lab, store_.lock_lab(lab, std::chrono::milliseconds(0)), {}, {}, {}});
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::busy) return std::nullopt;
+        throw;
+    }
+    auto record = store_.load(lab);
+    if (!record) return std::nullopt;
+    p->record = std::move(*record);
+    p->scope = scope_for(p->record.desired, plan_options(p->record));
+    p->observed = kernel_.observe(p->scope);
+    return p;
+}
+
 ApplyResult Engine::apply(const Topology& desired, const std::string& source,
-                          const ExecuteOptions& exec) {
-    const FileLock lab_lock = store_.lock_lab(desired.name, options_.lock_wait);
-    const auto previous = store_.load(desired.name);
+                          const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
+    if (prepared && prepared->lab != desired.name) prepared.reset();  // releases its lock
+    const FileLock lab_lock = prepared ? std::move(prepared->lock)
+                                       : store_.lock_lab(desired.name, options_.lock_wait);
+    const auto previous =
+        prepared ? std::optional<LabRecord>(std::move(prepared->record)) : store_.load(desired.name);
     const PlanOptions options = plan_options(previous);
+    const ObserveScope scope = scope_for(desired, options);
 
     ApplyResult result;
     LabRecord record{desired.name, source, "applying",
@@ -113,7 +142,12 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         // point leaves a record that destroy (or a re-run of apply) works from.
         const FileLock registry = store_.lock_registry(options_.lock_wait);
         check_claims(desired);
-        const Topology observed = kernel_.observe(scope_for(desired, options));
+        // A reading made before the registry lock is as good as one made under it: nothing has
+        // been changed for this apply yet, and a name another lab claimed meanwhile is a
+        // conflict in check_claims.
+        const Topology observed = prepared && reads_the_same(prepared->scope, scope)
+                                      ? std::move(prepared->observed)
+                                      : kernel_.observe(scope);
         if (previous) remove_leftover_files(*previous, observed);
         result.plan = nstopo::plan(desired, observed, options);
         if (!result.plan.empty() || !previous || previous->phase != "applied" ||

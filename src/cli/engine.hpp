@@ -38,17 +38,35 @@ struct LabStatus {
     std::string problem;  // why apply could not (a conflict), when it could not
 };
 
+// What apply() can do for a lab before the file it applies is parsed: take the lab's lock, read
+// its record, and read the kernel for the topology that record holds. See Engine::prepare.
+struct PreparedApply {
+    std::string lab;
+    FileLock lock;
+    LabRecord record;
+    ObserveScope scope;  // what `observed` read
+    Topology observed;
+};
+
 class Engine {
 public:
     Engine(Kernel& kernel, const StateStore& store, EngineOptions options = {});
 
     // Observes and plans `desired` against the kernel without changing anything.
     Plan plan(const Topology& desired) const;
+    // For lab `lab` when it has a record and its lock is free now: the lock, the record, and the
+    // kernel read for the recorded topology. nullopt when the name is no usable lab name, the lab
+    // has no record or its lock is held. Changes nothing. Lets apply() read the kernel while its
+    // file is still being parsed on another thread (a no-op apply of a big lab is mostly these
+    // two); Error as observe() throws it.
+    std::optional<PreparedApply> prepare(const std::string& lab) const;
     // Converges the kernel to `desired`: claims its names, records ownership before the first
     // change, executes the plan, then re-observes and re-plans to verify (Error(verification)
-    // listing what did not converge).
+    // listing what did not converge). `prepared` (from prepare()) is used when it is for
+    // desired's lab, and its reading of the kernel when it read what desired needs read.
     ApplyResult apply(const Topology& desired, const std::string& source,
-                      const ExecuteOptions& exec = {});
+                      const ExecuteOptions& exec = {},
+                      std::optional<PreparedApply> prepared = std::nullopt);
     // Removes everything lab `lab` owns and verifies that nothing of it remains.
     DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {});
     // The labs that are up (or the one named), each with its observed state and drift.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -64,9 +65,9 @@ void configure_logging(const GlobalOptions& g) {
     spdlog::set_default_logger(logger);
 }
 
-// Loads a topology file, printing every diagnostic; Error(config) when it has errors.
-Topology load_or_fail(const std::string& file) {
-    LoadResult r = load_topology_file(file);
+// The topology of a loaded file, after printing every diagnostic; Error(config) when it has
+// errors.
+Topology topology_or_fail(LoadResult r, const std::string& file) {
     std::fputs(diagnostics_text(r.diagnostics, Style::for_stream(stderr)).c_str(), stderr);
     if (!r.ok()) {
         std::size_t errors = 0;
@@ -75,6 +76,11 @@ Topology load_or_fail(const std::string& file) {
                                            (errors == 1 ? "" : "s") + ", nothing was changed");
     }
     return std::move(*r.topology);
+}
+
+// Loads a topology file, printing every diagnostic; Error(config) when it has errors.
+Topology load_or_fail(const std::string& file) {
+    return topology_or_fail(load_topology_file(file), file);
 }
 
 std::string absolute(const std::string& file) {
@@ -122,10 +128,22 @@ public:
 
     int apply(const CommandOptions& c) {
         if (c.dry_run) return plan(c);
-        const Topology desired = load_or_fail(c.files.at(0));
+        const std::string& file = c.files.at(0);
+        // The file is parsed on another thread while the lab it most likely names is locked and
+        // read from the kernel (Engine::prepare): a no-op apply of a big lab then takes about the
+        // longer of the two, not their sum. A wrong guess only costs the reading.
+        auto parsing = std::async(std::launch::async, [&] { return load_topology_file(file); });
+        std::optional<Engine> engine;
+        std::optional<PreparedApply> prepared;
+        if (has_privileges()) {
+            engine.emplace(make_engine(c));
+            prepared = prepare_quietly(*engine, likely_lab_name(file));
+        }
+        const Topology desired = topology_or_fail(parsing.get(), file);
         require_privileges("apply");
-        Engine engine = make_engine(c);
-        const ApplyResult r = engine.apply(desired, absolute(c.files.at(0)), progress());
+        if (!engine) engine.emplace(make_engine(c));
+        const ApplyResult r =
+            engine->apply(desired, absolute(file), progress(), std::move(prepared));
         if (r.plan.empty())
             say("lab " + desired.name + ": no changes");
         else
@@ -244,6 +262,19 @@ private:
         EngineOptions o;
         o.adopt_namespaces.insert(c.adopt.begin(), c.adopt.end());
         return Engine(*kernel_, store_, o);
+    }
+
+    // Engine::prepare, whose errors are not this command's to report: the file may be invalid
+    // (its diagnostics come first), and apply reads the kernel again anyway and reports then.
+    static std::optional<PreparedApply> prepare_quietly(const Engine& engine,
+                                                        const std::string& lab) {
+        try {
+            return engine.prepare(lab);
+        } catch (const Error& e) {
+            spdlog::debug("reading lab {} ahead of its file failed ({}); it is read again later",
+                          lab, e.what());
+            return std::nullopt;
+        }
     }
 
     // Each operation printed as it runs, unless -q.

@@ -20,12 +20,24 @@ unsigned long long effective_capabilities() {
 }
 }  // namespace
 
-void require_privileges(const std::string& command) {
+namespace {
+// The capabilities nstopo needs that the process lacks: "", "CAP_SYS_ADMIN and CAP_NET_ADMIN", ...
+std::string missing_capabilities() {
     const auto caps = effective_capabilities();
     std::string missing;
     if ((caps & (1ULL << CAP_SYS_ADMIN)) == 0) missing = "CAP_SYS_ADMIN";
     if ((caps & (1ULL << CAP_NET_ADMIN)) == 0)
         missing += std::string(missing.empty() ? "" : " and ") + "CAP_NET_ADMIN";
+    return missing;
+}
+}  // namespace
+
+bool has_privileges() {
+    return missing_capabilities().empty();
+}
+
+void require_privileges(const std::string& command) {
+    const std::string missing = missing_capabilities();
     if (!missing.empty())
         throw Error(ErrorKind::permission,
                     "nstopo " + command + " needs root (" + missing +

@@ -122,6 +122,11 @@ std::optional<LabRecord> StateStore::load(const std::string& lab) const {
     return record_from_json(j, path);
 }
 
+bool StateStore::has(const std::string& lab) const {
+    std::error_code ec;
+    return fs::exists(record_path(lab), ec);
+}
+
 std::vector<LabRecord> StateStore::load_all(const std::string& skip) const {
     std::vector<LabRecord> records;
     std::error_code ec;

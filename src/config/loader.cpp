@@ -1,4 +1,5 @@
 // The public entry points: the loader's passes, in order.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -44,6 +45,34 @@ LoadResult finish(std::optional<Topology> topology, Diagnostics diags, std::stri
     return result;
 }
 
+// What is left of `in`, but at most about `limit` bytes (a chunk more).
+std::string read_at_most(std::istream& in, std::size_t limit) {
+    std::string text;
+    char chunk[65536];
+    while (text.size() < limit && in) {
+        in.read(chunk, sizeof chunk);
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+    return text;
+}
+
+// The value of a top-level `name:` line ("name: lab1  # comment", "name: 'lab1'"), or "".
+std::string name_value(std::string_view line) {
+    constexpr std::string_view kKey = "name:";
+    if (line.substr(0, kKey.size()) != kKey) return {};
+    line.remove_prefix(kKey.size());
+    if (!line.empty() && line.front() != ' ' && line.front() != '\t') return {};  // "name:x"
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return {};
+    line.remove_prefix(start);
+    if (line.front() == '\'' || line.front() == '"') {
+        const auto close = line.find(line.front(), 1);
+        return close == std::string_view::npos ? std::string()
+                                               : std::string(line.substr(1, close - 1));
+    }
+    return std::string(line.substr(0, line.find_first_of(" \t#\r")));
+}
+
 // Reads at most kMaxTopologyFileBytes + 1 bytes: enough for check_text to refuse a larger file
 // without reading all of it (it may be a device or a pipe that never ends).
 std::optional<std::string> read_bounded(const std::filesystem::path& path, Diagnostics& diags) {
@@ -58,12 +87,7 @@ std::optional<std::string> read_bounded(const std::filesystem::path& path, Diagn
         diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
         return std::nullopt;
     }
-    std::string text;
-    char chunk[65536];
-    while (text.size() <= kMaxTopologyFileBytes && in) {
-        in.read(chunk, sizeof chunk);
-        text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
+    std::string text = read_at_most(in, kMaxTopologyFileBytes + 1);
     if (in.bad()) {
         diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
         return std::nullopt;
@@ -84,6 +108,19 @@ LoadResult load_topology_file(const std::filesystem::path& path) {
     const auto text = read_bounded(path, diags);
     if (!text) return finish(std::nullopt, std::move(diags), {});
     return load_topology_text(*text, path.string());
+}
+
+std::string likely_lab_name(const std::filesystem::path& file) {
+    // No more than the loader reads: the file may be a device that never ends.
+    std::ifstream in(file, std::ios::binary);
+    const std::string text = read_at_most(in, kMaxTopologyFileBytes + 1);
+    std::string_view rest(text);
+    while (!rest.empty()) {
+        const auto end = std::min(rest.find('\n'), rest.size());
+        if (auto name = name_value(rest.substr(0, end)); !name.empty()) return name;
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+    return file.stem().string();
 }
 
 }  // namespace nstopo

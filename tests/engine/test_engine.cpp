@@ -264,3 +264,80 @@ namespaces:
     CHECK_FALSE(kernel.has_link("ns01", "ns01-veth0"));
     CHECK(store.load("pair")->namespaces == std::set<std::string>{"ns01"});
 }
+
+namespace {
+// A fake kernel that counts its readings.
+class CountingKernel : public FakeKernel {
+public:
+    Topology observe(const ObserveScope& scope) override {
+        ++observes;
+        return FakeKernel::observe(scope);
+    }
+    int observes = 0;
+};
+
+struct PrepareFixture {
+    TempDir dir;
+    StateStore store{dir.path};
+    CountingKernel kernel;
+    Engine engine{kernel, store, EngineOptions{std::chrono::milliseconds(0), {}}};
+};
+}  // namespace
+
+TEST_CASE_METHOD(PrepareFixture, "prepare needs a record and a free lock, and creates nothing") {
+    CHECK_FALSE(engine.prepare("pair"));
+    CHECK_FALSE(engine.prepare("no/such lab"));
+    CHECK_FALSE(fs::exists(dir.path / "locks"));
+    CHECK(kernel.observes == 0);
+
+    engine.apply(load(kPair), "pair.yaml");
+    {
+        const FileLock held = store.lock_lab("pair", std::chrono::milliseconds(0));
+        CHECK_FALSE(engine.prepare("pair"));
+    }
+    const auto prepared = engine.prepare("pair");
+    REQUIRE(prepared);
+    CHECK(prepared->record.phase == "applied");
+    CHECK(prepared->observed.namespaces.size() == 2);
+    // It holds the lab's lock: another apply waits for it.
+    CHECK_THROWS_AS(store.lock_lab("pair", std::chrono::milliseconds(0)), Error);
+}
+
+TEST_CASE_METHOD(PrepareFixture, "apply uses what was prepared for its lab") {
+    const Topology lab = load(kPair);
+    engine.apply(lab, "pair.yaml");
+
+    SECTION("the same file: no second reading, nothing done") {
+        auto prepared = engine.prepare("pair");
+        kernel.observes = 0;
+        kernel.clear_journal();
+        CHECK(engine.apply(lab, "pair.yaml", {}, std::move(prepared)).plan.empty());
+        CHECK(kernel.observes == 0);
+        CHECK(kernel.journal().empty());
+    }
+    SECTION("the reading stands for the apply; a change made after it is the next apply's") {
+        auto prepared = engine.prepare("pair");
+        kernel.set_link_state("ns02", "ns02-veth0", LinkState::down);
+        CHECK(engine.apply(lab, "pair.yaml", {}, std::move(prepared)).plan.empty());
+        CHECK(describe(engine.apply(lab, "pair.yaml").plan.operations.at(0)) ==
+              "~ set link ns02-veth0 up in ns02");
+    }
+    SECTION("a file that needs more read: read again") {
+        auto prepared = engine.prepare("pair");
+        std::string text = kPair;
+        text.replace(text.find("veths:"), 6, "  ns03: {}\nveths:");
+        kernel.observes = 0;
+        const ApplyResult r = engine.apply(load(text), "pair.yaml", {}, std::move(prepared));
+        CHECK(kernel.observes == 2);  // the plan's reading and the verification
+        CHECK(kernel.has_namespace("ns03"));
+    }
+    SECTION("prepared for another lab: let go, and the file's own lab is applied") {
+        engine.apply(load(kHostLink), "host-link.yaml");
+        auto prepared = engine.prepare("host-link");
+        REQUIRE(prepared);
+        kernel.set_link_state("ns02", "ns02-veth0", LinkState::down);
+        const ApplyResult r = engine.apply(lab, "pair.yaml", {}, std::move(prepared));
+        CHECK_FALSE(r.plan.empty());
+        CHECK_NOTHROW(store.lock_lab("host-link", std::chrono::milliseconds(0)));
+    }
+}

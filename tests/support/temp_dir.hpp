@@ -1,4 +1,4 @@
-// A fresh directory under /tmp for one test (a state directory), removed afterwards.
+// A fresh directory under /tmp for one test (a state directory, files to load), removed afterwards.
 #pragma once
 
 #include <stdlib.h>
