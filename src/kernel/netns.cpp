@@ -34,13 +34,19 @@ NetnsId netns_id_of(const Fd& fd) {
     return {st.st_dev, st.st_ino};
 }
 
-ReturnToCurrentNetns::ReturnToCurrentNetns(const Op& op)
-    : home_(::open(kThreadNetns, O_RDONLY | O_CLOEXEC)) {
-    if (!home_) fail(op, errno, "cannot open " + std::string(kThreadNetns));
+Fd current_netns(const Op& op) {
+    Fd fd(::open(kThreadNetns, O_RDONLY | O_CLOEXEC));
+    if (!fd) fail(op, errno, "cannot open " + std::string(kThreadNetns));
+    return fd;
 }
 
+ReturnToCurrentNetns::ReturnToCurrentNetns(const Op& op)
+    : opened_(current_netns(op)), home_(opened_.get()) {}
+
+ReturnToCurrentNetns::ReturnToCurrentNetns(const Fd& home, const Op&) : home_(home.get()) {}
+
 ReturnToCurrentNetns::~ReturnToCurrentNetns() {
-    if (setns(home_.get(), CLONE_NEWNET) == 0) return;
+    if (setns(home_, CLONE_NEWNET) == 0) return;
     // A thread stranded in another namespace would apply every later request to the wrong
     // network stack; stopping is the only safe answer.
     spdlog::critical("cannot return the thread to its network namespace: {}", std::strerror(errno));
@@ -48,6 +54,14 @@ ReturnToCurrentNetns::~ReturnToCurrentNetns() {
 }
 
 EnterNetns::EnterNetns(const Fd& target, const Op& op) : back_(op) {
+    enter(target, op);
+}
+
+EnterNetns::EnterNetns(const Fd& target, const Op& op, const Fd& home) : back_(home, op) {
+    enter(target, op);
+}
+
+void EnterNetns::enter(const Fd& target, const Op& op) {
     spdlog::debug("entering {} to {}",
                   op.ns.empty() ? std::string("the host namespace") : "namespace " + op.ns,
                   op.operation);
@@ -64,9 +78,14 @@ std::vector<std::string> NetnsDir::names() const {
 }
 
 bool NetnsDir::exists(const std::string& name) const {
-    if (!id_of(name)) return false;
-    const Fd fd(::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC));
-    return fd && ioctl(fd.get(), NS_GET_NSTYPE) == CLONE_NEWNET;
+    return static_cast<bool>(open_if_exists(name));
+}
+
+Fd NetnsDir::open_if_exists(const std::string& name) const {
+    if (!namespace_name_problem(name).empty()) return Fd();
+    Fd fd(::open((dir_ / name).c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd && ioctl(fd.get(), NS_GET_NSTYPE) != CLONE_NEWNET) return Fd();
+    return fd;
 }
 
 std::filesystem::path NetnsDir::file_of(const Op& op, const std::string& name) const {

@@ -25,16 +25,24 @@ struct NetnsId {
 };
 NetnsId netns_id_of(const Fd& fd);
 
+// The network namespace the calling thread is in now (/proc/thread-self/ns/net).
+Fd current_netns(const Op& op);
+
 // Brings the calling thread back, when destroyed, to the network namespace it was in when made.
 class ReturnToCurrentNetns {
   public:
     explicit ReturnToCurrentNetns(const Op& op);
+    // The same, where the caller knows that namespace: `home`, which the thread is in now and
+    // which outlives the guard. Saves opening /proc/thread-self/ns/net, a walk through procfs,
+    // on each of many visits.
+    ReturnToCurrentNetns(const Fd& home, const Op& op);
     ~ReturnToCurrentNetns();
     ReturnToCurrentNetns(const ReturnToCurrentNetns&) = delete;
     ReturnToCurrentNetns& operator=(const ReturnToCurrentNetns&) = delete;
 
   private:
-    Fd home_;
+    Fd opened_;  // when made without `home`
+    int home_ = -1;
 };
 
 // Moves the calling thread (only it: setns acts per thread) into the namespace `target` for the
@@ -42,8 +50,11 @@ class ReturnToCurrentNetns {
 class EnterNetns {
   public:
     EnterNetns(const Fd& target, const Op& op);
+    // `home`: see ReturnToCurrentNetns.
+    EnterNetns(const Fd& target, const Op& op, const Fd& home);
 
   private:
+    void enter(const Fd& target, const Op& op);
     ReturnToCurrentNetns back_;
 };
 
@@ -63,6 +74,8 @@ class NetnsDir {
     std::optional<NetnsId> id_of(const std::string& name) const;
     // Opens DIR/NAME; fails with ENOENT if absent, EINVAL if it holds no network namespace.
     Fd open(const Op& op, const std::string& name) const;
+    // Opens DIR/NAME if it is a mounted network namespace (see exists); an invalid Fd if not.
+    Fd open_if_exists(const std::string& name) const;
 
     // Creates namespace NAME like `ip netns add`, runs `inside` on the calling thread while it is
     // in the new namespace, then returns the thread. Fails with EEXIST if NAME exists. On any

@@ -36,6 +36,8 @@ class NlSocket {
   private:
     NlSocket() = default;
     void enable_extended_ack();
+    void read_datagrams_whole();
+    static constexpr std::size_t kReceiveBuffer = 64 * 1024;
     static int keep_refusal(sockaddr_nl* from, nlmsgerr* err, void* self);
 
     SocketPtr sock_;

@@ -64,12 +64,13 @@ CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const c
 }
 
 // RTM_GETLINK dump without statistics (RTEXT_FILTER_SKIP_STATS, Linux 4.20+; older kernels ignore
-// the bit): the counters are most of each reply and the model has no use for them.
+// the bit) and without VF lists (no RTEXT_FILTER_VF): the counters are most of each reply, the
+// model has no use for either, and they keep every message far below NlSocket's buffer.
 MsgPtr filtered_link_request(const std::string& ns) {
     MsgPtr msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
     ifinfomsg hdr{};
     hdr.ifi_family = AF_UNSPEC;
-    const std::uint32_t mask = RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS;
+    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
     if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0 ||
         nla_put_u32(msg.get(), IFLA_EXT_MASK, mask) < 0)
         fail(Op{ns, "list", "links"}, ENOMEM);
@@ -160,6 +161,7 @@ Snapshot read_host(Sessions& sessions) {
 // made here into its Sessions.
 struct Reading {
     std::string ns;
+    bool present = false;                  // a mounted network namespace (NetnsDir::exists)
     NlSocket* socket = nullptr;            // the cached socket, or new_socket
     std::unique_ptr<NlSocket> new_socket;  // made inside the namespace by this reading
     NamespaceSysctls sysctls{nullptr, 0};  // see Sessions::sysctls_for
@@ -170,13 +172,14 @@ struct Reading {
     std::map<std::string, std::optional<int>> nsids;
 };
 
-// What the readings share, read-only: the namespaces being read, and each expected veth end's
-// expected peer namespace.
+// What the readings share, read-only: the namespaces being read, each expected veth end's
+// expected peer namespace, and the namespace every reading thread is in between visits (the
+// observing thread's, which the threads it starts inherit).
 struct ReadingContext {
     const NetnsDir& dir;
     const ObserveScope& scope;
-    std::set<std::string> present;
     const std::map<VethEnd, std::string>& hinted_peer_ns;
+    const Fd& home;
 };
 
 std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& hints) {
@@ -190,15 +193,22 @@ std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& h
 
 // One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;
 // the dumps and namespace-id questions then go through the socket, which stays bound to the
-// namespace, from anywhere.
+// namespace, from anywhere. A namespace that does not exist (or is a file left without its
+// mount) is not present, and nothing more is asked of it.
 void read_namespace(const ReadingContext& context, Reading& r) {
     static const std::vector<std::string> kNoKeys;
     const auto asked = context.scope.sysctls.find(r.ns);
     const auto& keys = asked == context.scope.sysctls.end() ? kNoKeys : asked->second;
     const Op op{r.ns, "observe", "namespace"};
+    r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
     if (!r.socket || !keys.empty()) {
-        const Fd fd = context.dir.open(op, r.ns);
-        const EnterNetns inside(fd, op);
+        const Fd fd = context.dir.open_if_exists(r.ns);
+        if (!fd) {
+            r.present = false;
+            return;
+        }
+        r.present = true;
+        const EnterNetns inside(fd, op, context.home);
         if (!r.socket) {
             r.id = netns_id_of(fd);
             r.new_socket = NlSocket::connect_here(op);
@@ -219,10 +229,14 @@ void read_namespace(const ReadingContext& context, Reading& r) {
         // the namespaces in order), so only that end needs the answer.
         const auto hint = context.hinted_peer_ns.find(v.end);
         if (hint == context.hinted_peer_ns.end() || hint->second <= r.ns ||
-            context.present.count(hint->second) == 0 || r.nsids.count(hint->second) != 0)
+            r.nsids.count(hint->second) != 0)
             continue;
+        // A hinted namespace that is not there is asked about by no one: pairing needs the ids
+        // of present namespaces only.
+        const Fd peer = context.dir.open_if_exists(hint->second);
+        if (!peer) continue;
         const Op ask{r.ns, "look up the namespace id of", hint->second};
-        r.nsids[hint->second] = nsid_of(*r.socket, context.dir.open(ask, hint->second), ask);
+        r.nsids[hint->second] = nsid_of(*r.socket, peer, ask);
     }
 }
 
@@ -357,11 +371,12 @@ class Observation {
     // the /proc/sys lookups that grow with the number of namespaces, see NamespaceSysctls), and
     // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
+        const Fd home = current_netns(Op{kHostNamespace, "observe", "namespaces"});
+        const ReadingContext context{dir_, scope_, hinted_peer_ns_, home};
         std::vector<Reading> readings;
-        ReadingContext context{dir_, scope_, {}, hinted_peer_ns_};
+        std::set<std::string> listed;
         for (const auto& ns : scope_.namespaces) {
-            if (context.present.count(ns) != 0 || !dir_.exists(ns)) continue;
-            context.present.insert(ns);
+            if (!listed.insert(ns).second) continue;
             Reading& r = readings.emplace_back();
             r.ns = ns;
             r.socket = sessions_.cached(ns);
@@ -370,6 +385,7 @@ class Observation {
         run_in_parallel(readings.size(), threads_for(readings.size()),
                         [&](std::size_t i) { read_namespace(context, readings[i]); });
         for (auto& r : readings) {
+            if (!r.present) continue;
             for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
             if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
             sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
