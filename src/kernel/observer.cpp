@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "convert.hpp"
+#include "netconf.hpp"
 #include "nsid.hpp"
 #include "parallel.hpp"
 #include "sysctl.hpp"
@@ -172,12 +173,35 @@ struct Reading {
     std::map<std::string, std::optional<int>> nsids;
 };
 
-// What the readings share, read-only: the namespaces being read, each expected veth end's
-// expected peer namespace, and the namespace every reading thread is in between visits (the
-// observing thread's, which the threads it starts inherit).
+// A namespace's sysctl keys, split by where they are read: rtnetlink for those it reports
+// (netconf.hpp), /proc/sys for the rest.
+struct SysctlKeys {
+    std::vector<std::string> netconf;
+    std::vector<std::string> proc;
+};
+
+std::map<std::string, SysctlKeys> split_keys(const std::map<std::string, std::vector<std::string>>& asked) {
+    std::map<std::string, SysctlKeys> out;
+    for (const auto& [ns, keys] : asked) {
+        SysctlKeys& split = out[ns];
+        for (const auto& key : keys) (is_netconf_key(key) ? split.netconf : split.proc).push_back(key);
+    }
+    return out;
+}
+
+// The keys of `asked` that `answered` lacks, appended to `to`.
+void add_unanswered(const std::vector<std::string>& asked,
+                    const std::map<std::string, std::string>& answered, std::vector<std::string>& to) {
+    for (const auto& key : asked)
+        if (answered.count(key) == 0) to.push_back(key);
+}
+
+// What the readings share, read-only: the namespaces being read, their sysctl keys, each
+// expected veth end's expected peer namespace, and the namespace every reading thread is in
+// between visits (the observing thread's, which the threads it starts inherit).
 struct ReadingContext {
     const NetnsDir& dir;
-    const ObserveScope& scope;
+    const std::map<std::string, SysctlKeys> keys;
     const std::map<VethEnd, std::string>& hinted_peer_ns;
     const Fd& home;
 };
@@ -196,12 +220,17 @@ std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& h
 // namespace, from anywhere. A namespace that does not exist (or is a file left without its
 // mount) is not present, and nothing more is asked of it.
 void read_namespace(const ReadingContext& context, Reading& r) {
-    static const std::vector<std::string> kNoKeys;
-    const auto asked = context.scope.sysctls.find(r.ns);
-    const auto& keys = asked == context.scope.sysctls.end() ? kNoKeys : asked->second;
+    static const SysctlKeys kNoKeys;
+    const auto asked = context.keys.find(r.ns);
+    const SysctlKeys& keys = asked == context.keys.end() ? kNoKeys : asked->second;
     const Op op{r.ns, "observe", "namespace"};
     r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
-    if (!r.socket || !keys.empty()) {
+    std::vector<std::string> from_proc = keys.proc;
+    if (r.socket && !keys.netconf.empty()) {
+        r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
+        add_unanswered(keys.netconf, r.snap.sysctls, from_proc);
+    }
+    if (!r.socket || !from_proc.empty()) {
         const Fd fd = context.dir.open_if_exists(r.ns);
         if (!fd) {
             r.present = false;
@@ -213,9 +242,11 @@ void read_namespace(const ReadingContext& context, Reading& r) {
             r.id = netns_id_of(fd);
             r.new_socket = NlSocket::connect_here(op);
             r.socket = r.new_socket.get();
+            r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
+            add_unanswered(keys.netconf, r.snap.sysctls, from_proc);
         }
         NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
-        for (const auto& key : keys)
+        for (const auto& key : from_proc)
             if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
                 r.snap.sysctls[key] = std::move(*v);
     }
@@ -372,7 +403,7 @@ class Observation {
     // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
         const Fd home = current_netns(Op{kHostNamespace, "observe", "namespaces"});
-        const ReadingContext context{dir_, scope_, hinted_peer_ns_, home};
+        const ReadingContext context{dir_, split_keys(scope_.sysctls), hinted_peer_ns_, home};
         std::vector<Reading> readings;
         std::set<std::string> listed;
         for (const auto& ns : scope_.namespaces) {
