@@ -109,7 +109,8 @@ std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
     if (!lab_name_problem(lab).empty() || !store_.has(lab)) return std::nullopt;
     std::optional<PreparedApply> p;
     try {
-        p.emplace(PreparedApply{lab, store_.lock_lab(lab, std::chrono::milliseconds(0)), {}, {}, {}});
+        p.emplace(
+            PreparedApply{lab, store_.lock_lab(lab, std::chrono::milliseconds(0)), {}, {}, {}});
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::busy) return std::nullopt;
         throw;
@@ -125,10 +126,10 @@ std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
 ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                           const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
     if (prepared && prepared->lab != desired.name) prepared.reset();  // releases its lock
-    const FileLock lab_lock = prepared ? std::move(prepared->lock)
-                                       : store_.lock_lab(desired.name, options_.lock_wait);
-    const auto previous =
-        prepared ? std::optional<LabRecord>(std::move(prepared->record)) : store_.load(desired.name);
+    const FileLock lab_lock =
+        prepared ? std::move(prepared->lock) : store_.lock_lab(desired.name, options_.lock_wait);
+    const auto previous = prepared ? std::optional<LabRecord>(std::move(prepared->record))
+                                   : store_.load(desired.name);
     const PlanOptions options = plan_options(previous);
     const ObserveScope scope = scope_for(desired, options);
 

@@ -106,7 +106,8 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_l
     const std::string scope =
         r.dev ? quote(*r.dev) : "an up interface of namespace " + quote(ns.name);
     diags.error(dr.via_where,
-                via + " is not in a subnet of " + scope + " (subnets: " + subnet_list(subnets.of(gw.family())) +
+                via + " is not in a subnet of " + scope +
+                    " (subnets: " + subnet_list(subnets.of(gw.family())) +
                     "); the kernel would refuse the route with \"Nexthop has invalid gateway\"");
 }
 

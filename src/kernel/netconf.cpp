@@ -76,7 +76,8 @@ bool is_netconf_key(const std::string& key) {
     return slot_of(key).has_value();
 }
 
-std::map<std::string, std::string> read_netconf(NlSocket& socket, const std::vector<std::string>& keys,
+std::map<std::string, std::string> read_netconf(NlSocket& socket,
+                                                const std::vector<std::string>& keys,
                                                 const std::string& ns) {
     // (family, ifindex) -> attribute values of one reply
     std::map<std::pair<int, int>, std::map<int, int>> replies;

@@ -21,7 +21,8 @@ bool is_netconf_key(const std::string& key);
 // per family and setting (`all` or `default`) asked about. The keys answered, valued as /proc/sys
 // prints them ("1"); a key the kernel does not report (an older kernel) is left out, for the
 // caller to read from /proc/sys. Throws what the kernel refuses otherwise.
-std::map<std::string, std::string> read_netconf(NlSocket& socket, const std::vector<std::string>& keys,
+std::map<std::string, std::string> read_netconf(NlSocket& socket,
+                                                const std::vector<std::string>& keys,
                                                 const std::string& ns);
 
 }  // namespace nstopo::kernel

@@ -180,18 +180,21 @@ struct SysctlKeys {
     std::vector<std::string> proc;
 };
 
-std::map<std::string, SysctlKeys> split_keys(const std::map<std::string, std::vector<std::string>>& asked) {
+std::map<std::string, SysctlKeys> split_keys(
+    const std::map<std::string, std::vector<std::string>>& asked) {
     std::map<std::string, SysctlKeys> out;
     for (const auto& [ns, keys] : asked) {
         SysctlKeys& split = out[ns];
-        for (const auto& key : keys) (is_netconf_key(key) ? split.netconf : split.proc).push_back(key);
+        for (const auto& key : keys)
+            (is_netconf_key(key) ? split.netconf : split.proc).push_back(key);
     }
     return out;
 }
 
 // The keys of `asked` that `answered` lacks, appended to `to`.
 void add_unanswered(const std::vector<std::string>& asked,
-                    const std::map<std::string, std::string>& answered, std::vector<std::string>& to) {
+                    const std::map<std::string, std::string>& answered,
+                    std::vector<std::string>& to) {
     for (const auto& key : asked)
         if (answered.count(key) == 0) to.push_back(key);
 }

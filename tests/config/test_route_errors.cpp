@@ -126,15 +126,14 @@ namespaces:
       - { to: 10.2.0.0/16, via: 10.0.0.9, dev: r2 }
       - { to: 10.3.0.0/16, via: 10.0.2.1 }
       - { to: "2001:db8:2::/48", via: "2001:db8:1::2", dev: r2 }
-)" + tail) == Lines{
-                      "t.yaml:8:33: error: `via` 10.0.1.5 is not in a subnet of an up interface "
-                      "of namespace 'r' (subnets: 10.0.0.0/24, 10.0.1.0/30); the kernel would "
-                      "refuse the route with \"Nexthop has invalid gateway\"",
-                      "t.yaml:9:33: error: `via` 10.0.0.9 is not in a subnet of 'r2' (subnets: "
-                      "10.0.1.0/30); the kernel would refuse the route with \"Nexthop has invalid "
-                      "gateway\"",
-                      "t.yaml:10:33: error: `via` 10.0.2.1 is an address of namespace 'r' itself",
-                      "t.yaml:11:39: error: `via` 2001:db8:1::2 is not in a subnet of 'r2' "
-                      "(subnets: 2001:db8:1::/127); the kernel would refuse the route with "
-                      "\"Nexthop has invalid gateway\""});
+)" + tail) == Lines{"t.yaml:8:33: error: `via` 10.0.1.5 is not in a subnet of an up interface "
+                    "of namespace 'r' (subnets: 10.0.0.0/24, 10.0.1.0/30); the kernel would "
+                    "refuse the route with \"Nexthop has invalid gateway\"",
+                    "t.yaml:9:33: error: `via` 10.0.0.9 is not in a subnet of 'r2' (subnets: "
+                    "10.0.1.0/30); the kernel would refuse the route with \"Nexthop has invalid "
+                    "gateway\"",
+                    "t.yaml:10:33: error: `via` 10.0.2.1 is an address of namespace 'r' itself",
+                    "t.yaml:11:39: error: `via` 2001:db8:1::2 is not in a subnet of 'r2' "
+                    "(subnets: 2001:db8:1::/127); the kernel would refuse the route with "
+                    "\"Nexthop has invalid gateway\""});
 }

@@ -67,18 +67,21 @@ TEST_CASE("netconf values are /proc/sys's, each namespace's own, before and afte
     };
     expect_proc_values("nc-a", *a);
 
-    run_ok("ip netns exec nc-a sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=2 "
-           "net.ipv4.conf.default.rp_filter=1 net.ipv4.conf.all.proxy_arp=1 "
-           "net.ipv4.conf.default.ignore_routes_with_linkdown=1 "
-           "net.ipv6.conf.default.forwarding=1 net.ipv6.conf.all.proxy_ndp=1 "
-           "net.ipv6.conf.all.ignore_routes_with_linkdown=1");
+    run_ok(
+        "ip netns exec nc-a sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=2 "
+        "net.ipv4.conf.default.rp_filter=1 net.ipv4.conf.all.proxy_arp=1 "
+        "net.ipv4.conf.default.ignore_routes_with_linkdown=1 "
+        "net.ipv6.conf.default.forwarding=1 net.ipv6.conf.all.proxy_ndp=1 "
+        "net.ipv6.conf.all.ignore_routes_with_linkdown=1");
     expect_proc_values("nc-a", *a);
-    CHECK(kernel::read_netconf(*a, {"net.ipv4.ip_forward"}, "nc-a").at("net.ipv4.ip_forward") == "1");
+    CHECK(kernel::read_netconf(*a, {"net.ipv4.ip_forward"}, "nc-a").at("net.ipv4.ip_forward") ==
+          "1");
     CHECK(kernel::read_netconf(*a, {"net.ipv4.conf.all.rp_filter"}, "nc-a")
               .at("net.ipv4.conf.all.rp_filter") == "2");
     // The other namespace keeps its own values.
     expect_proc_values("nc-b", *b);
-    CHECK(kernel::read_netconf(*b, {"net.ipv4.ip_forward"}, "nc-b").at("net.ipv4.ip_forward") == "0");
+    CHECK(kernel::read_netconf(*b, {"net.ipv4.ip_forward"}, "nc-b").at("net.ipv4.ip_forward") ==
+          "0");
 }
 
 TEST_CASE("keys rtnetlink does not report are left for /proc/sys") {
