@@ -27,10 +27,11 @@ Topology empty_lab(const std::string& lab) {
     return t;
 }
 
-// The record a successful apply of `desired` leaves.
-bool is_final_record_of(const LabRecord& r, const Topology& desired, const std::string& source) {
-    return r.phase == "applied" && r.source == source && r.desired == desired &&
-           r.namespaces == namespace_names(desired) &&
+// The record a successful apply of `desired` from `source` leaves, given that it records
+// `desired` as applied (`applied`): the names it owns are then desired's.
+bool is_final_record_of(const LabRecord& r, bool applied, const Topology& desired,
+                        const std::string& source) {
+    return applied && r.source == source && r.namespaces == namespace_names(desired) &&
            r.host_interfaces == host_interface_names(desired);
 }
 
@@ -133,11 +134,10 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
     const PlanOptions options = plan_options(previous);
     const ObserveScope scope = scope_for(desired, options);
 
+    // Whether the record already holds `desired` as applied: compared once (a deep comparison).
+    const bool recorded_as_applied =
+        previous && previous->phase == "applied" && previous->desired == desired;
     ApplyResult result;
-    LabRecord record{desired.name, source, "applying",
-                     united(namespace_names(desired), options.owned_namespaces),
-                     united(host_interface_names(desired), options.owned_host_interfaces),
-                     desired};
     {
         // Claim the names and record them before the first change, so that a crash at any later
         // point leaves a record that destroy (or a re-run of apply) works from.
@@ -151,9 +151,11 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                                       : kernel_.observe(scope);
         if (previous) remove_leftover_files(*previous, observed);
         result.plan = nstopo::plan(desired, observed, options);
-        if (!result.plan.empty() || !previous || previous->phase != "applied" ||
-            !(previous->desired == desired))
-            store_.save(record);
+        if (!result.plan.empty() || !recorded_as_applied)
+            store_.save(LabRecord{
+                desired.name, source, "applying",
+                united(namespace_names(desired), options.owned_namespaces),
+                united(host_interface_names(desired), options.owned_host_interfaces), desired});
     }
     if (!result.plan.empty()) {
         result.report = execute(result.plan, kernel_, exec);
@@ -162,16 +164,14 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
             throw Error(ErrorKind::verification,
                         "apply finished but the kernel does not match lab '" + desired.name +
                             "'; these operations are still pending:" + residual_lines(residual));
-    } else if (previous && is_final_record_of(*previous, desired, source)) {
+    } else if (previous && is_final_record_of(*previous, recorded_as_applied, desired, source)) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
         return result;
     }
 
-    record.phase = "applied";
-    record.namespaces = namespace_names(desired);
-    record.host_interfaces = host_interface_names(desired);
-    store_.save(record);
+    store_.save(LabRecord{desired.name, source, "applied", namespace_names(desired),
+                          host_interface_names(desired), desired});
     return result;
 }
 

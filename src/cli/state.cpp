@@ -147,7 +147,9 @@ void StateStore::save(const LabRecord& r) const {
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) fail_io("create", tmp, errno);
     try {
-        write_all(fd, record_to_json(r).dump(2) + "\n", tmp);
+        // Compact: a big lab's record is read by every apply of it, and indentation doubled
+        // its size (`jq . FILE` shows it indented).
+        write_all(fd, record_to_json(r).dump() + "\n", tmp);
         if (::fsync(fd) != 0) fail_io("fsync", tmp, errno);
     } catch (...) {
         ::close(fd);
