@@ -3,7 +3,8 @@
 # and mount namespace with tmpfs over /run). For each shape and size: generate the lab (gen.py),
 # then bring it up and take it down three ways, checking after each bring-up that the lab works
 # and after each teardown that nothing is left:
-#   nstopo  apply, no-op re-apply (observe + plan, nothing to do), destroy (verified empty)
+#   nstopo  apply, no-op re-apply (observe + plan, nothing to do; median of 3 runs), destroy
+#           (verified empty)
 #   ip      one `ip` process per operation (ip.sh), then `ip netns del` per namespace
 #   batch   `ip -batch` for the host, `ip -n NS -batch` per namespace, then one `ip -batch` of
 #           `netns del` lines
@@ -43,6 +44,19 @@ measure() {
   echo "bench: $shape N=$n $variant $phase: $(awk -v ns="$ns" 'BEGIN { printf "%.3f s", ns / 1e9 }')" >&2
 }
 
+# measure_median K SHAPE N VARIANT PHASE COMMAND...: runs the command K times and keeps the CSV row
+# of the median wall time. For the no-op re-apply, a fraction of a second, where a single run
+# is at the mercy of whatever else the machine does at that moment.
+measure_median() {
+  local k=$1; shift
+  local all=$csv
+  csv=$work/runs.csv
+  : >"$csv"
+  for _ in $(seq "$k"); do measure "$@"; done
+  sort -t, -k5,5g "$csv" | sed -n "$(((k + 1) / 2))p" >>"$all"
+  csv=$all
+}
+
 # The lab is really there: every namespace exists and, where the path is short enough for the
 # default TTL, the far ends ping each other (traffic only between the sandbox's own namespaces).
 check_up() {
@@ -79,7 +93,7 @@ for n in $SIZES; do
 
     measure "$shape" "$n" nstopo apply "$NSTOPO" -q apply "$dir/lab.yaml"
     check_up "$dir" "$shape $n nstopo" "$n"
-    measure "$shape" "$n" nstopo reapply "$NSTOPO" -q apply "$dir/lab.yaml"
+    measure_median 3 "$shape" "$n" nstopo reapply "$NSTOPO" -q apply "$dir/lab.yaml"
     "$NSTOPO" plan --detailed-exitcode "$dir/lab.yaml" >/dev/null || fail "$shape $n: plan not empty"
     measure "$shape" "$n" nstopo destroy "$NSTOPO" -q destroy "$shape$n"
     check_empty "$shape $n nstopo"
