@@ -41,10 +41,20 @@ LoadResult load_topology_file(const std::filesystem::path& path);
 // The same, for text already in memory; `file_name` is used in locations.
 LoadResult load_topology_text(std::string_view text, const std::string& file_name);
 
-// The lab name `file` most likely declares, from a quick look at its text: the value of its first
-// top-level `name:` line, else the file name's stem (the loader's default). A guess for work that
-// may start while the file is parsed (Engine::prepare); only load_topology_file decides.
-std::string likely_lab_name(const std::filesystem::path& file);
+// A topology file's bytes, read once (at most kMaxTopologyFileBytes + 1 of them: enough for the
+// loader to refuse a larger file), for callers that parse them elsewhere with
+// load_topology_text. When the file cannot be read, no text and the diagnostics
+// load_topology_file would return.
+struct TopologyText {
+    std::optional<std::string> text;
+    LoadResult unreadable;
+};
+TopologyText read_topology_file(const std::filesystem::path& path);
+
+// The lab name the text of `file` most likely declares, from a quick look at it: the value of
+// its first top-level `name:` line, else the file name's stem (the loader's default). A guess
+// for work that may start while the text is parsed (Engine::prepare); only the loader decides.
+std::string likely_lab_name(std::string_view text, const std::filesystem::path& file);
 
 // Files larger than this are refused before parsing (hostile input).
 inline constexpr std::size_t kMaxTopologyFileBytes = 4 * 1024 * 1024;

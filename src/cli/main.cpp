@@ -129,17 +129,27 @@ public:
     int apply(const CommandOptions& c) {
         if (c.dry_run) return plan(c);
         const std::string& file = c.files.at(0);
-        // The file is parsed on another thread while the lab it most likely names is locked and
+        // Read once: the file may be a pipe (/dev/stdin, <(...)), which a second reader would
+        // take bytes from.
+        TopologyText read = read_topology_file(file);
+        if (!read.text) topology_or_fail(std::move(read.unreadable), file);
+        const std::string& text = *read.text;
+        // The text is parsed on another thread while the lab it most likely names is locked and
         // read from the kernel (Engine::prepare): a no-op apply of a big lab then takes about the
         // longer of the two, not their sum. A wrong guess only costs the reading.
-        auto parsing = std::async(std::launch::async, [&] { return load_topology_file(file); });
+        std::future<LoadResult> parsing;
+        try {
+            parsing =
+                std::async(std::launch::async, [&] { return load_topology_text(text, file); });
+        } catch (const std::system_error& e) {
+            spdlog::debug("no thread to parse {} on ({}); parsing first", file, e.what());
+        }
         std::optional<Engine> engine;
         std::optional<PreparedApply> prepared;
-        if (has_privileges()) {
-            engine.emplace(make_engine(c));
-            prepared = prepare_quietly(*engine, likely_lab_name(file));
-        }
-        const Topology desired = topology_or_fail(parsing.get(), file);
+        if (parsing.valid() && has_privileges())
+            prepared = prepare_quietly(c, engine, likely_lab_name(text, file));
+        const Topology desired = topology_or_fail(
+            parsing.valid() ? parsing.get() : load_topology_text(text, file), file);
         require_privileges("apply");
         if (!engine) engine.emplace(make_engine(c));
         const ApplyResult r =
@@ -264,13 +274,16 @@ private:
         return Engine(*kernel_, store_, o);
     }
 
-    // Engine::prepare, whose errors are not this command's to report: the file may be invalid
-    // (its diagnostics come first), and apply reads the kernel again anyway and reports then.
-    static std::optional<PreparedApply> prepare_quietly(const Engine& engine,
-                                                        const std::string& lab) {
+    // Makes the engine and runs Engine::prepare, whose failures are not this command's to
+    // report: the file may be invalid (its diagnostics come first), and apply makes the engine
+    // and reads the kernel again anyway, and reports then.
+    std::optional<PreparedApply> prepare_quietly(const CommandOptions& c,
+                                                 std::optional<Engine>& engine,
+                                                 const std::string& lab) {
         try {
-            return engine.prepare(lab);
-        } catch (const Error& e) {
+            engine.emplace(make_engine(c));
+            return engine->prepare(lab);
+        } catch (const std::exception& e) {
             spdlog::debug("reading lab {} ahead of its file failed ({}); it is read again later",
                           lab, e.what());
             return std::nullopt;

@@ -45,17 +45,6 @@ LoadResult finish(std::optional<Topology> topology, Diagnostics diags, std::stri
     return result;
 }
 
-// What is left of `in`, but at most about `limit` bytes (a chunk more).
-std::string read_at_most(std::istream& in, std::size_t limit) {
-    std::string text;
-    char chunk[65536];
-    while (text.size() < limit && in) {
-        in.read(chunk, sizeof chunk);
-        text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
-    return text;
-}
-
 // The value of a top-level `name:` line ("name: lab1  # comment", "name: 'lab1'"), or "".
 std::string name_value(std::string_view line) {
     constexpr std::string_view kKey = "name:";
@@ -87,7 +76,12 @@ std::optional<std::string> read_bounded(const std::filesystem::path& path, Diagn
         diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
         return std::nullopt;
     }
-    std::string text = read_at_most(in, kMaxTopologyFileBytes + 1);
+    std::string text;
+    char chunk[65536];
+    while (text.size() <= kMaxTopologyFileBytes && in) {
+        in.read(chunk, sizeof chunk);
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) {
         diags.error(file, std::string("cannot read the file: ") + std::strerror(errno));
         return std::nullopt;
@@ -103,18 +97,22 @@ LoadResult load_topology_text(std::string_view text, const std::string& file_nam
     return finish(std::move(topology), std::move(diags), text);
 }
 
-LoadResult load_topology_file(const std::filesystem::path& path) {
+TopologyText read_topology_file(const std::filesystem::path& path) {
     Diagnostics diags(path.string());
-    const auto text = read_bounded(path, diags);
-    if (!text) return finish(std::nullopt, std::move(diags), {});
-    return load_topology_text(*text, path.string());
+    TopologyText t;
+    t.text = read_bounded(path, diags);
+    if (!t.text) t.unreadable = finish(std::nullopt, std::move(diags), {});
+    return t;
 }
 
-std::string likely_lab_name(const std::filesystem::path& file) {
-    // No more than the loader reads: the file may be a device that never ends.
-    std::ifstream in(file, std::ios::binary);
-    const std::string text = read_at_most(in, kMaxTopologyFileBytes + 1);
-    std::string_view rest(text);
+LoadResult load_topology_file(const std::filesystem::path& path) {
+    TopologyText t = read_topology_file(path);
+    if (!t.text) return std::move(t.unreadable);
+    return load_topology_text(*t.text, path.string());
+}
+
+std::string likely_lab_name(std::string_view text, const std::filesystem::path& file) {
+    std::string_view rest = text;
     while (!rest.empty()) {
         const auto end = std::min(rest.find('\n'), rest.size());
         if (auto name = name_value(rest.substr(0, end)); !name.empty()) return name;

@@ -61,26 +61,44 @@ TEST_CASE("the likely lab name of every lab and sample is the name it loads with
         const auto r = load_topology_file(f);
         REQUIRE(r.ok());
         INFO(f.string());
-        CHECK(likely_lab_name(f) == r.topology->name);
+        const TopologyText t = read_topology_file(f);
+        REQUIRE(t.text);
+        CHECK(likely_lab_name(*t.text, f) == r.topology->name);
     }
 }
 
 TEST_CASE("the likely lab name: a top-level name line, else the file's stem") {
-    nstopo::test::TempDir dir;
-    const auto guess = [&](const std::string& file, const std::string& text) {
-        std::ofstream(dir.path / file) << text;
-        return likely_lab_name(dir.path / file);
-    };
-    CHECK(guess("a.yaml", "namespaces: {}\nname: lab1\n") == "lab1");
-    CHECK(guess("b.yaml", "name: lab2   # the lab\nnamespaces: {}\n") == "lab2");
-    CHECK(guess("c.yaml", "name: 'lab 3'\n") == "lab 3");
-    CHECK(guess("d.yaml", "name: \"lab4\"\r\n") == "lab4");
-    CHECK(guess("e.yaml", "namespaces:\n  x:\n    name: no\n") == "e");  // not top-level
-    CHECK(guess("f.yaml", "names: no\nname:\nnamespaces: {}\n") == "f");
-    CHECK(guess("g.yaml", "name:lab\n") == "g");  // no mapping key without a space
-    CHECK(likely_lab_name(dir.path / "absent.yaml") == "absent");
+    const auto guess = [](const std::string& text) { return likely_lab_name(text, "/x/f.yaml"); };
+    CHECK(guess("namespaces: {}\nname: lab1\n") == "lab1");
+    CHECK(guess("name: lab2   # the lab\nnamespaces: {}\n") == "lab2");
+    CHECK(guess("name: 'lab 3'\n") == "lab 3");
+    CHECK(guess("name: \"lab4\"\r\n") == "lab4");
+    CHECK(guess("name: lab5") == "lab5");                      // no newline at the end
+    CHECK(guess("namespaces:\n  x:\n    name: no\n") == "f");  // not top-level
+    CHECK(guess("names: no\nname:\nnamespaces: {}\n") == "f");
+    CHECK(guess("name:lab\n") == "f");  // no mapping key without a space
+    CHECK(guess("") == "f");
 }
 
-TEST_CASE("the likely lab name of a device that never ends is its stem, after a bounded read") {
-    CHECK(likely_lab_name("/dev/zero") == "zero");
+TEST_CASE("a topology file is read once, bounded, or refused with the loader's diagnostics") {
+    nstopo::test::TempDir dir;
+    std::ofstream(dir.path / "lab.yaml") << "name: lab1\n";
+    const TopologyText t = read_topology_file(dir.path / "lab.yaml");
+    REQUIRE(t.text);
+    CHECK(*t.text == "name: lab1\n");
+
+    // A device that never ends: read up to just past the size limit, then left to the loader.
+    const TopologyText zero = read_topology_file("/dev/zero");
+    REQUIRE(zero.text);
+    CHECK(zero.text->size() > kMaxTopologyFileBytes);
+    CHECK(zero.text->size() <= kMaxTopologyFileBytes + 65536);
+
+    const TopologyText missing = read_topology_file(dir.path / "absent.yaml");
+    CHECK_FALSE(missing.text);
+    CHECK_FALSE(missing.unreadable.ok());
+    REQUIRE(missing.unreadable.diagnostics.size() == 1);
+    CHECK(missing.unreadable.diagnostics[0].message ==
+          "cannot read the file: No such file or directory");
+    CHECK(load_topology_file(dir.path / "absent.yaml").diagnostics[0].message ==
+          missing.unreadable.diagnostics[0].message);
 }
