@@ -106,21 +106,14 @@ Plan Engine::verify(const Topology& desired, const PlanOptions& options) const {
 }
 
 std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
-    // Only a lab with a record: its lock file exists then, so nothing is created here.
     if (!lab_name_problem(lab).empty() || !store_.has(lab)) return std::nullopt;
-    std::optional<PreparedApply> p;
-    try {
-        p.emplace(
-            PreparedApply{lab, store_.lock_lab(lab, std::chrono::milliseconds(0)), {}, {}, {}});
-    } catch (const Error& e) {
-        if (e.kind() == ErrorKind::busy) return std::nullopt;
-        throw;
-    }
+    auto lock = store_.try_lock_lab(lab);
+    if (!lock) return std::nullopt;
     auto record = store_.load(lab);
     if (!record) return std::nullopt;
-    p->record = std::move(*record);
-    p->scope = scope_for(p->record.desired, plan_options(p->record));
-    p->observed = kernel_.observe(p->scope);
+    PreparedApply p{lab, std::move(*lock), std::move(*record), {}, {}};
+    p.scope = scope_for(p.record.desired, plan_options(p.record));
+    p.observed = kernel_.observe(p.scope);
     return p;
 }
 
@@ -145,7 +138,9 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         check_claims(desired);
         // A reading made before the registry lock is as good as one made under it: nothing has
         // been changed for this apply yet, and a name another lab claimed meanwhile is a
-        // conflict in check_claims.
+        // conflict in check_claims. A prepared reading was made under the lab's lock too, while
+        // the file was parsed: a change someone makes by hand meanwhile is the next apply's, as
+        // one made just after any reading would be.
         const Topology observed = prepared && reads_the_same(prepared->scope, scope)
                                       ? std::move(prepared->observed)
                                       : kernel_.observe(scope);

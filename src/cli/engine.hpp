@@ -56,9 +56,10 @@ public:
     Plan plan(const Topology& desired) const;
     // For lab `lab` when it has a record and its lock is free now: the lock, the record, and the
     // kernel read for the recorded topology. nullopt when the name is no usable lab name, the lab
-    // has no record or its lock is held. Changes nothing. Lets apply() read the kernel while its
-    // file is still being parsed on another thread (a no-op apply of a big lab is mostly these
-    // two); Error as observe() throws it.
+    // has no record or lock file, or its lock is held. Creates and changes nothing. Lets apply()
+    // read the kernel while its file is still being parsed on another thread (a no-op apply of a
+    // big lab is mostly these two); Error as observe() throws it. The lock is then held until the
+    // PreparedApply is dropped: by apply(), or when the file turns out invalid.
     std::optional<PreparedApply> prepare(const std::string& lab) const;
     // Converges the kernel to `desired`: claims its names, records ownership before the first
     // change, executes the plan, then re-observes and re-plans to verify (Error(verification)

@@ -190,6 +190,18 @@ FileLock StateStore::lock_lab(const std::string& lab, std::chrono::milliseconds 
     return lock_file(dir_ / "locks" / (lab + ".lock"), "lab '" + lab + "'", wait);
 }
 
+std::optional<FileLock> StateStore::try_lock_lab(const std::string& lab) const {
+    record_path(lab);  // validates the name
+    const auto path = dir_ / "locks" / (lab + ".lock");
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) return std::nullopt;
+    if (fd < 0) fail_io("open lock file", path, errno);
+    FileLock lock(fd);
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return lock;
+    if (errno == EWOULDBLOCK || errno == EINTR) return std::nullopt;
+    fail_io("lock", path, errno);
+}
+
 FileLock StateStore::lock_registry(std::chrono::milliseconds wait) const {
     return lock_file(dir_ / "registry.lock", "the lab registry", wait);
 }

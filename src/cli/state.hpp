@@ -61,6 +61,9 @@ public:
 
     // Takes the lab's lock, waiting up to `wait`; Error(busy) naming the lab after that.
     FileLock lock_lab(const std::string& lab, std::chrono::milliseconds wait) const;
+    // Takes the lab's lock if it is free now and its lock file exists; nullopt otherwise. Creates
+    // nothing.
+    std::optional<FileLock> try_lock_lab(const std::string& lab) const;
     // Takes the registry lock (held briefly while a lab's claims are checked and recorded).
     FileLock lock_registry(std::chrono::milliseconds wait) const;
 

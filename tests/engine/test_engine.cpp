@@ -295,12 +295,18 @@ TEST_CASE_METHOD(PrepareFixture, "prepare needs a record and a free lock, and cr
         const FileLock held = store.lock_lab("pair", std::chrono::milliseconds(0));
         CHECK_FALSE(engine.prepare("pair"));
     }
-    const auto prepared = engine.prepare("pair");
-    REQUIRE(prepared);
-    CHECK(prepared->record.phase == "applied");
-    CHECK(prepared->observed.namespaces.size() == 2);
-    // It holds the lab's lock: another apply waits for it.
-    CHECK_THROWS_AS(store.lock_lab("pair", std::chrono::milliseconds(0)), Error);
+    {
+        const auto prepared = engine.prepare("pair");
+        REQUIRE(prepared);
+        CHECK(prepared->record.phase == "applied");
+        CHECK(prepared->observed.namespaces.size() == 2);
+        // It holds the lab's lock: another apply waits for it.
+        CHECK_THROWS_AS(store.lock_lab("pair", std::chrono::milliseconds(0)), Error);
+    }
+    // A record without its lock file (the locks directory cleaned by hand): nothing is made.
+    fs::remove_all(dir.path / "locks");
+    CHECK_FALSE(engine.prepare("pair"));
+    CHECK_FALSE(fs::exists(dir.path / "locks"));
 }
 
 TEST_CASE_METHOD(PrepareFixture, "apply uses what was prepared for its lab") {
