@@ -1,8 +1,11 @@
 #include "convert.hpp"
 
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -69,15 +72,37 @@ Interface to_model(rtnl_link* link) {
     return i;
 }
 
-std::optional<Cidr> to_model(rtnl_addr* addr, bool on_loopback) {
-    const auto ip = to_ip(rtnl_addr_get_local(addr), rtnl_addr_get_family(addr));
-    if (!ip) return std::nullopt;
-    const Cidr c{*ip, rtnl_addr_get_prefixlen(addr)};
+namespace {
+// An interface address as the model keeps it: not an IPv6 link-local one, nor lo's own.
+std::optional<Cidr> kept_address(const Cidr& c, bool on_loopback) {
     static const Cidr v4_loopback = *Cidr::parse("127.0.0.1/8");
     static const Cidr v6_loopback = *Cidr::parse("::1/128");
-    if (ip->is_v6_link_local()) return std::nullopt;
+    if (c.ip.is_v6_link_local()) return std::nullopt;
     if (on_loopback && (c == v4_loopback || c == v6_loopback)) return std::nullopt;
     return c;
+}
+}  // namespace
+
+std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback) {
+    nlmsghdr* hdr = nlmsg_hdr(msg);
+    nlattr* tb[IFA_MAX + 1] = {};
+    if (hdr->nlmsg_type != RTM_NEWADDR ||
+        nlmsg_parse(hdr, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0)
+        return std::nullopt;
+    const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(hdr));
+    const nlattr* a = tb[IFA_LOCAL] != nullptr ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+    if (a == nullptr) return std::nullopt;
+    const auto* bytes = static_cast<const std::uint8_t*>(nla_data(a));
+    std::optional<IpAddress> ip;
+    if (ifa->ifa_family == AF_INET && nla_len(a) == 4)
+        ip = IpAddress::v4({bytes[0], bytes[1], bytes[2], bytes[3]});
+    if (ifa->ifa_family == AF_INET6 && nla_len(a) == 16) {
+        std::array<std::uint8_t, 16> b{};
+        std::memcpy(b.data(), bytes, b.size());
+        ip = IpAddress::v6(b);
+    }
+    if (!ip) return std::nullopt;
+    return kept_address(Cidr{*ip, ifa->ifa_prefixlen}, on_loopback);
 }
 
 namespace {

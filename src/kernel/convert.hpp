@@ -22,9 +22,10 @@ std::optional<MacAddress> to_mac(const nl_addr* a);
 
 // An observed interface without its addresses.
 Interface to_model(rtnl_link* link);
-// An observed address; nullopt for what the kernel manages itself (IPv6 link-local, and lo's
-// 127.0.0.1/8 and ::1/128).
-std::optional<Cidr> to_model(rtnl_addr* addr, bool on_loopback);
+// The address of an RTM_NEWADDR message of a dump; nullopt for what the kernel manages itself
+// (IPv6 link-local, and lo's 127.0.0.1/8 and ::1/128) or what the model cannot hold. The address
+// is IFA_LOCAL, or IFA_ADDRESS where there is no IFA_LOCAL (IPv6), as libnl reads it.
+std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback);
 // An observed route of the main table with its device name; nullopt for routes the kernel
 // manages or the model cannot express (each such skip of a user route is logged).
 std::optional<Route> to_model(rtnl_route* route, const std::unordered_map<int, std::string>& names,

@@ -42,6 +42,11 @@ int stop_at_ack(nl_msg*, void* acked) {
     return NL_STOP;
 }
 
+int stop_at_done(nl_msg*, void* done) {
+    *static_cast<bool*>(done) = true;
+    return NL_STOP;
+}
+
 int pass_reply(nl_msg* msg, void* on_reply) {
     (*static_cast<const std::function<void(nl_msg*)>*>(on_reply))(msg);
     return NL_OK;
@@ -83,9 +88,10 @@ void NlSocket::enable_extended_ack() {
 // and two copies per datagram, a fifth of the system calls of observing a namespace. Read into
 // one buffer instead. The kernel makes dump datagrams of at most 32 KiB (netlink_recvmsg caps
 // max_recvmsg_len), or one message where a single message is larger (the link dump's
-// min_dump_alloc); nstopo's requests leave out the large optional parts (statistics, VF
-// lists), so no message comes near 64 KiB. One that did would fail with libnl's "Message
-// truncated", never be cut silently.
+// min_dump_alloc). nstopo's dumps leave out the large optional parts of links (statistics, VF
+// lists), and its single-link requests (Sessions::ifindex) are for the lab's own veths and lo,
+// which have none: no message comes near 64 KiB. One that did would fail the command with
+// libnl's "Message truncated", never be cut silently.
 void NlSocket::read_datagrams_whole() {
     nl_socket_set_msg_buf_size(sock_.get(), kReceiveBuffer);
     nl_socket_disable_msg_peek(sock_.get());
@@ -128,6 +134,22 @@ void NlSocket::request(const Op& op, nl_msg* msg, const std::function<void(nl_ms
         // The reply and the ack arrive as separate datagrams; read until the ack so that the
         // next request does not take this one's ack for its own.
         while (!acked)
+            if (const int rc = nl_recvmsgs(sk, cb.get()); rc < 0) return rc;
+        return 0;
+    });
+}
+
+void NlSocket::dump(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply) {
+    run(op, [&](nl_sock* sk) {
+        if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
+        CallbacksPtr socket_cb(nl_socket_get_cb(sk));
+        CallbacksPtr cb(nl_cb_clone(socket_cb.get()));
+        if (!cb) return -NLE_NOMEM;
+        bool done = false;
+        nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, pass_reply,
+                  const_cast<std::function<void(nl_msg*)>*>(&on_reply));
+        nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, stop_at_done, &done);
+        while (!done)
             if (const int rc = nl_recvmsgs(sk, cb.get()); rc < 0) return rc;
         return 0;
     });

@@ -28,6 +28,9 @@ class NlSocket {
     // Sends `msg` and hands every reply message to `on_reply` until the kernel's ack. For GET
     // requests libnl has no wrapper for, or whose wrappers hide the errno.
     void request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply);
+    // Sends the dump request `msg` and hands every reply message to `on_reply` until the kernel's
+    // NLMSG_DONE. For dumps parsed here rather than by libnl's cache types.
+    void dump(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply);
     // NETLINK_GET_STRICT_CHK (Linux 4.20+): the kernel then honours the filters of a dump request
     // (and refuses libnl's own short dump requests, so it is on only around filtered dumps).
     // Where the kernel lacks it, dumps are unfiltered.

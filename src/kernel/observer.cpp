@@ -47,9 +47,10 @@ struct Snapshot {
 // nl_cache_ops_lookup, not nl_cache_alloc_name: the latter takes a reference on the type under
 // libnl's lock but drops it without (nl_cache_ops_put in libnl 3.7 lib/cache_mngt.c is a bare
 // decrement), a data race between threads. The types looked up here are libnl-route's own,
-// registered for the life of the library, so no reference is needed. The rest of a dump (the
-// socket's callbacks, the parsers, the link-info and address-family registries, which take
-// their own locks) touches only this thread's objects.
+// registered for the life of the library, so no reference is needed. The rest of a link or
+// route dump (the socket's callbacks, the parsers, the link-info and address-family registries,
+// which take their own locks) touches only this thread's objects. libnl's address parser does
+// not (read_addresses), so addresses are not read through it.
 CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const char* type,
               nl_msg* msg) {
     const Op op{ns, "list", what};
@@ -113,18 +114,27 @@ void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     });
 }
 
+// RTM_GETADDR dump of both families. Parsed here rather than by libnl's address cache type:
+// libnl 3.7's parser looks up the "route/link" cache type for every message
+// (addr_msg_parser -> __nl_cache_mngt_require) and drops that reference without its lock, a data
+// race between the reader threads (see dump()).
+MsgPtr address_request(const std::string& ns) {
+    MsgPtr msg(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
+    ifaddrmsg hdr{};
+    hdr.ifa_family = AF_UNSPEC;
+    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
+        fail(Op{ns, "list", "addresses"}, ENOMEM);
+    return msg;
+}
+
 void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr addrs = [&] {
-        nl_cache* raw = nullptr;
-        socket.run(Op{ns, "list", "addresses"},
-                   [&](nl_sock* sk) { return rtnl_addr_alloc_cache(sk, &raw); });
-        return CachePtr(raw);
-    }();
-    for_each_in<rtnl_addr>(addrs.get(), [&](rtnl_addr* addr) {
-        const auto name = snap.names.find(rtnl_addr_get_ifindex(addr));
+    socket.dump(Op{ns, "list", "addresses"}, address_request(ns).get(), [&](nl_msg* msg) {
+        const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(nlmsg_hdr(msg)));
+        const auto name = snap.names.find(static_cast<int>(ifa->ifa_index));
         if (name == snap.names.end()) return;
         Interface& i = snap.interfaces[name->second];
-        if (const auto c = to_model(addr, i.kind == LinkKind::loopback)) i.addresses.push_back(*c);
+        if (const auto c = address_to_model(msg, i.kind == LinkKind::loopback))
+            i.addresses.push_back(*c);
     });
 }
 
