@@ -37,13 +37,8 @@ int set_socket_flag(nl_sock* sk, int option, int value = 1) {
     return setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, option, &value, sizeof value);
 }
 
-int stop_at_ack(nl_msg*, void* acked) {
-    *static_cast<bool*>(acked) = true;
-    return NL_STOP;
-}
-
-int stop_at_done(nl_msg*, void* done) {
-    *static_cast<bool*>(done) = true;
+int stop_here(nl_msg*, void* reached) {
+    *static_cast<bool*>(reached) = true;
     return NL_STOP;
 }
 
@@ -121,38 +116,31 @@ void NlSocket::run(const Op& op, const std::function<int(nl_sock*)>& call) {
     throw kernel_error(op, refusal_);
 }
 
-void NlSocket::request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply) {
+void NlSocket::exchange(const Op& op, nl_msg* msg,
+                        const std::function<void(nl_msg*)>& on_reply, nl_cb_type last) {
     run(op, [&](nl_sock* sk) {
         if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
         CallbacksPtr socket_cb(nl_socket_get_cb(sk));
         CallbacksPtr cb(nl_cb_clone(socket_cb.get()));
         if (!cb) return -NLE_NOMEM;
-        bool acked = false;
+        bool reached = false;
         nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, pass_reply,
                   const_cast<std::function<void(nl_msg*)>*>(&on_reply));
-        nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, stop_at_ack, &acked);
-        // The reply and the ack arrive as separate datagrams; read until the ack so that the
-        // next request does not take this one's ack for its own.
-        while (!acked)
+        nl_cb_set(cb.get(), last, NL_CB_CUSTOM, stop_here, &reached);
+        while (!reached)
             if (const int rc = nl_recvmsgs(sk, cb.get()); rc < 0) return rc;
         return 0;
     });
 }
 
+void NlSocket::request(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply) {
+    // The reply and the ack arrive as separate datagrams; read until the ack so that the next
+    // request does not take this one's ack for its own.
+    exchange(op, msg, on_reply, NL_CB_ACK);
+}
+
 void NlSocket::dump(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply) {
-    run(op, [&](nl_sock* sk) {
-        if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
-        CallbacksPtr socket_cb(nl_socket_get_cb(sk));
-        CallbacksPtr cb(nl_cb_clone(socket_cb.get()));
-        if (!cb) return -NLE_NOMEM;
-        bool done = false;
-        nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, pass_reply,
-                  const_cast<std::function<void(nl_msg*)>*>(&on_reply));
-        nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, stop_at_done, &done);
-        while (!done)
-            if (const int rc = nl_recvmsgs(sk, cb.get()); rc < 0) return rc;
-        return 0;
-    });
+    exchange(op, msg, on_reply, NL_CB_FINISH);
 }
 
 }  // namespace nstopo::kernel

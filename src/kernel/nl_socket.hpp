@@ -38,6 +38,10 @@ class NlSocket {
 
   private:
     NlSocket() = default;
+    // Sends `msg` and hands every reply message to `on_reply` until the one of kind `last` (the
+    // ack of a request, the NLMSG_DONE of a dump).
+    void exchange(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply,
+                  nl_cb_type last);
     void enable_extended_ack();
     void read_datagrams_whole();
     static constexpr std::size_t kReceiveBuffer = 64 * 1024;
