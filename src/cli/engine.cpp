@@ -27,11 +27,9 @@ Topology empty_lab(const std::string& lab) {
     return t;
 }
 
-// The record a successful apply of `desired` from `source` leaves, given that it records
-// `desired` as applied (`applied`): the names it owns are then desired's.
-bool is_final_record_of(const LabRecord& r, bool applied, const Topology& desired,
-                        const std::string& source) {
-    return applied && r.source == source && r.namespaces == namespace_names(desired) &&
+// Whether the record owns exactly the names `desired` declares (as after a successful apply).
+bool owns_just_the_names_of(const LabRecord& r, const Topology& desired) {
+    return r.namespaces == namespace_names(desired) &&
            r.host_interfaces == host_interface_names(desired);
 }
 
@@ -106,7 +104,7 @@ Plan Engine::verify(const Topology& desired, const PlanOptions& options) const {
 }
 
 std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
-    if (!lab_name_problem(lab).empty() || !store_.has(lab)) return std::nullopt;
+    if (!lab_name_problem(lab).empty()) return std::nullopt;
     auto lock = store_.try_lock_lab(lab);
     if (!lock) return std::nullopt;
     auto record = store_.load(lab);
@@ -159,7 +157,8 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
             throw Error(ErrorKind::verification,
                         "apply finished but the kernel does not match lab '" + desired.name +
                             "'; these operations are still pending:" + residual_lines(residual));
-    } else if (previous && is_final_record_of(*previous, recorded_as_applied, desired, source)) {
+    } else if (recorded_as_applied && previous->source == source &&
+               owns_just_the_names_of(*previous, desired)) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
         return result;

@@ -18,9 +18,7 @@ unsigned long long effective_capabilities() {
         if (line.rfind("CapEff:", 0) == 0) return std::stoull(line.substr(7), nullptr, 16);
     return 0;
 }
-}  // namespace
 
-namespace {
 // The capabilities nstopo needs that the process lacks: "", "CAP_SYS_ADMIN and CAP_NET_ADMIN", ...
 std::string missing_capabilities() {
     const auto caps = effective_capabilities();

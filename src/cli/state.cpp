@@ -75,6 +75,13 @@ void write_all(int fd, const std::string& text, const fs::path& path) {
     }
 }
 
+// Takes an exclusive flock on `fd` if it is free now: false if another holds it.
+bool try_flock(int fd, const fs::path& path) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK && errno != EINTR) fail_io("lock", path, errno);
+    return false;
+}
+
 void fsync_dir(const fs::path& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return;
@@ -120,11 +127,6 @@ std::optional<LabRecord> StateStore::load(const std::string& lab) const {
                                         e.what() + " (it was not written by nstopo)");
     }
     return record_from_json(j, path);
-}
-
-bool StateStore::has(const std::string& lab) const {
-    std::error_code ec;
-    return fs::exists(record_path(lab), ec);
 }
 
 std::vector<LabRecord> StateStore::load_all(const std::string& skip) const {
@@ -173,8 +175,7 @@ FileLock StateStore::lock_file(const fs::path& path, const std::string& what,
     if (fd < 0) fail_io("open lock file", path, errno);
     FileLock lock(fd);
     const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR) fail_io("lock", path, errno);
+    while (!try_flock(fd, path)) {
         if (std::chrono::steady_clock::now() >= deadline)
             throw Error(ErrorKind::busy,
                         what + " is busy: another nstopo is applying or destroying it (lock \"" +
@@ -197,9 +198,8 @@ std::optional<FileLock> StateStore::try_lock_lab(const std::string& lab) const {
     if (fd < 0 && errno == ENOENT) return std::nullopt;
     if (fd < 0) fail_io("open lock file", path, errno);
     FileLock lock(fd);
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return lock;
-    if (errno == EWOULDBLOCK || errno == EINTR) return std::nullopt;
-    fail_io("lock", path, errno);
+    if (!try_flock(fd, path)) return std::nullopt;
+    return lock;
 }
 
 FileLock StateStore::lock_registry(std::chrono::milliseconds wait) const {

@@ -50,8 +50,6 @@ public:
 
     const std::filesystem::path& dir() const { return dir_; }
     std::optional<LabRecord> load(const std::string& lab) const;
-    // Whether lab `lab` (a usable lab name) has a record, without reading it.
-    bool has(const std::string& lab) const;
     // Every record, sorted by lab, except that of lab `skip` (which is then not even read).
     std::vector<LabRecord> load_all(const std::string& skip = {}) const;
     // Writes the record atomically (temporary file, fsync, rename, fsync of the directory), so a

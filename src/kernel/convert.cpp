@@ -41,6 +41,17 @@ std::optional<IpAddress> to_ip(const nl_addr* a, int family) {
     return IpAddress::v4({b[0], b[1], b[2], b[3]});
 }
 
+IpAddress ip_from_bytes(const void* bytes, std::size_t size) {
+    if (size == 4) {
+        std::array<std::uint8_t, 4> b{};
+        std::memcpy(b.data(), bytes, 4);
+        return IpAddress::v4(b);
+    }
+    std::array<std::uint8_t, 16> b{};
+    std::memcpy(b.data(), bytes, 16);
+    return IpAddress::v6(b);
+}
+
 std::optional<MacAddress> to_mac(const nl_addr* a) {
     if (a == nullptr || nl_addr_get_len(a) != 6) return std::nullopt;
     std::array<std::uint8_t, 6> b{};
@@ -59,6 +70,15 @@ LinkKind kind_of(rtnl_link* link) {
 std::string string_or_empty(const char* s) {
     return s != nullptr ? s : "";
 }
+
+// An interface address as the model keeps it: not an IPv6 link-local one, nor lo's own.
+std::optional<Cidr> kept_address(const Cidr& c, bool on_loopback) {
+    static const Cidr v4_loopback = *Cidr::parse("127.0.0.1/8");
+    static const Cidr v6_loopback = *Cidr::parse("::1/128");
+    if (c.ip.is_v6_link_local()) return std::nullopt;
+    if (on_loopback && (c == v4_loopback || c == v6_loopback)) return std::nullopt;
+    return c;
+}
 }  // namespace
 
 Interface to_model(rtnl_link* link) {
@@ -72,17 +92,6 @@ Interface to_model(rtnl_link* link) {
     return i;
 }
 
-namespace {
-// An interface address as the model keeps it: not an IPv6 link-local one, nor lo's own.
-std::optional<Cidr> kept_address(const Cidr& c, bool on_loopback) {
-    static const Cidr v4_loopback = *Cidr::parse("127.0.0.1/8");
-    static const Cidr v6_loopback = *Cidr::parse("::1/128");
-    if (c.ip.is_v6_link_local()) return std::nullopt;
-    if (on_loopback && (c == v4_loopback || c == v6_loopback)) return std::nullopt;
-    return c;
-}
-}  // namespace
-
 std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback) {
     nlmsghdr* hdr = nlmsg_hdr(msg);
     nlattr* tb[IFA_MAX + 1] = {};
@@ -92,17 +101,10 @@ std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback) {
     const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(hdr));
     const nlattr* a = tb[IFA_LOCAL] != nullptr ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
     if (a == nullptr) return std::nullopt;
-    const auto* bytes = static_cast<const std::uint8_t*>(nla_data(a));
-    std::optional<IpAddress> ip;
-    if (ifa->ifa_family == AF_INET && nla_len(a) == 4)
-        ip = IpAddress::v4({bytes[0], bytes[1], bytes[2], bytes[3]});
-    if (ifa->ifa_family == AF_INET6 && nla_len(a) == 16) {
-        std::array<std::uint8_t, 16> b{};
-        std::memcpy(b.data(), bytes, b.size());
-        ip = IpAddress::v6(b);
-    }
-    if (!ip) return std::nullopt;
-    return kept_address(Cidr{*ip, ifa->ifa_prefixlen}, on_loopback);
+    const int size = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
+    if (size == 0 || nla_len(a) != size) return std::nullopt;
+    const IpAddress ip = ip_from_bytes(nla_data(a), static_cast<std::size_t>(size));
+    return kept_address(Cidr{ip, ifa->ifa_prefixlen}, on_loopback);
 }
 
 namespace {

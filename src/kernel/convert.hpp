@@ -17,6 +17,8 @@ NlAddrPtr to_nl_addr(const MacAddress& mac);
 // nullopt when the nl_addr is not an IPv4/IPv6 address. An empty nl_addr of an IP family (how
 // libnl shows a default route's destination) reads as the family's all-zero address.
 std::optional<IpAddress> to_ip(const nl_addr* a, int family);
+// An address from `size` (4 or 16) raw bytes.
+IpAddress ip_from_bytes(const void* bytes, std::size_t size);
 // nullopt unless the nl_addr is a 6-byte hardware address.
 std::optional<MacAddress> to_mac(const nl_addr* a);
 

@@ -201,14 +201,6 @@ std::map<std::string, SysctlKeys> split_keys(
     return out;
 }
 
-// The keys of `asked` that `answered` lacks, appended to `to`.
-void add_unanswered(const std::vector<std::string>& asked,
-                    const std::map<std::string, std::string>& answered,
-                    std::vector<std::string>& to) {
-    for (const auto& key : asked)
-        if (answered.count(key) == 0) to.push_back(key);
-}
-
 // What the readings share, read-only: the namespaces being read, their sysctl keys, each
 // expected veth end's expected peer namespace, and the namespace every reading thread is in
 // between visits (the observing thread's, which the threads it starts inherit).
@@ -238,11 +230,14 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     const SysctlKeys& keys = asked == context.keys.end() ? kNoKeys : asked->second;
     const Op op{r.ns, "observe", "namespace"};
     r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
+    // The netconf keys go through the socket; those it does not answer join the /proc/sys ones.
     std::vector<std::string> from_proc = keys.proc;
-    if (r.socket && !keys.netconf.empty()) {
+    const auto ask_netconf = [&] {
         r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
-        add_unanswered(keys.netconf, r.snap.sysctls, from_proc);
-    }
+        for (const auto& key : keys.netconf)
+            if (r.snap.sysctls.count(key) == 0) from_proc.push_back(key);
+    };
+    if (r.socket) ask_netconf();
     if (!r.socket || !from_proc.empty()) {
         const Fd fd = context.dir.open_if_exists(r.ns);
         if (!fd) {
@@ -255,8 +250,7 @@ void read_namespace(const ReadingContext& context, Reading& r) {
             r.id = netns_id_of(fd);
             r.new_socket = NlSocket::connect_here(op);
             r.socket = r.new_socket.get();
-            r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
-            add_unanswered(keys.netconf, r.snap.sysctls, from_proc);
+            ask_netconf();  // a new socket: asked while inside, so the namespace is entered once
         }
         NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
         for (const auto& key : from_proc)

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "convert.hpp"
 #include "probe_socket.hpp"
 
 namespace nstopo::kernel {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "convert.hpp"
+
 namespace nstopo::kernel {
 
 Fd socket_in_namespace(const NetnsDir& dir, const Op& op, int domain, int type, int protocol) {
@@ -34,17 +36,6 @@ SocketAddress to_socket_address(const IpAddress& ip) {
         a.length = sizeof(sockaddr_in6);
     }
     return a;
-}
-
-IpAddress ip_from_bytes(const void* bytes, std::size_t size) {
-    if (size == 4) {
-        std::array<std::uint8_t, 4> b{};
-        std::memcpy(b.data(), bytes, 4);
-        return IpAddress::v4(b);
-    }
-    std::array<std::uint8_t, 16> b{};
-    std::memcpy(b.data(), bytes, 16);
-    return IpAddress::v6(b);
 }
 
 std::optional<IpAddress> from_socket_address(const sockaddr_storage& s) {

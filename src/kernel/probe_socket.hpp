@@ -25,8 +25,6 @@ struct SocketAddress {
 SocketAddress to_socket_address(const IpAddress& ip);
 // The address of a sockaddr_in or sockaddr_in6; nullopt for another family.
 std::optional<IpAddress> from_socket_address(const sockaddr_storage& s);
-// An address from `size` (4 or 16) raw bytes.
-IpAddress ip_from_bytes(const void* bytes, std::size_t size);
 
 int address_family(Family f);
 
