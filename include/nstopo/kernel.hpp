@@ -14,19 +14,9 @@
 #include <vector>
 
 #include "nstopo/model.hpp"
+#include "nstopo/ownership.hpp"
 
 namespace nstopo {
-
-// The kernel-carried ownership marks (documented in the README).
-// Every link nstopo creates carries the ifalias kLinkMarkPrefix + LAB. A namespace nstopo creates
-// carries the same mark on its "lo", which is how a namespace's owner is observed.
-inline const std::string kLinkMarkPrefix = "nstopo:";
-// Every route nstopo adds carries this rtnetlink protocol number ("proto 201" in `ip route`).
-inline constexpr std::uint8_t kRouteProtocol = 201;
-
-std::string link_mark(const std::string& lab);
-// The lab named by an ifalias, or "" if it is not an nstopo mark.
-std::string lab_from_mark(const std::string& ifalias);
 
 // What observe() reads.
 struct ObserveScope {

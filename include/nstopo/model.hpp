@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nstopo/ip.hpp"
+#include "nstopo/names.hpp"
 
 namespace nstopo {
 
@@ -154,15 +155,5 @@ struct Topology {
 void normalize(Topology& t);
 void normalize(Interface& i);
 void normalize(Namespace& n);
-
-// A namespace's name is valid: non-empty, not "." or "..", no '/', NUL or whitespace, at most
-// kMaxNamespaceName bytes. These names become paths under the netns directory.
-inline constexpr std::size_t kMaxNamespaceName = 64;
-// An interface name is valid: non-empty, at most kMaxInterfaceName (IFNAMSIZ - 1) bytes, not "." or
-// "..", no '/', ':', NUL or whitespace.
-inline constexpr std::size_t kMaxInterfaceName = 15;
-// Empty when valid, else why not ("contains '/'", ...).
-std::string namespace_name_problem(const std::string& name);
-std::string interface_name_problem(const std::string& name);
 
 }  // namespace nstopo

@@ -18,57 +18,140 @@ namespace nstopo {
 enum class Phase { namespaces, veths, sysctls, links, addresses, routes };
 std::string to_string(Phase p);
 
+// What an action does to its object: printed as the first character of its line (+, -, ~).
+enum class Effect : std::uint8_t { create, remove, change };
+
+// What every action kind declares about itself, in one place: its short kind name, the phase it
+// belongs to and its effect.
+struct ActionTraits {
+    const char* kind;  // "create-namespace", "delete-link", "add-route", ...
+    Phase phase;
+    Effect effect;
+};
+
 namespace op {
-struct CreateNamespace { std::string ns; };
-struct DeleteNamespace { std::string ns; };
-struct CreateVeth { Veth veth; };
-struct DeleteLink { std::string ns; std::string ifname; };
-struct SetSysctl { std::string ns; std::string key; std::string value; };
-struct SetLinkState { std::string ns; std::string ifname; LinkState state; };
-struct SetMtu { std::string ns; std::string ifname; std::uint32_t mtu; };
-struct SetMac { std::string ns; std::string ifname; MacAddress mac; };
-struct AddAddress { std::string ns; std::string ifname; Cidr address; };
-struct DeleteAddress { std::string ns; std::string ifname; Cidr address; };
-struct AddRoute { std::string ns; Route route; };
-struct DeleteRoute { std::string ns; Route route; };
+struct CreateNamespace {
+    static constexpr ActionTraits traits{"create-namespace", Phase::namespaces, Effect::create};
+    std::string ns;
+};
+struct DeleteNamespace {
+    static constexpr ActionTraits traits{"delete-namespace", Phase::namespaces, Effect::remove};
+    std::string ns;
+};
+struct CreateVeth {
+    static constexpr ActionTraits traits{"create-veth", Phase::veths, Effect::create};
+    Veth veth;
+};
+// Deleting a link undoes the phase that creates links.
+struct DeleteLink {
+    static constexpr ActionTraits traits{"delete-link", Phase::veths, Effect::remove};
+    std::string ns;
+    std::string ifname;
+};
+struct SetSysctl {
+    static constexpr ActionTraits traits{"set-sysctl", Phase::sysctls, Effect::change};
+    std::string ns;
+    std::string key;
+    std::string value;
+};
+struct SetLinkState {
+    static constexpr ActionTraits traits{"set-link-state", Phase::links, Effect::change};
+    std::string ns;
+    std::string ifname;
+    LinkState state;
+};
+struct SetMtu {
+    static constexpr ActionTraits traits{"set-mtu", Phase::links, Effect::change};
+    std::string ns;
+    std::string ifname;
+    std::uint32_t mtu;
+};
+struct SetMac {
+    static constexpr ActionTraits traits{"set-mac", Phase::links, Effect::change};
+    std::string ns;
+    std::string ifname;
+    MacAddress mac;
+};
+struct AddAddress {
+    static constexpr ActionTraits traits{"add-address", Phase::addresses, Effect::create};
+    std::string ns;
+    std::string ifname;
+    Cidr address;
+};
+struct DeleteAddress {
+    static constexpr ActionTraits traits{"delete-address", Phase::addresses, Effect::remove};
+    std::string ns;
+    std::string ifname;
+    Cidr address;
+};
+struct AddRoute {
+    static constexpr ActionTraits traits{"add-route", Phase::routes, Effect::create};
+    std::string ns;
+    Route route;
+};
+struct DeleteRoute {
+    static constexpr ActionTraits traits{"delete-route", Phase::routes, Effect::remove};
+    std::string ns;
+    Route route;
+};
 }  // namespace op
 
 using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth, op::DeleteLink,
                             op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
                             op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute>;
 
+// What an implied operation happens with (see Operation).
+struct Cause {
+    enum class Kind : std::uint8_t {
+        none,                // the operation is not implied
+        namespace_deletion,  // the plan deletes namespace `ns`
+        link_deletion,       // the plan deletes (or another deletion takes along) link ns/ifname
+    };
+    Kind kind = Kind::none;
+    std::string ns;
+    std::string ifname;
+
+    static Cause namespace_deleted(std::string ns);
+    static Cause link_deleted(const VethEnd& link);
+    // "namespace ns01", "link ns01/ns01-veth0", "link veth0" (a host link).
+    std::string str() const;
+    bool operator==(const Cause&) const = default;
+};
+
 struct Operation {
     Action action;
     SourceLocation where;  // the YAML that asked for it (unknown for removals of undeclared state)
-    // The kernel does this by itself as a consequence of another operation of the same plan: the
-    // routes, addresses and links of a namespace the plan deletes; a host (or other) veth end whose
-    // peer lives in such a namespace; the peer of a veth end the plan deletes; the addresses and
-    // routes of a link the plan deletes. Printed, not executed; the executor waits for host links
-    // marked so to vanish.
-    bool implied = false;
-    // For an implied operation, what causes it: "namespace ns01" or "link ns01/ns01-veth0".
-    // Printed as " (with namespace ns01)".
-    std::string implied_by;
+    // For an operation the kernel does by itself as a consequence of another operation of the same
+    // plan, that operation: the routes, addresses and links of a namespace the plan deletes; a host
+    // (or other) veth end whose peer lives in such a namespace; the peer of a veth end the plan
+    // deletes; the addresses and routes of a link the plan deletes. Such an operation is implied:
+    // printed, not executed. Printed as " (with namespace ns01)".
+    Cause cause;
+
+    bool implied() const { return cause.kind != Cause::Kind::none; }
 };
 
 // An implied link deletion that the kernel carries out asynchronously: a veth end freed with a
 // namespace the plan deletes. The executor waits for these to vanish; everything else implied
 // happens synchronously with the operation that causes it.
 bool freed_asynchronously(const Operation& o);
-// The implied_by text of an operation that a namespace's deletion causes: "namespace NAME". The
-// planner names such causes only through this, and freed_asynchronously() recognizes them by it.
-std::string caused_by_namespace(const std::string& ns);
 
+// The action's phase; a sysctl that shapes new links (sysctl_shapes_new_links) belongs to the
+// namespaces phase, whatever its traits say.
 Phase phase_of(const Action& a);
+// Its kind's traits.
+const ActionTraits& traits_of(const Action& a);
 // Short kind name: "create-namespace", "delete-link", "add-route", ...
 std::string kind_of(const Action& a);
+// '+', '-' or '~'.
+char symbol_of(Effect e);
 // The namespace the action happens in ("" = host); for a veth, that of its first end.
 std::string namespace_of(const Action& a);
 // The object it acts on: "ns01-veth0 192.168.0.1/24", "ns01/ns01-veth0 <-> router01/gw01-veth0".
 std::string object_of(const Action& a);
-// One printable line. The first character says what happens (+ create/add, - delete, ~ set), the
+// One printable line. The first character is the effect (+ create/add, - delete, ~ set), the
 // host namespace prints as "host", routes print as Route::str(), and an implied operation ends
-// with " (with CAUSE)" (" (implied)" without a cause):
+// with " (with CAUSE)":
 //   + create namespace ns01
 //   - delete namespace ns01
 //   + create veth ns01/ns01-veth0 <-> router01/gw01-veth0
@@ -94,19 +177,11 @@ struct Plan {
 // an empty plan.
 std::string to_text(const Plan& p);
 
-struct PlanOptions {
-    // Namespaces and host interfaces this lab recorded as its own (state directory) in addition to
-    // what carries its kernel mark.
-    std::set<std::string> owned_namespaces;
-    std::set<std::string> owned_host_interfaces;
-    // Existing namespaces without a mark that the user allows the lab to take over (--adopt).
-    std::set<std::string> adopt_namespaces;
-};
 
 // What must be observed to plan `desired` against the kernel: its namespaces and host interfaces,
 // plus those the lab owns (to remove what the file no longer declares), with the sysctl keys the
 // file declares and its veths as hints.
-ObserveScope scope_for(const Topology& desired, const PlanOptions& options);
+ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 
 // Diffs desired against observed and returns the operations that make the kernel match, in phase
 // order. Deletions of what the lab owns and no longer declares run first, routes to namespaces
@@ -114,15 +189,10 @@ ObserveScope scope_for(const Topology& desired, const PlanOptions& options);
 // (sorted by namespace, then object). Throws Error(conflict) naming the object when the plan would
 // have to touch something the lab does not own: an unmarked namespace (unless adopted), another
 // lab's namespace or link, a host interface the lab did not create.
-// Teardown is plan(Topology{.name = lab}, observed, options).
+// Teardown is plan(Topology{.name = lab}, observed, claims).
 //
-// Ownership (lab = desired.name; the kernel mark wins over recorded state):
-// - A namespace is the lab's when its mark names the lab, or it is unmarked and either recorded in
-//   options.owned_namespaces or (when desired) listed in options.adopt_namespaces. A namespace
-//   marked by another lab is never the lab's.
-// - A host link is the lab's when its mark names the lab, or it is unmarked and recorded in
-//   options.owned_host_interfaces. Inside a namespace of the lab every link is the lab's unless
-//   another lab marked it (a conflict).
+// Ownership (lab = desired.name) is decided by nstopo/ownership.hpp. Inside a namespace of the
+// lab every link is the lab's unless another lab marked it (a conflict).
 // - Inside a namespace of the lab the file is authoritative: undeclared links (but lo), addresses
 //   and routes are deleted. Elsewhere nothing is touched that the lab does not own; a host link is
 //   deleted only when it is the lab's and no longer declared (or must be re-created).
@@ -158,6 +228,6 @@ ObserveScope scope_for(const Topology& desired, const PlanOptions& options);
 // Order inside a phase: by namespace (the host first), then by object (link name, address, route
 // destination and metric, veth ends in canonical order); a link's settings go mac, mtu, state; in
 // the addresses phase every addition comes before every deletion.
-Plan plan(const Topology& desired, const Topology& observed, const PlanOptions& options);
+Plan plan(const Topology& desired, const Topology& observed, const LabClaims& claims);
 
 }  // namespace nstopo

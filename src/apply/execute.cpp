@@ -3,7 +3,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "nstopo/apply.hpp"
+#include "nstopo/execute.hpp"
 #include "nstopo/error.hpp"
 
 namespace nstopo {
@@ -117,7 +117,7 @@ ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& op
     ExecuteReport report;
     for (const auto& o : plan.operations) {
         if (options.on_operation) options.on_operation(o);
-        if (o.implied) {
+        if (o.implied()) {
             ++report.implied;
             continue;
         }

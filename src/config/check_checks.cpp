@@ -2,7 +2,6 @@
 #include <algorithm>
 
 #include "check.hpp"
-#include "suggest.hpp"
 
 namespace nstopo::config {
 

@@ -4,31 +4,10 @@
 #include <tuple>
 
 #include "check.hpp"
-#include "suggest.hpp"
 
 namespace nstopo::config {
 
 namespace {
-
-// The lab name goes into a 64-byte ifalias with a prefix, and into lock and mark names.
-constexpr std::size_t kMaxLabName = 32;
-
-std::string lab_name_problem(const std::string& name) {
-    if (name.size() > kMaxLabName)
-        return "is " + std::to_string(name.size()) + " bytes long (at most " +
-               std::to_string(kMaxLabName) + ")";
-    if (auto problem = namespace_name_problem(name); !problem.empty()) return problem;
-    const auto bad = std::find_if(name.begin(), name.end(), [](char c) {
-        return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '_' || c == '.' || c == '-');
-    });
-    if (bad == name.end()) return {};
-    // The file is valid UTF-8 by now: quote the whole character, never half of one.
-    const auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; };
-    const auto end = std::find_if_not(std::next(bad), name.end(), continuation);
-    return "contains " + quote(std::string(bad, end)) +
-           "; use only letters, digits, '_', '.' and '-'";
-}
 
 // "interface 'ns01/eth0'", or "host interface 'veth0'".
 std::string end_label(const VethEnd& end) {

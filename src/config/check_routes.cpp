@@ -2,7 +2,6 @@
 #include <set>
 
 #include "check.hpp"
-#include "suggest.hpp"
 
 namespace nstopo::config {
 

@@ -14,9 +14,6 @@ namespace {
 constexpr std::size_t kLongLine = 200;
 constexpr std::size_t kWindowBytes = 160;
 constexpr std::size_t kWindowLead = 80;  // bytes shown before the column
-// Quoted texts longer than kQuoteMax are cut to kQuoteShown bytes.
-constexpr std::size_t kQuoteMax = 64;
-constexpr std::size_t kQuoteShown = 40;
 
 bool is_utf8_continuation(char c) {
     return (static_cast<unsigned char>(c) & 0xc0) == 0x80;
@@ -139,23 +136,6 @@ void attach_source_line(Diagnostic& d, std::string_view line) {
     d.source_line = lead + printable(line.substr(first, last - first));
     if (last < line.size()) d.source_line += "...";
     d.caret_column = static_cast<int>(column - first + lead.size());
-}
-
-std::string quote(std::string_view s) {
-    const auto shown = s.size() > kQuoteMax ? char_boundary(s, kQuoteShown) : s.size();
-    std::string out = "'";
-    for (const char c : s.substr(0, shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", u);
-            out += buf;
-        } else {
-            out += c;
-        }
-    }
-    if (shown < s.size()) out += "...";
-    return out + "'";
 }
 
 std::string name_message(const std::string& what, const std::string& name,

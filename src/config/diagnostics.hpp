@@ -1,4 +1,4 @@
-// Collecting the diagnostics of one topology file, and quoting user text inside messages.
+// Collecting the diagnostics of one topology file (names are quoted with nstopo/names.hpp).
 #pragma once
 
 #include <string>
@@ -35,9 +35,6 @@ class Diagnostics {
     std::string file_;
     std::vector<Diagnostic> items_;
 };
-
-// `s` in single quotes for a message: control bytes escaped as \xNN, a long text shortened.
-std::string quote(std::string_view s);
 
 // "WHAT name is empty", or "WHAT name 'NAME' PROBLEM" (PROBLEM from namespace_name_problem, ...).
 std::string name_message(const std::string& what, const std::string& name,

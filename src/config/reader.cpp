@@ -4,7 +4,6 @@
 #include <charconv>
 #include <map>
 
-#include "suggest.hpp"
 
 namespace nstopo::config {
 

@@ -149,36 +149,4 @@ void normalize(Topology& t) {
     std::stable_sort(t.veths.begin(), t.veths.end(), veth_less);
 }
 
-namespace {
-bool has_space_or_nul(const std::string& s) {
-    return std::any_of(s.begin(), s.end(), [](unsigned char c) {
-        return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-               c == '\f';
-    });
-}
-}  // namespace
-
-std::string namespace_name_problem(const std::string& name) {
-    if (name.empty()) return "is empty";
-    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
-    if (name.find('/') != std::string::npos) return "contains '/'";
-    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
-    if (name.size() > kMaxNamespaceName)
-        return "is " + std::to_string(name.size()) + " bytes long (at most " +
-               std::to_string(kMaxNamespaceName) + ")";
-    return {};
-}
-
-std::string interface_name_problem(const std::string& name) {
-    if (name.empty()) return "is empty";
-    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
-    if (name.find('/') != std::string::npos) return "contains '/'";
-    if (name.find(':') != std::string::npos) return "contains ':'";
-    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
-    if (name.size() > kMaxInterfaceName)
-        return "is " + std::to_string(name.size()) + " bytes long (at most " +
-               std::to_string(kMaxInterfaceName) + ")";
-    return {};
-}
-
 }  // namespace nstopo

@@ -28,42 +28,30 @@ std::string to_string(Phase p) {
     return kNames[static_cast<std::size_t>(p)];
 }
 
-namespace {
+Cause Cause::namespace_deleted(std::string ns) {
+    return Cause{Kind::namespace_deletion, std::move(ns), {}};
+}
 
-// Per alternative of Action, in the variant's order.
-struct ActionInfo {
-    const char* kind;
-    Phase phase;
-};
-constexpr ActionInfo kActionInfo[] = {
-    {"create-namespace", Phase::namespaces},
-    {"delete-namespace", Phase::namespaces},
-    {"create-veth", Phase::veths},
-    {"delete-link", Phase::veths},  // deleting a link undoes the phase that creates links
-    {"set-sysctl", Phase::sysctls},
-    {"set-link-state", Phase::links},
-    {"set-mtu", Phase::links},
-    {"set-mac", Phase::links},
-    {"add-address", Phase::addresses},
-    {"delete-address", Phase::addresses},
-    {"add-route", Phase::routes},
-    {"delete-route", Phase::routes},
-};
-static_assert(std::size(kActionInfo) == std::variant_size_v<Action>);
-static_assert(std::is_same_v<std::variant_alternative_t<3, Action>, op::DeleteLink>);
-static_assert(std::is_same_v<std::variant_alternative_t<11, Action>, op::DeleteRoute>);
+Cause Cause::link_deleted(const VethEnd& link) {
+    return Cause{Kind::link_deletion, link.ns, link.ifname};
+}
 
-}  // namespace
-
-namespace {
-const std::string kNamespaceCause = "namespace ";
-}  // namespace
-
-std::string caused_by_namespace(const std::string& ns) { return kNamespaceCause + ns; }
+std::string Cause::str() const {
+    switch (kind) {
+        case Kind::none: return {};
+        case Kind::namespace_deletion: return "namespace " + ns;
+        case Kind::link_deletion: return "link " + VethEnd{ns, ifname}.str();
+    }
+    return {};
+}
 
 bool freed_asynchronously(const Operation& o) {
-    return o.implied && std::holds_alternative<op::DeleteLink>(o.action) &&
-           o.implied_by.rfind(kNamespaceCause, 0) == 0;
+    return o.cause.kind == Cause::Kind::namespace_deletion &&
+           std::holds_alternative<op::DeleteLink>(o.action);
+}
+
+const ActionTraits& traits_of(const Action& a) {
+    return std::visit([](const auto& o) -> const ActionTraits& { return o.traits; }, a);
 }
 
 Phase phase_of(const Action& a) {
@@ -71,11 +59,11 @@ Phase phase_of(const Action& a) {
     // namespace, before its links exist.
     if (const auto* s = std::get_if<op::SetSysctl>(&a); s && sysctl_shapes_new_links(s->key))
         return Phase::namespaces;
-    return kActionInfo[a.index()].phase;
+    return traits_of(a).phase;
 }
 
 std::string kind_of(const Action& a) {
-    return kActionInfo[a.index()].kind;
+    return traits_of(a).kind;
 }
 
 std::string namespace_of(const Action& a) {
@@ -106,43 +94,43 @@ std::string object_of(const Action& a) {
 
 namespace {
 
-// The description of an action without its implied suffix.
+// What the action does, without its effect symbol and implied suffix.
 std::string describe_action(const Action& a) {
     return std::visit(
         Overloaded{
-            [](const op::CreateNamespace& o) { return "+ create namespace " + o.ns; },
-            [](const op::DeleteNamespace& o) { return "- delete namespace " + o.ns; },
-            [](const op::CreateVeth& o) { return "+ create veth " + veth_text(o.veth); },
+            [](const op::CreateNamespace& o) { return "create namespace " + o.ns; },
+            [](const op::DeleteNamespace& o) { return "delete namespace " + o.ns; },
+            [](const op::CreateVeth& o) { return "create veth " + veth_text(o.veth); },
             [](const op::DeleteLink& o) {
-                return "- delete link " + o.ifname + " in " + where_text(o.ns);
+                return "delete link " + o.ifname + " in " + where_text(o.ns);
             },
             [](const op::SetSysctl& o) {
-                return "~ set sysctl " + o.key + "=" + o.value + " in " + where_text(o.ns);
+                return "set sysctl " + o.key + "=" + o.value + " in " + where_text(o.ns);
             },
             [](const op::SetLinkState& o) {
-                return "~ set link " + o.ifname + " " + to_string(o.state) + " in " +
+                return "set link " + o.ifname + " " + to_string(o.state) + " in " +
                        where_text(o.ns);
             },
             [](const op::SetMtu& o) {
-                return "~ set mtu " + std::to_string(o.mtu) + " on " + o.ifname + " in " +
+                return "set mtu " + std::to_string(o.mtu) + " on " + o.ifname + " in " +
                        where_text(o.ns);
             },
             [](const op::SetMac& o) {
-                return "~ set mac " + o.mac.str() + " on " + o.ifname + " in " + where_text(o.ns);
+                return "set mac " + o.mac.str() + " on " + o.ifname + " in " + where_text(o.ns);
             },
             [](const op::AddAddress& o) {
-                return "+ add address " + o.address.str() + " to " + o.ifname + " in " +
+                return "add address " + o.address.str() + " to " + o.ifname + " in " +
                        where_text(o.ns);
             },
             [](const op::DeleteAddress& o) {
-                return "- delete address " + o.address.str() + " from " + o.ifname + " in " +
+                return "delete address " + o.address.str() + " from " + o.ifname + " in " +
                        where_text(o.ns);
             },
             [](const op::AddRoute& o) {
-                return "+ add route " + o.route.str() + " in " + where_text(o.ns);
+                return "add route " + o.route.str() + " in " + where_text(o.ns);
             },
             [](const op::DeleteRoute& o) {
-                return "- delete route " + o.route.str() + " in " + where_text(o.ns);
+                return "delete route " + o.route.str() + " in " + where_text(o.ns);
             },
         },
         a);
@@ -150,9 +138,19 @@ std::string describe_action(const Action& a) {
 
 }  // namespace
 
+char symbol_of(Effect e) {
+    switch (e) {
+        case Effect::create: return '+';
+        case Effect::remove: return '-';
+        case Effect::change: return '~';
+    }
+    return '?';
+}
+
 std::string describe(const Operation& o) {
-    std::string line = describe_action(o.action);
-    if (o.implied) line += o.implied_by.empty() ? " (implied)" : " (with " + o.implied_by + ")";
+    std::string line = std::string(1, symbol_of(traits_of(o.action).effect)) + " " +
+                       describe_action(o.action);
+    if (o.implied()) line += " (with " + o.cause.str() + ")";
     return line;
 }
 

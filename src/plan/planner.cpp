@@ -19,11 +19,11 @@ namespace {
 const std::string kPromoteSecondaries = "net.ipv4.conf.all.promote_secondaries";
 
 Operation explicit_op(Action a, SourceLocation where) {
-    return Operation{std::move(a), std::move(where), false, {}};
+    return Operation{std::move(a), std::move(where), {}};
 }
 
-Operation implied_op(Action a, const std::string& cause) {
-    return Operation{std::move(a), {}, true, cause};
+Operation implied_op(Action a, const Cause& cause) {
+    return Operation{std::move(a), {}, cause};
 }
 
 // Both ends of every pair, to the pair.
@@ -84,20 +84,20 @@ struct Conflict {
 
 // Why an observed link goes away.
 struct Doom {
-    // What the link's addresses and routes go with: "link ns01/veth0" (the link itself, when the
-    // plan deletes it) or what takes the link along ("namespace ns02", "link ns02/veth1").
-    std::string cause;
+    // What the link's addresses and routes go with: the link itself, when the plan deletes it, or
+    // what takes the link along (a namespace, its veth peer).
+    Cause cause;
     bool deleted_by_plan = false;  // else the kernel removes it as a consequence
     SourceLocation where;
 };
 
 class Planner {
   public:
-    Planner(const Topology& desired, const Topology& observed, const PlanOptions& options)
+    Planner(const Topology& desired, const Topology& observed, const LabClaims& claims)
         : desired_(desired),
           observed_(observed),
-          options_(options),
           lab_(desired.name),
+          ownership_(lab_, claims),
           desired_pairs_(index_pairs(desired.veths)),
           observed_pairs_(index_pairs(observed.veths)) {}
 
@@ -124,19 +124,13 @@ class Planner {
     // --- ownership -------------------------------------------------------------------------
 
     bool owns_namespace(const Namespace& n) const {
-        if (!n.owner.empty()) return n.owner == lab_;
-        return options_.owned_namespaces.count(n.name) > 0 ||
-               (options_.adopt_namespaces.count(n.name) > 0 &&
-                desired_.namespaces.count(n.name) > 0);
+        return ownership_.owns_namespace(n, desired_.namespaces.contains(n.name));
     }
 
-    bool owns_host_link(const Interface& i) const {
-        if (!i.owner.empty()) return i.owner == lab_;
-        return options_.owned_host_interfaces.count(i.name) > 0;
-    }
+    bool owns_host_link(const Interface& i) const { return ownership_.owns_host_link(i); }
 
     bool marked_by_other_lab(const std::string& owner) const {
-        return !owner.empty() && owner != lab_;
+        return ownership_.marked_by_other_lab(owner);
     }
 
     // Every desired object that exists in the kernel but is not the lab's, all at once.
@@ -237,7 +231,7 @@ class Planner {
         for (const auto& [name, have] : observed_.namespaces) {
             if (desired_.namespaces.count(name) || !owns_namespace(have)) continue;
             removed_namespaces_.insert(name);
-            const std::string cause = caused_by_namespace(name);
+            const Cause cause = Cause::namespace_deleted(name);
             for (const auto& [ifname, _] : have.interfaces)
                 doomed_.emplace(VethEnd{name, ifname}, Doom{cause, false, {}});
             for (const auto& r : have.routes)
@@ -252,10 +246,10 @@ class Planner {
             if (doomed_.count(end)) continue;  // the peer of a link deleted before it
             const auto peer = peer_in(observed_pairs_, end);
             if (peer && removed_namespaces_.count(peer->ns) && !declared(end)) {
-                doomed_.emplace(end, Doom{caused_by_namespace(peer->ns), false, {}});
+                doomed_.emplace(end, Doom{Cause::namespace_deleted(peer->ns), false, {}});
                 continue;
             }
-            const std::string cause = "link " + end.str();
+            const Cause cause = Cause::link_deleted(end);
             doomed_.emplace(end, Doom{cause, true, where});
             if (peer) doomed_.emplace(*peer, Doom{cause, false, {}});
         }
@@ -263,7 +257,7 @@ class Planner {
         for (const auto& name : removed_namespaces_)
             for (const auto& [ifname, _] : observed_.namespaces.at(name).interfaces)
                 if (const auto peer = peer_in(observed_pairs_, {name, ifname}))
-                    doomed_.emplace(*peer, Doom{caused_by_namespace(name), false, {}});
+                    doomed_.emplace(*peer, Doom{Cause::namespace_deleted(name), false, {}});
         emit_doomed_links();
     }
 
@@ -440,8 +434,8 @@ class Planner {
 
     const Topology& desired_;
     const Topology& observed_;
-    const PlanOptions& options_;
     const std::string lab_;
+    const Ownership ownership_;
     const PairIndex desired_pairs_;
     const PairIndex observed_pairs_;
 
@@ -455,8 +449,8 @@ class Planner {
 
 }  // namespace
 
-Plan plan(const Topology& desired, const Topology& observed, const PlanOptions& options) {
-    return Planner(desired, observed, options).run();
+Plan plan(const Topology& desired, const Topology& observed, const LabClaims& claims) {
+    return Planner(desired, observed, claims).run();
 }
 
 }  // namespace nstopo

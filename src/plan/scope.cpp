@@ -15,7 +15,7 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
 
 }  // namespace
 
-ObserveScope scope_for(const Topology& desired, const PlanOptions& options) {
+ObserveScope scope_for(const Topology& desired, const LabClaims& claims) {
     ObserveScope scope;
     for (const auto& [name, ns] : desired.namespaces) {
         scope.namespaces.push_back(name);
@@ -23,14 +23,14 @@ ObserveScope scope_for(const Topology& desired, const PlanOptions& options) {
         auto& keys = scope.sysctls[name];
         for (const auto& [key, _] : ns.sysctls) keys.push_back(key);
     }
-    scope.namespaces.insert(scope.namespaces.end(), options.owned_namespaces.begin(),
-                            options.owned_namespaces.end());
-    scope.namespaces.insert(scope.namespaces.end(), options.adopt_namespaces.begin(),
-                            options.adopt_namespaces.end());
+    scope.namespaces.insert(scope.namespaces.end(), claims.owned_namespaces.begin(),
+                            claims.owned_namespaces.end());
+    scope.namespaces.insert(scope.namespaces.end(), claims.adopt_namespaces.begin(),
+                            claims.adopt_namespaces.end());
 
     for (const auto& [name, _] : desired.host_interfaces) scope.host_interfaces.push_back(name);
-    scope.host_interfaces.insert(scope.host_interfaces.end(), options.owned_host_interfaces.begin(),
-                                 options.owned_host_interfaces.end());
+    scope.host_interfaces.insert(scope.host_interfaces.end(), claims.owned_host_interfaces.begin(),
+                                 claims.owned_host_interfaces.end());
     for (const auto& v : desired.veths)
         for (const auto* end : {&v.a, &v.b})
             if (end->in_host()) scope.host_interfaces.push_back(end->ifname);

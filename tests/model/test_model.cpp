@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "nstopo/error.hpp"
-#include "nstopo/kernel.hpp"
+#include "nstopo/ownership.hpp"
 #include "nstopo/model.hpp"
 
 using namespace nstopo;

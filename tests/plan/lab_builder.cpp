@@ -165,8 +165,8 @@ void rename_end(Topology& t, const std::string& end, const std::string& new_name
     normalize(t);
 }
 
-PlanOptions recorded_state(const Topology& t) {
-    PlanOptions o;
+LabClaims recorded_state(const Topology& t) {
+    LabClaims o;
     for (const auto& [name, _] : t.namespaces) o.owned_namespaces.insert(name);
     for (const auto& [name, _] : t.host_interfaces) o.owned_host_interfaces.insert(name);
     return o;

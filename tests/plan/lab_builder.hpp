@@ -57,6 +57,6 @@ void drop_namespace(Topology& t, const std::string& name);
 void rename_end(Topology& t, const std::string& end, const std::string& new_name);
 
 // What the apply layer records after applying `t`: its namespaces and host interfaces.
-PlanOptions recorded_state(const Topology& t);
+LabClaims recorded_state(const Topology& t);
 
 }  // namespace nstopo::test

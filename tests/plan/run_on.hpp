@@ -1,4 +1,4 @@
-// A minimal, test-only executor (the real one is src/apply): runs a plan's operations in order.
+// Running plans in planner tests: through the real executor (src/apply), against a kernel.
 #pragma once
 
 #include "nstopo/kernel.hpp"
@@ -6,11 +6,11 @@
 
 namespace nstopo::test {
 
-// Runs every operation that is not implied, then waits (observing at most 100 times) for the host
-// links the plan marks implied to vanish. Kernel errors propagate.
+// execute(plan, kernel): every operation that is not implied, then the wait for the host links
+// the plan frees asynchronously. Kernel errors propagate.
 void run_on(Kernel& kernel, const Plan& plan);
 
 // Observes what `desired` needs, plans and runs the plan; returns it.
-Plan converge(Kernel& kernel, const Topology& desired, const PlanOptions& options = {});
+Plan converge(Kernel& kernel, const Topology& desired, const LabClaims& claims = {});
 
 }  // namespace nstopo::test

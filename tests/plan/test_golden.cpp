@@ -21,7 +21,7 @@ namespace {
 // What a case plans: the file as it is now, and what the lab recorded.
 struct Scenario {
     Topology desired;
-    PlanOptions options;
+    LabClaims options;
 };
 
 bool updating_goldens() {
@@ -55,7 +55,7 @@ void check_golden(const std::string& name, const std::function<Scenario(FakeKern
     kernel.clear_journal();
     run_on(kernel, p);
     std::size_t executed = 0;
-    for (const auto& o : p.operations) executed += o.implied ? 0 : 1;
+    for (const auto& o : p.operations) executed += o.implied() ? 0 : 1;
     CHECK(kernel.journal().size() == executed);
 
     const Plan again = plan(s.desired, kernel.observe(scope), s.options);

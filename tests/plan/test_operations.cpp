@@ -23,7 +23,7 @@ Route gateway_route(const char* to, const char* via, std::optional<std::string> 
 }
 
 std::string line(Action a) {
-    return describe(Operation{std::move(a), {}, false, {}});
+    return describe(Operation{std::move(a), {}, {}});
 }
 
 }  // namespace
@@ -57,10 +57,11 @@ TEST_CASE("describe prints one stable line per kind of operation") {
 }
 
 TEST_CASE("an implied operation names its cause") {
-    Operation o{op::DeleteLink{"", "veth0"}, {}, true, "namespace netns1"};
+    const Operation o{op::DeleteLink{"", "veth0"}, {}, Cause::namespace_deleted("netns1")};
     CHECK(describe(o) == "- delete link veth0 in host (with namespace netns1)");
-    o.implied_by.clear();
-    CHECK(describe(o) == "- delete link veth0 in host (implied)");
+    const Operation by_link{op::DeleteAddress{"", "veth0", cidr("10.1.1.2/24")}, {},
+                            Cause::link_deleted({"", "veth0"})};
+    CHECK(describe(by_link) == "- delete address 10.1.1.2/24 from veth0 in host (with link veth0)");
 }
 
 TEST_CASE("kind, phase, namespace and object of an action") {
@@ -92,13 +93,13 @@ TEST_CASE("kind, phase, namespace and object of an action") {
 TEST_CASE("an empty plan prints as no changes") {
     CHECK(to_text(Plan{"lab", {}}) == "no changes\n");
     const Plan p{"lab",
-                 {Operation{op::CreateNamespace{"a"}, {}, false, {}},
-                  Operation{op::CreateNamespace{"b"}, {}, false, {}}}};
+                 {Operation{op::CreateNamespace{"a"}, {}, {}},
+                  Operation{op::CreateNamespace{"b"}, {}, {}}}};
     CHECK(to_text(p) == "+ create namespace a\n+ create namespace b\n");
 }
 
 TEST_CASE("the observe scope covers the file, the recorded state and adoptions") {
-    PlanOptions o;
+    LabClaims o;
     o.owned_namespaces = {"old", "netns1"};
     o.owned_host_interfaces = {"veth9"};
     o.adopt_namespaces = {"adopted"};
@@ -113,8 +114,8 @@ TEST_CASE("the observe scope covers the file, the recorded state and adoptions")
     CHECK(s.expected_veths[0].same_pair(Veth{{"", "veth0"}, {"netns1", "veth1"}, {}}));
 }
 TEST_CASE("conf.default sysctls are set with their namespace, before its links exist") {
-    const Operation dflt{op::SetSysctl{"ns01", "net.ipv6.conf.default.accept_dad", "0"}, {}, false, {}};
-    const Operation all{op::SetSysctl{"ns01", "net.ipv6.conf.all.forwarding", "1"}, {}, false, {}};
+    const Operation dflt{op::SetSysctl{"ns01", "net.ipv6.conf.default.accept_dad", "0"}, {}, {}};
+    const Operation all{op::SetSysctl{"ns01", "net.ipv6.conf.all.forwarding", "1"}, {}, {}};
     CHECK(phase_of(dflt.action) == Phase::namespaces);
     CHECK(phase_of(all.action) == Phase::sysctls);
 }

@@ -14,7 +14,7 @@ using namespace nstopo::test;
 
 namespace {
 
-Plan plan_on(FakeKernel& k, const Topology& desired, const PlanOptions& options = {}) {
+Plan plan_on(FakeKernel& k, const Topology& desired, const LabClaims& options = {}) {
     return plan(desired, k.observe(scope_for(desired, options)), options);
 }
 
@@ -36,7 +36,7 @@ bool mentions(const Plan& p, const std::string& word) {
 }
 
 // The conflict error plan() throws for this kernel and file.
-Error conflict_of(FakeKernel& k, const Topology& desired, const PlanOptions& options = {}) {
+Error conflict_of(FakeKernel& k, const Topology& desired, const LabClaims& options = {}) {
     try {
         plan_on(k, desired, options);
     } catch (const Error& e) {
@@ -46,7 +46,7 @@ Error conflict_of(FakeKernel& k, const Topology& desired, const PlanOptions& opt
     throw std::logic_error("unreachable");
 }
 
-void converge_and_check(FakeKernel& k, const Topology& desired, const PlanOptions& options) {
+void converge_and_check(FakeKernel& k, const Topology& desired, const LabClaims& options) {
     converge(k, desired, options);
     CHECK(plan_on(k, desired, options).empty());
 }
@@ -68,7 +68,7 @@ TEST_CASE("conflict: a namespace that exists and was not made by the lab") {
 TEST_CASE("conflict: another lab's namespace, even when adopted") {
     FakeKernel k;
     k.create_namespace("ns02", "other");
-    PlanOptions o;
+    LabClaims o;
     o.adopt_namespaces = {"ns02"};
     o.owned_namespaces = {"ns02"};
     const Error e = conflict_of(k, pair_lab(), o);
@@ -91,7 +91,7 @@ TEST_CASE("conflict: a host interface the lab did not create") {
 TEST_CASE("conflict: a host interface marked by another lab, even if recorded") {
     FakeKernel k;
     k.add_link("", "veth0", LinkKind::veth, "other");
-    PlanOptions o;
+    LabClaims o;
     o.owned_host_interfaces = {"veth0"};
     CHECK(conflict_of(k, host_link_lab(), o).kind() == ErrorKind::conflict);
 }
@@ -126,7 +126,7 @@ TEST_CASE("teardown removes the lab's things and never anything else") {
     k.create_namespace("theirs", "other");
     k.add_link("", "veth7", LinkKind::veth, "other");
     k.add_link("", "eth9", LinkKind::other);
-    PlanOptions o = recorded_state(host_link_lab());
+    LabClaims o = recorded_state(host_link_lab());
     o.owned_namespaces.insert("theirs");      // recorded by mistake: the mark wins
     o.owned_host_interfaces.insert("veth7");  // idem
     const Plan p = plan_on(k, empty_lab("host-link"), o);
@@ -144,7 +144,7 @@ TEST_CASE("teardown removes the lab's things and never anything else") {
 TEST_CASE("a recorded namespace without a mark is the lab's and goes when undeclared") {
     FakeKernel k;
     k.add_unmarked_namespace("old");
-    PlanOptions o;
+    LabClaims o;
     o.owned_namespaces = {"old"};
     const auto lines = lines_of(plan_on(k, pair_lab(), o));
     CHECK(index_of(lines, "- delete namespace old") == 0);
@@ -154,7 +154,7 @@ TEST_CASE("a recorded host link without a mark is the lab's, but not with anothe
     FakeKernel k;
     k.add_link("", "veth5", LinkKind::other);
     k.add_link("", "veth6", LinkKind::other, "other");
-    PlanOptions o;
+    LabClaims o;
     o.owned_host_interfaces = {"veth5", "veth6"};
     const Plan p = plan_on(k, pair_lab(), o);
     CHECK(mentions(p, "- delete link veth5 in host\n"));
@@ -165,7 +165,7 @@ TEST_CASE("an adopted namespace keeps its name and the file becomes authoritativ
     FakeKernel k;
     k.add_unmarked_namespace("ns01");
     k.add_link("ns01", "dummy0", LinkKind::other);
-    PlanOptions o;
+    LabClaims o;
     o.adopt_namespaces = {"ns01", "unrelated"};
     const Plan p = plan_on(k, pair_lab(), o);
     CHECK_FALSE(mentions(p, "create namespace ns01"));
@@ -301,7 +301,7 @@ TEST_CASE("a 1000-namespace chain plans, converges and tears down") {
     CHECK(plan_on(k, lab).empty());
     const Plan down = converge(k, empty_lab("chain"), recorded_state(lab));
     std::size_t executed = 0;
-    for (const auto& o : down.operations) executed += o.implied ? 0 : 1;
+    for (const auto& o : down.operations) executed += o.implied() ? 0 : 1;
     CHECK(executed == 1000);  // one namespace deletion each, the rest implied
     CHECK(k.list_namespaces().empty());
 }

@@ -1,4 +1,4 @@
-#include "json.hpp"
+#include "nstopo/topology_json.hpp"
 
 #include "nstopo/error.hpp"
 
@@ -141,18 +141,6 @@ Topology topology_from_json(const json& j) {
     } catch (const json::exception& e) {
         malformed(e.what());
     }
-}
-
-json to_json(const SourceLocation& where) {
-    if (where.file.empty()) return nullptr;
-    return json{{"file", where.file}, {"line", where.line}, {"column", where.column}};
-}
-
-json to_json(const Operation& o) {
-    return json{{"kind", kind_of(o.action)},       {"phase", to_string(phase_of(o.action))},
-                {"namespace", namespace_of(o.action)}, {"object", object_of(o.action)},
-                {"details", describe(o)},          {"implied", o.implied},
-                {"source", to_json(o.where)}};
 }
 
 }  // namespace nstopo

@@ -1,17 +1,22 @@
-// The engine: what `plan`, `apply`, `destroy` and `status` do, over a Kernel and a StateStore.
-// No libnl here (tests drive it with a fake kernel); no printing either (callbacks report).
+// The apply layer's engine: a lab's life over a Kernel and a StateStore. What `plan`, `apply`,
+// `destroy` and `status` do, and what `check` and `exec` need of an applied lab. The commands call
+// it and render what it returns. No libnl here (tests drive it with a fake kernel); no printing
+// either (callbacks report).
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "nstopo/apply.hpp"
+#include "nstopo/config.hpp"
+#include "nstopo/execute.hpp"
 #include "nstopo/kernel.hpp"
 #include "nstopo/plan.hpp"
-#include "state.hpp"
+#include "nstopo/state.hpp"
 
 namespace nstopo {
 
@@ -68,6 +73,14 @@ public:
     ApplyResult apply(const Topology& desired, const std::string& source,
                       const ExecuteOptions& exec = {},
                       std::optional<PreparedApply> prepared = std::nullopt);
+    // apply() of a file's text, which is parsed on another thread while the lab it most likely
+    // names is prepared: a no-op apply of a big lab then takes about the longer of the two, not
+    // their sum (a wrong guess only costs the reading). `accept` gets the file's LoadResult before
+    // anything changes and returns its topology, or throws (an invalid file). `source` is what
+    // the record keeps as the file's path.
+    ApplyResult apply_text(std::string_view text, const std::string& file,
+                           const std::function<Topology(LoadResult)>& accept,
+                           const std::string& source, const ExecuteOptions& exec = {});
     // Removes everything lab `lab` owns and verifies that nothing of it remains.
     DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {});
     // The labs that are up (or the one named), each with its observed state and drift.
@@ -75,10 +88,18 @@ public:
     // Names of the labs recorded in the state directory.
     std::vector<std::string> labs() const;
 
-private:
-    PlanOptions plan_options(const std::optional<LabRecord>& record) const;
+    // For `check`: Error(usage) unless lab `lab` is applied (its record says so) and each of
+    // `namespaces` is up as the lab's (recorded, and wearing its mark). `hint` ends the message.
+    void require_applied(const std::string& lab, const std::vector<std::string>& namespaces,
+                         const std::string& hint) const;
+    // For `exec`: Error(usage) unless `ns` is up as a namespace of an applied lab.
+    void require_lab_namespace(const std::string& ns, const std::string& hint) const;
+
+  private:
+    LabClaims claims_of(const std::optional<LabRecord>& record) const;
+    bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     void check_claims(const Topology& desired) const;
-    Plan verify(const Topology& desired, const PlanOptions& options) const;
+    Plan verify(const Topology& desired, const LabClaims& claims) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;
     void remove_leftover_files(const LabRecord& record, const Topology& observed);
 

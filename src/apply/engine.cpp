@@ -1,6 +1,7 @@
-#include "engine.hpp"
+#include "nstopo/engine.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include "nstopo/error.hpp"
 
@@ -57,50 +58,37 @@ bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
 Engine::Engine(Kernel& kernel, const StateStore& store, EngineOptions options)
     : kernel_(kernel), store_(store), options_(std::move(options)) {}
 
-PlanOptions Engine::plan_options(const std::optional<LabRecord>& record) const {
-    PlanOptions o;
-    if (record) {
-        o.owned_namespaces = record->namespaces;
-        o.owned_host_interfaces = record->host_interfaces;
-    }
-    o.adopt_namespaces = options_.adopt_namespaces;
-    return o;
+LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
+    LabClaims c = record ? record->claims() : LabClaims{};
+    c.adopt_namespaces = options_.adopt_namespaces;
+    return c;
 }
 
 Plan Engine::plan(const Topology& desired) const {
-    const auto options = plan_options(store_.load(desired.name));
-    const Topology observed = kernel_.observe(scope_for(desired, options));
-    return nstopo::plan(desired, observed, options);
+    const auto claims = claims_of(store_.load(desired.name));
+    const Topology observed = kernel_.observe(scope_for(desired, claims));
+    return nstopo::plan(desired, observed, claims);
 }
 
 // Two labs may not claim one name: every other lab's recorded namespaces and host links are off
 // limits, whatever the kernel says.
 void Engine::check_claims(const Topology& desired) const {
-    std::string conflicts;
-    std::optional<SourceLocation> first;
+    std::map<std::string, LabClaims> others;
     // The lab's own record, the largest to parse, is not read at all.
-    for (const auto& other : store_.load_all(desired.name)) {
-        for (const auto& [name, ns] : desired.namespaces) {
-            if (!other.namespaces.contains(name)) continue;
-            conflicts += "\n  " + ns.where.str() + ": namespace '" + name + "' belongs to lab '" +
-                         other.lab + "'";
-            if (!first) first = ns.where;
-        }
-        for (const auto& [name, link] : desired.host_interfaces) {
-            if (!other.host_interfaces.contains(name)) continue;
-            conflicts += "\n  " + link.where.str() + ": host interface '" + name +
-                         "' belongs to lab '" + other.lab + "'";
-            if (!first) first = link.where;
-        }
-    }
-    if (!conflicts.empty())
-        throw Error(ErrorKind::conflict,
-                    "lab '" + desired.name + "' claims names another lab owns:" + conflicts);
+    for (const auto& other : store_.load_all(desired.name)) others[other.lab] = other.claims();
+    const auto conflicts = conflicting_claims(desired, others);
+    if (conflicts.empty()) return;
+    std::string lines;
+    for (const auto& c : conflicts)
+        lines += "\n  " + c.where.str() + ": " + c.kind + " '" + c.name + "' belongs to lab '" +
+                 c.owner + "'";
+    throw Error(ErrorKind::conflict,
+                "lab '" + desired.name + "' claims names another lab owns:" + lines);
 }
 
-Plan Engine::verify(const Topology& desired, const PlanOptions& options) const {
-    const Topology observed = kernel_.observe(scope_for(desired, options));
-    return nstopo::plan(desired, observed, options);
+Plan Engine::verify(const Topology& desired, const LabClaims& claims) const {
+    const Topology observed = kernel_.observe(scope_for(desired, claims));
+    return nstopo::plan(desired, observed, claims);
 }
 
 std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
@@ -110,7 +98,7 @@ std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
     auto record = store_.load(lab);
     if (!record) return std::nullopt;
     PreparedApply p{lab, std::move(*lock), std::move(*record), {}, {}};
-    p.scope = scope_for(p.record.desired, plan_options(p.record));
+    p.scope = scope_for(p.record.desired, claims_of(p.record));
     p.observed = kernel_.observe(p.scope);
     return p;
 }
@@ -122,12 +110,12 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         prepared ? std::move(prepared->lock) : store_.lock_lab(desired.name, options_.lock_wait);
     const auto previous = prepared ? std::optional<LabRecord>(std::move(prepared->record))
                                    : store_.load(desired.name);
-    const PlanOptions options = plan_options(previous);
-    const ObserveScope scope = scope_for(desired, options);
+    const LabClaims claims = claims_of(previous);
+    const ObserveScope scope = scope_for(desired, claims);
 
     // Whether the record already holds `desired` as applied: compared once (a deep comparison).
     const bool recorded_as_applied =
-        previous && previous->phase == "applied" && previous->desired == desired;
+        previous && previous->phase == LabPhase::applied && previous->desired == desired;
     ApplyResult result;
     {
         // Claim the names and record them before the first change, so that a crash at any later
@@ -143,16 +131,16 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                                       ? std::move(prepared->observed)
                                       : kernel_.observe(scope);
         if (previous) remove_leftover_files(*previous, observed);
-        result.plan = nstopo::plan(desired, observed, options);
+        result.plan = nstopo::plan(desired, observed, claims);
         if (!result.plan.empty() || !recorded_as_applied)
             store_.save(LabRecord{
-                desired.name, source, "applying",
-                united(namespace_names(desired), options.owned_namespaces),
-                united(host_interface_names(desired), options.owned_host_interfaces), desired});
+                desired.name, source, LabPhase::applying,
+                united(namespace_names(desired), claims.owned_namespaces),
+                united(host_interface_names(desired), claims.owned_host_interfaces), desired});
     }
     if (!result.plan.empty()) {
         result.report = execute(result.plan, kernel_, exec);
-        const Plan residual = verify(desired, options);
+        const Plan residual = verify(desired, claims);
         if (!residual.empty())
             throw Error(ErrorKind::verification,
                         "apply finished but the kernel does not match lab '" + desired.name +
@@ -164,7 +152,7 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         return result;
     }
 
-    store_.save(LabRecord{desired.name, source, "applied", namespace_names(desired),
+    store_.save(LabRecord{desired.name, source, LabPhase::applied, namespace_names(desired),
                           host_interface_names(desired), desired});
     return result;
 }
@@ -175,7 +163,7 @@ std::set<std::string> Engine::marked_namespaces(const std::string& lab) const {
     scope.namespaces = kernel_.list_namespaces();
     std::set<std::string> names;
     for (const auto& [name, ns] : kernel_.observe(scope).namespaces)
-        if (ns.owner == lab) names.insert(name);
+        if (wears_mark_of(ns, lab)) names.insert(name);
     return names;
 }
 
@@ -196,25 +184,25 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
         // The state directory lost the record (deleted by hand): the kernel marks still tell.
         const auto marked = marked_namespaces(lab);
         if (marked.empty()) return {};
-        record = LabRecord{lab, "", "destroying", marked, {}, empty_lab(lab)};
+        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab)};
     }
-    record->phase = "destroying";
+    record->phase = LabPhase::destroying;
     store_.save(*record);
 
     const Topology nothing = empty_lab(lab);
-    const PlanOptions options = plan_options(record);
+    const LabClaims claims = claims_of(record);
     DestroyResult result;
     result.found = true;
     // The recorded veths are the observer's hints for pairing veth ends: one question per veth
     // (without them, as when the record was lost, two per veth; see PeerResolver).
-    ObserveScope scope = scope_for(nothing, options);
+    ObserveScope scope = scope_for(nothing, claims);
     scope.expected_veths = record->desired.veths;
     const Topology observed = kernel_.observe(scope);
-    result.plan = nstopo::plan(nothing, observed, options);
+    result.plan = nstopo::plan(nothing, observed, claims);
     result.report = execute(result.plan, kernel_, exec);
     remove_leftover_files(*record, observed);
 
-    const Plan residual = verify(nothing, options);
+    const Plan residual = verify(nothing, claims);
     if (!residual.empty())
         throw Error(ErrorKind::verification,
                     "destroy finished but parts of lab '" + lab +
@@ -227,10 +215,10 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
     std::vector<LabStatus> out;
     for (auto& record : store_.load_all()) {
         if (lab && record.lab != *lab) continue;
-        const PlanOptions options = plan_options(record);
-        LabStatus s{record, kernel_.observe(scope_for(record.desired, options)), {}, {}};
+        const LabClaims claims = claims_of(record);
+        LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {}, {}};
         try {
-            s.drift = nstopo::plan(record.desired, s.observed, options);
+            s.drift = nstopo::plan(record.desired, s.observed, claims);
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::conflict) throw;
             s.problem = e.message();
@@ -247,6 +235,59 @@ std::vector<std::string> Engine::labs() const {
     std::vector<std::string> names;
     for (const auto& r : store_.load_all()) names.push_back(r.lab);
     return names;
+}
+
+ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
+                               const std::function<Topology(LoadResult)>& accept,
+                               const std::string& source, const ExecuteOptions& exec) {
+    std::future<LoadResult> parsing;
+    try {
+        parsing = std::async(std::launch::async, [&] { return load_topology_text(text, file); });
+    } catch (const std::system_error&) {
+        // No thread to parse on: parse first, then read.
+    }
+    std::optional<PreparedApply> prepared;
+    if (parsing.valid()) {
+        try {
+            prepared = prepare(likely_lab_name(text, file));
+        } catch (const std::exception&) {
+            // Not this apply's to report: the file may be invalid (its diagnostics come first),
+            // and apply reads the kernel again, and reports then.
+        }
+    }
+    const Topology desired =
+        accept(parsing.valid() ? parsing.get() : load_topology_text(text, file));
+    return apply(desired, source, exec, std::move(prepared));
+}
+
+bool Engine::up_as_the_labs(const std::string& ns, const LabRecord& record) const {
+    ObserveScope scope;
+    scope.namespaces = {ns};
+    const auto observed = kernel_.observe(scope).namespaces;
+    const auto it = observed.find(ns);
+    return it != observed.end() && Ownership(record.lab, record.claims()).is_up(it->second);
+}
+
+void Engine::require_applied(const std::string& lab, const std::vector<std::string>& namespaces,
+                             const std::string& hint) const {
+    const auto record = store_.load(lab);
+    if (!record || record->phase != LabPhase::applied)
+        throw Error(ErrorKind::usage, "lab '" + lab + "' is not applied" + hint);
+    for (const auto& ns : namespaces)
+        if (!up_as_the_labs(ns, *record))
+            throw Error(ErrorKind::usage, "namespace '" + ns + "' of lab '" + lab +
+                                              "' is not up or not the lab's" + hint);
+}
+
+void Engine::require_lab_namespace(const std::string& ns, const std::string& hint) const {
+    for (const auto& record : store_.load_all()) {
+        if (record.phase != LabPhase::applied || !record.namespaces.contains(ns)) continue;
+        if (up_as_the_labs(ns, record)) return;
+        throw Error(ErrorKind::usage, "namespace '" + ns + "' of lab '" + record.lab +
+                                          "' is not up or does not carry the lab's mark" + hint);
+    }
+    throw Error(ErrorKind::usage,
+                "namespace '" + ns + "' is not part of a lab nstopo applied" + hint);
 }
 
 }  // namespace nstopo

@@ -1,4 +1,4 @@
-// The apply layer: runs a Plan through a Kernel, then re-observes and re-plans to verify.
+// The executor: runs a Plan through a Kernel, operation by operation, in order.
 #pragma once
 
 #include <chrono>

@@ -1,18 +1,13 @@
-#include "output.hpp"
+#include "render.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <fmt/format.h>
+
+#include "nstopo/topology_json.hpp"
 
 namespace nstopo {
 
 namespace {
-constexpr const char* kGreen = "\033[32m";
-constexpr const char* kRed = "\033[31m";
-constexpr const char* kYellow = "\033[33m";
-constexpr const char* kBold = "\033[1m";
-constexpr const char* kDim = "\033[2m";
+using namespace ansi;
 
 std::string addresses_text(const Interface& i) {
     std::string s;
@@ -33,31 +28,33 @@ void append_links(std::string& out, const std::map<std::string, Interface>& link
 }
 }  // namespace
 
-Style Style::for_stream(std::FILE* f) {
-    const char* no_color = std::getenv("NO_COLOR");
-    return Style{isatty(fileno(f)) == 1 && (no_color == nullptr || *no_color == '\0')};
-}
-
-std::string Style::paint(const std::string& text, const char* ansi) const {
-    return color ? std::string(ansi) + text + "\033[0m" : text;
-}
-
-std::string Style::operation(const Operation& o) const {
-    const std::string line = describe(o);
-    if (o.implied) return paint(line, kDim);
-    switch (line.empty() ? ' ' : line[0]) {
-        case '+': return paint(line, kGreen);
-        case '-': return paint(line, kRed);
-        case '~': return paint(line, kYellow);
-        default: return line;
-    }
-}
-
 std::string plan_text(const Plan& p, const Style& s) {
     if (p.empty()) return "no changes\n";
     std::string out;
     for (const auto& o : p.operations) out += s.operation(o) + "\n";
     return out;
+}
+
+namespace {
+
+nlohmann::json to_json(const SourceLocation& where) {
+    if (where.file.empty()) return nullptr;
+    return {{"file", where.file}, {"line", where.line}, {"column", where.column}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Operation& o) {
+    return {{"kind", kind_of(o.action)},           {"phase", to_string(phase_of(o.action))},
+            {"namespace", namespace_of(o.action)}, {"object", object_of(o.action)},
+            {"details", describe(o)},              {"implied", o.implied()},
+            {"source", to_json(o.where)}};
+}
+
+nlohmann::json plan_json(const Plan& p) {
+    nlohmann::json j{{"lab", p.lab}, {"operations", nlohmann::json::array()}};
+    for (const auto& o : p.operations) j["operations"].push_back(to_json(o));
+    return j;
 }
 
 std::string summary_line(const std::string& verb, const ExecuteReport& r) {
@@ -78,7 +75,8 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
     for (const auto& lab : labs) {
         out += s.paint("lab " + lab.record.lab, kBold);
         if (!lab.record.source.empty()) out += "  (" + lab.record.source + ")";
-        if (lab.record.phase != "applied") out += "  [" + lab.record.phase + ", unfinished]";
+        if (lab.record.phase != LabPhase::applied)
+            out += "  [" + to_string(lab.record.phase) + ", unfinished]";
         out += "\n";
         for (const auto& [name, ns] : lab.observed.namespaces) {
             out += fmt::format("  namespace {}{}\n", name,
@@ -103,6 +101,22 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
         }
     }
     return out;
+}
+
+nlohmann::json status_json(const std::vector<LabStatus>& labs) {
+    nlohmann::json j{{"labs", nlohmann::json::array()}};
+    for (const auto& s : labs) {
+        nlohmann::json drift = nlohmann::json::array();
+        for (const auto& o : s.drift.operations) drift.push_back(to_json(o));
+        j["labs"].push_back({{"lab", s.record.lab},
+                             {"source", s.record.source},
+                             {"phase", to_string(s.record.phase)},
+                             {"in_sync", s.drift.empty() && s.problem.empty()},
+                             {"problem", s.problem},
+                             {"observed", to_json(s.observed)},
+                             {"drift", drift}});
+    }
+    return j;
 }
 
 std::string diagnostics_text(const std::vector<Diagnostic>& ds, const Style& s) {

@@ -1,5 +1,6 @@
-// The state directory (default /run/nstopo): what each lab owns, recorded before the kernel is
-// changed, and the locks that keep one apply or destroy at a time per lab.
+// The state layer: the state directory (default /run/nstopo), what each lab owns, recorded before
+// the kernel is changed, and the locks that keep one apply or destroy at a time per lab. Below the
+// apply layer; knows the model and nothing of the kernel or the command line.
 //
 //   DIR/labs/LAB.json   one record per lab that is (or was being) applied, written atomically
 //   DIR/locks/LAB.lock  flock(2) held for the duration of an apply or destroy of LAB
@@ -7,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -15,18 +17,29 @@
 #include <vector>
 
 #include "nstopo/model.hpp"
+#include "nstopo/ownership.hpp"
 
 namespace nstopo {
+
+// Where a lab is in its life. Recorded before each step, so a crash leaves the step it was in.
+enum class LabPhase : std::uint8_t {
+    applying,    // an apply runs (the owned sets are then the union of old and new)
+    applied,     // the last apply was verified
+    destroying,  // a destroy runs
+};
+std::string to_string(LabPhase p);
+std::optional<LabPhase> lab_phase_from(const std::string& text);
 
 struct LabRecord {
     std::string lab;
     std::string source;  // absolute path of the file it was applied from
-    // "applying" while an apply runs (the owned sets are then the union of old and new),
-    // "applied" once verified, "destroying" while a destroy runs.
-    std::string phase;
+    LabPhase phase = LabPhase::applying;
     std::set<std::string> namespaces;       // owned namespaces
     std::set<std::string> host_interfaces;  // owned host-side links
     Topology desired;                       // the topology last asked for
+
+    // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
+    LabClaims claims() const;
 };
 
 // An exclusive flock on a file; released when destroyed.
@@ -71,8 +84,5 @@ private:
     std::filesystem::path record_path(const std::string& lab) const;
     std::filesystem::path dir_;
 };
-
-// Empty when `lab` is a usable lab name ([A-Za-z0-9_.-], 1..32 bytes, not "." or ".."), else why.
-std::string lab_name_problem(const std::string& lab);
 
 }  // namespace nstopo

@@ -1,15 +1,13 @@
-// `nstopo check`: runs a lab's checks through a Prober, all at once, and reports them as text,
-// JSON or JUnit XML. Pure logic over the Prober interface: the tests use a fake.
+// Running a lab's checks (`checks:` in its file) through a Prober, all at once. Pure logic over
+// the Prober interface (nstopo/probe.hpp): the tests use a fake.
 #pragma once
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "nstopo/model.hpp"
 #include "nstopo/probe.hpp"
-#include "output.hpp"
 
 namespace nstopo {
 
@@ -36,14 +34,5 @@ struct CheckReport {
 // Runs every check concurrently (one thread each). A check whose probe throws fails with the
 // error's message as what happened; nothing is thrown.
 CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o);
-
-// "✓ ns01 -> 10.0.0.1 from 192.168.0.1: expected reachable, got reply in 0.1 ms (2.0 ms)"
-std::string check_line(const CheckOutcome& o, const Style& s);
-// One line per check, then "check: all 4 checks hold (1.0 s)" or "check: 1 of 4 checks failed".
-std::string checks_text(const CheckReport& r, const Style& s);
-nlohmann::json checks_json(const std::string& lab, const CheckReport& r);
-// A JUnit XML document: one testsuite (the lab), one testcase per check, a <failure> for each
-// check that did not hold.
-std::string checks_junit(const std::string& lab, const CheckReport& r);
 
 }  // namespace nstopo

@@ -1,18 +1,17 @@
-#include "state.hpp"
+#include "nstopo/state.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
-#include "json.hpp"
+#include "nstopo/topology_json.hpp"
 #include "nstopo/error.hpp"
 
 namespace nstopo {
@@ -40,7 +39,7 @@ void make_dirs(const fs::path& dir) {
 
 json record_to_json(const LabRecord& r) {
     return json{{"version", kRecordVersion},   {"lab", r.lab},
-                {"source", r.source},          {"phase", r.phase},
+                {"source", r.source},          {"phase", to_string(r.phase)},
                 {"namespaces", r.namespaces},  {"host_interfaces", r.host_interfaces},
                 {"topology", to_json(r.desired)}};
 }
@@ -54,7 +53,10 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         LabRecord r;
         r.lab = j.at("lab").get<std::string>();
         r.source = j.at("source").get<std::string>();
-        r.phase = j.at("phase").get<std::string>();
+        const auto phase = lab_phase_from(j.at("phase").get<std::string>());
+        if (!phase) throw Error(ErrorKind::bug, "state record \"" + path.string() +
+                                                    "\" has an unknown phase");
+        r.phase = *phase;
         r.namespaces = j.at("namespaces").get<std::set<std::string>>();
         r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
         r.desired = topology_from_json(j.at("topology"));
@@ -206,15 +208,23 @@ FileLock StateStore::lock_registry(std::chrono::milliseconds wait) const {
     return lock_file(dir_ / "registry.lock", "the lab registry", wait);
 }
 
-std::string lab_name_problem(const std::string& lab) {
-    if (lab.empty()) return "is empty";
-    if (lab == "." || lab == "..") return "'" + lab + "' is not a usable name";
-    if (lab.size() > 32) return "is " + std::to_string(lab.size()) + " bytes long (at most 32)";
-    const bool ok = std::all_of(lab.begin(), lab.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-    });
-    if (!ok) return "may contain only letters, digits, '-', '_' and '.'";
-    return {};
+std::string to_string(LabPhase p) {
+    switch (p) {
+        case LabPhase::applying: return "applying";
+        case LabPhase::applied: return "applied";
+        case LabPhase::destroying: return "destroying";
+    }
+    return "applying";
+}
+
+std::optional<LabPhase> lab_phase_from(const std::string& text) {
+    for (const auto p : {LabPhase::applying, LabPhase::applied, LabPhase::destroying})
+        if (to_string(p) == text) return p;
+    return std::nullopt;
+}
+
+LabClaims LabRecord::claims() const {
+    return LabClaims{namespaces, host_interfaces, {}};
 }
 
 }  // namespace nstopo

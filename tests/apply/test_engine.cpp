@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "engine.hpp"
+#include "nstopo/engine.hpp"
 #include "fake_kernel.hpp"
 #include "temp_dir.hpp"
 #include "nstopo/config.hpp"
@@ -77,7 +77,7 @@ TEST_CASE_METHOD(EngineFixture, "apply converges, records ownership, and a secon
 
     const auto record = store.load("pair");
     REQUIRE(record);
-    CHECK(record->phase == "applied");
+    CHECK(record->phase == LabPhase::applied);
     CHECK(record->source == "/labs/pair.yaml");
     CHECK(record->namespaces == std::set<std::string>{"ns01", "ns02"});
     CHECK(record->desired == lab);
@@ -107,7 +107,7 @@ TEST_CASE_METHOD(EngineFixture, "a failure halfway leaves a record that apply co
     }
     const auto record = store.load("pair");
     REQUIRE(record);
-    CHECK(record->phase == "applying");
+    CHECK(record->phase == LabPhase::applying);
     CHECK(record->namespaces == std::set<std::string>{"ns01", "ns02"});
 
     // Destroy works from the record; then nothing remains and the record is gone.
@@ -298,7 +298,7 @@ TEST_CASE_METHOD(PrepareFixture, "prepare needs a record and a free lock, and cr
     {
         const auto prepared = engine.prepare("pair");
         REQUIRE(prepared);
-        CHECK(prepared->record.phase == "applied");
+        CHECK(prepared->record.phase == LabPhase::applied);
         CHECK(prepared->observed.namespaces.size() == 2);
         // It holds the lab's lock: another apply waits for it.
         CHECK_THROWS_AS(store.lock_lab("pair", std::chrono::milliseconds(0)), Error);

@@ -1,0 +1,14 @@
+// The model as JSON: the state records' format, and the --json outputs' topology.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "nstopo/model.hpp"
+
+namespace nstopo {
+
+nlohmann::json to_json(const Topology& t);
+// Throws Error(bug) naming the field when `j` is not a topology this version wrote.
+Topology topology_from_json(const nlohmann::json& j);
+
+}  // namespace nstopo

@@ -1,0 +1,82 @@
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "nstopo/checks.hpp"
+
+namespace nstopo {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms(std::chrono::microseconds d) {
+    return static_cast<double>(d.count()) / 1000.0;
+}
+
+std::string expectation(const Check& c) {
+    std::string s = c.expect_reachable ? "reachable" : "unreachable";
+    if (c.via) s += " via " + c.via->str();
+    return s;
+}
+
+// What the route lookup said, and whether it names the expected first hop.
+std::pair<std::string, bool> judge_route(const Check& c, const RouteAnswer& r) {
+    if (!r.found) return {"no route (" + r.error + ")", false};
+    if (!r.gateway) return {"direct (no gateway) on " + r.dev, false};
+    return {"first hop " + r.gateway->str() + " (" + r.dev + ")", *r.gateway == *c.via};
+}
+
+std::string describe_echo(const EchoResult& e) {
+    return e.answered ? fmt::format("reply in {:.1f} ms", ms(e.rtt)) : e.detail;
+}
+
+CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o) {
+    CheckOutcome out{c, false, expectation(c), {}, {}};
+    bool route_ok = true;
+    if (c.via) {
+        auto [text, ok] = judge_route(c, prober.route_to(c.from, c.to, c.source));
+        out.happened = text + ", ";
+        route_ok = ok;
+    }
+    const EchoResult echo = prober.echo({c.from, c.to, c.source, o.timeout, o.tries});
+    out.happened += describe_echo(echo);
+    out.held = route_ok && echo.answered == c.expect_reachable;
+    return out;
+}
+
+CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& o) {
+    const auto start = Clock::now();
+    CheckOutcome out;
+    try {
+        out = evaluate(c, prober, o);
+    } catch (const std::exception& e) {
+        out = CheckOutcome{c, false, expectation(c), e.what(), {}};
+    }
+    out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    return out;
+}
+
+}  // namespace
+
+std::size_t CheckReport::failed() const {
+    std::size_t n = 0;
+    for (const auto& o : outcomes) n += !o.held;
+    return n;
+}
+
+CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o) {
+    const auto start = Clock::now();
+    CheckReport report;
+    report.outcomes.resize(checks.size());
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < checks.size(); ++i)
+            threads.emplace_back(
+                [&, i] { report.outcomes[i] = evaluate_timed(checks[i], prober, o); });
+    }
+    report.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    return report;
+}
+
+}  // namespace nstopo

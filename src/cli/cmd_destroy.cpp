@@ -1,0 +1,57 @@
+// nstopo destroy [FILE|NAME]: remove everything a lab created and verify that nothing remains.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+
+#include "command.hpp"
+#include "nstopo/error.hpp"
+#include "render.hpp"
+
+namespace nstopo::cli {
+
+namespace {
+
+// destroy's argument: a topology file (its lab name), a lab name, or nothing (the one lab up).
+std::string lab_to_destroy(Context& ctx, const Engine& engine, const std::string& target) {
+    if (!target.empty()) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(target, ec)) return ctx.load(target).name;
+        if (const auto why = lab_name_problem(target); !why.empty())
+            throw Error(ErrorKind::usage,
+                        "'" + target + "' is neither a topology file nor a lab name: " + why);
+        return target;
+    }
+    const auto up = engine.labs();
+    if (up.size() <= 1) return up.empty() ? "" : up.front();
+    std::string list;
+    for (const auto& l : up) list += "\n  " + l;
+    throw Error(ErrorKind::usage, std::to_string(up.size()) +
+                                      " labs are up; name the one to destroy "
+                                      "(nstopo destroy NAME):" +
+                                      list);
+}
+
+int run_destroy(Context& ctx, const std::string& target) {
+    Engine& engine = ctx.engine();
+    const std::string lab = lab_to_destroy(ctx, engine, target);
+    if (lab.empty()) {
+        ctx.say("nothing to destroy");
+        return exit_code::ok;
+    }
+    const DestroyResult r = engine.destroy(lab, ctx.progress());
+    if (!r.found)
+        ctx.say("nothing to destroy (lab " + lab + " is not up)");
+    else
+        ctx.say(summary_line("destroy", r.report) + "; verified: nothing of lab " + lab +
+                " remains");
+    return exit_code::ok;
+}
+
+}  // namespace
+
+Runner define_destroy(CLI::App& app) {
+    auto target = std::make_shared<std::string>();
+    app.add_option("TARGET", *target, "Topology file or lab name (default: the lab up)");
+    return [target](Context& ctx) { return run_destroy(ctx, *target); };
+}
+
+}  // namespace nstopo::cli

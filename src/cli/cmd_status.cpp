@@ -1,0 +1,38 @@
+// nstopo status [NAME]: the labs that are up, what the kernel has of them, and their drift.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "command.hpp"
+#include "nstopo/error.hpp"
+#include "render.hpp"
+
+namespace nstopo::cli {
+
+namespace {
+
+struct StatusArgs {
+    std::string lab;
+    bool json = false;
+};
+
+int run_status(Context& ctx, const StatusArgs& a) {
+    const auto labs =
+        ctx.engine().status(a.lab.empty() ? std::nullopt : std::optional<std::string>(a.lab));
+    if (a.json)
+        std::cout << status_json(labs).dump(2) << "\n";
+    else
+        std::fputs(status_text(labs, Style::for_stream(stdout)).c_str(), stdout);
+    return exit_code::ok;
+}
+
+}  // namespace
+
+Runner define_status(CLI::App& app) {
+    auto a = std::make_shared<StatusArgs>();
+    app.add_option("NAME", a->lab, "Only this lab");
+    app.add_flag("--json", a->json, "Print as JSON");
+    return [a](Context& ctx) { return run_status(ctx, *a); };
+}
+
+}  // namespace nstopo::cli

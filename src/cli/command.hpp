@@ -1,0 +1,124 @@
+// The command line's parts. A command is one row of the table (commands.cpp): its name, a line
+// of help, what it needs, and a function that declares its arguments on its CLI11 subcommand and
+// returns what runs it. Each command lives in its own file, cmd_NAME.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nstopo/config.hpp"
+#include "nstopo/engine.hpp"
+#include "nstopo/error.hpp"
+#include "nstopo/kernel.hpp"
+#include "nstopo/state.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace nstopo::cli {
+
+// The options every command takes, anywhere on the line.
+struct GlobalOptions {
+    int verbosity = 0;
+    bool quiet = false;
+    std::string netns_dir;
+    std::string state_dir;
+};
+
+// What a command needs before it may run. The Context enforces `root` the first time the
+// command asks for the kernel; `applied_lab` is the engine's to check (Engine::require_applied).
+struct Needs {
+    bool root = false;         // enters and changes network namespaces
+    bool applied_lab = false;  // works inside a lab that is up
+};
+
+class Context;
+using Runner = std::function<int(Context&)>;
+
+struct Command {
+    const char* name;
+    const char* summary;  // one line, for `nstopo help`
+    Needs needs;
+    // Declares the command's arguments and options on `app`, bound to state the returned Runner
+    // owns, which runs the command once the line is parsed.
+    std::function<Runner(CLI::App& app)> define;
+};
+
+// The table, in the order `nstopo help` lists it.
+const std::vector<Command>& command_table();
+const Command* find_command(const std::string& name);
+// Error(usage): "unknown command 'aply'; did you mean 'apply'?" and the list of commands.
+Error unknown_command(const std::string& name);
+
+// What a running command works with: the global options, and the kernel, the state store and
+// the engine, made on first use.
+class Context {
+  public:
+    Context(const GlobalOptions& globals, const Command& command);
+    ~Context();
+
+    const GlobalOptions& globals() const { return globals_; }
+    bool quiet() const { return globals_.quiet; }
+    // Prints `line` on stdout unless -q.
+    void say(const std::string& line) const;
+
+    // Loads a topology file, printing its diagnostics on stderr; Error(config) when it has errors.
+    Topology load(const std::string& file) const;
+    // The topology of a loaded file, after printing its diagnostics; Error(config) when it has
+    // errors.
+    Topology accept(LoadResult r, const std::string& file) const;
+
+    // Whether the process may enter and change network namespaces.
+    bool privileged() const;
+    // Error(permission), naming the command, unless privileged().
+    void require_root() const;
+
+    KernelOptions kernel_options() const;
+    const StateStore& store() const { return store_; }
+    // The engine over the libnl kernel; the command's needs are checked first.
+    Engine& engine(const EngineOptions& options = {});
+    // Closes the kernel's sockets and drops the engine (before exec hands the process over).
+    void release_kernel();
+
+    // Each operation printed as it runs, unless -q.
+    ExecuteOptions progress() const;
+
+    // With --detailed-exitcode every error exits 1 (2 is "changes pending").
+    void errors_exit_failure() { errors_exit_failure_ = true; }
+    bool errors_exit_as_failure() const { return errors_exit_failure_; }
+
+  private:
+    const GlobalOptions& globals_;
+    const Command& command_;
+    StateStore store_;
+    std::string netns_dir_;
+    std::unique_ptr<Kernel> kernel_;
+    std::optional<Engine> engine_;
+    bool errors_exit_failure_ = false;
+};
+
+// The commands' runners, one per file.
+Runner define_validate(CLI::App& app);
+Runner define_plan(CLI::App& app);
+Runner define_apply(CLI::App& app);
+Runner define_destroy(CLI::App& app);
+Runner define_status(CLI::App& app);
+Runner define_check(CLI::App& app);
+Runner define_exec(CLI::App& app);
+Runner define_graph(CLI::App& app);
+Runner define_help(CLI::App& app);
+
+// Shared by plan and apply --dry-run.
+int run_plan(Context& ctx, const std::string& file, bool json, bool detailed_exitcode,
+             const std::vector<std::string>& adopt);
+void add_adopt_option(CLI::App& app, std::vector<std::string>& adopt);
+
+// An absolute, normalized form of `file` for records ("" parts resolved), or `file` itself.
+std::string absolute_path(const std::string& file);
+
+}  // namespace nstopo::cli

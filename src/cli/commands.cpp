@@ -1,0 +1,44 @@
+// The command table: one row per command, in the order `nstopo help` lists them.
+#include <algorithm>
+
+#include "command.hpp"
+
+namespace nstopo::cli {
+
+const std::vector<Command>& command_table() {
+    static const std::vector<Command> table{
+        {"validate", "Check topology files; needs no root", {}, define_validate},
+        {"plan", "Print what apply would do, operation by operation", {.root = true}, define_plan},
+        {"apply", "Converge the kernel to the file, then verify", {.root = true}, define_apply},
+        {"destroy", "Remove everything a lab created, then verify that nothing remains",
+         {.root = true}, define_destroy},
+        {"status", "Show the labs that are up and any drift", {.root = true}, define_status},
+        {"check", "Run the lab's checks (ICMP echo, route lookup) inside its applied namespaces",
+         {.root = true, .applied_lab = true}, define_check},
+        {"exec", "Run a command inside a lab namespace: nstopo exec NAMESPACE COMMAND...",
+         {.root = true, .applied_lab = true}, define_exec},
+        {"graph", "Draw the lab: namespaces as nodes, veths as edges", {}, define_graph},
+        {"help", "Show the commands, or one command's options", {}, define_help},
+    };
+    return table;
+}
+
+const Command* find_command(const std::string& name) {
+    const auto& table = command_table();
+    const auto it = std::find_if(table.begin(), table.end(),
+                                 [&](const Command& c) { return c.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+Error unknown_command(const std::string& name) {
+    std::vector<std::string> names;
+    std::string list;
+    for (const auto& c : command_table()) {
+        names.emplace_back(c.name);
+        list += std::string(list.empty() ? "" : ", ") + c.name;
+    }
+    return Error(ErrorKind::usage, "unknown command " + quote(name) + did_you_mean(name, names) +
+                                       "\ncommands: " + list + " (nstopo help COMMAND)");
+}
+
+}  // namespace nstopo::cli

@@ -1,0 +1,137 @@
+#include "nstopo/names.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace nstopo {
+
+namespace {
+
+// Quoted texts longer than kQuoteMax are cut to kQuoteShown bytes.
+constexpr std::size_t kQuoteMax = 64;
+constexpr std::size_t kQuoteShown = 40;
+
+bool is_utf8_continuation(char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) == 0x80;
+}
+
+// `i` moved back to the start of the UTF-8 sequence it falls in, so a cut never splits one.
+std::size_t char_boundary(std::string_view s, std::size_t i) {
+    while (i > 0 && i < s.size() && is_utf8_continuation(s[i])) --i;
+    return i;
+}
+
+bool has_space_or_nul(const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) {
+        return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+               c == '\f';
+    });
+}
+
+std::string too_long(std::size_t size, std::size_t limit) {
+    return "is " + std::to_string(size) + " bytes long (at most " + std::to_string(limit) + ")";
+}
+
+bool lab_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+}
+
+char lower(char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+// How many edits still look like a typo of `candidate`.
+std::size_t typo_budget(std::string_view candidate) {
+    return std::clamp<std::size_t>(candidate.size() / 3, 1, 2);
+}
+
+}  // namespace
+
+std::string namespace_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
+    if (name.find('/') != std::string::npos) return "contains '/'";
+    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (name.size() > kMaxNamespaceName) return too_long(name.size(), kMaxNamespaceName);
+    return {};
+}
+
+std::string interface_name_problem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "'" + name + "' is not a usable name";
+    if (name.find('/') != std::string::npos) return "contains '/'";
+    if (name.find(':') != std::string::npos) return "contains ':'";
+    if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (name.size() > kMaxInterfaceName) return too_long(name.size(), kMaxInterfaceName);
+    return {};
+}
+
+std::string lab_name_problem(const std::string& name) {
+    if (name.size() > kMaxLabName) return too_long(name.size(), kMaxLabName);
+    if (auto problem = namespace_name_problem(name); !problem.empty()) return problem;
+    const auto bad = std::find_if_not(name.begin(), name.end(), lab_name_char);
+    if (bad == name.end()) return {};
+    // Quote the whole character, never half of one.
+    const auto end = std::find_if_not(std::next(bad), name.end(), is_utf8_continuation);
+    return "contains " + quote(std::string(bad, end)) +
+           "; use only letters, digits, '_', '.' and '-'";
+}
+
+std::string quote(std::string_view s) {
+    const auto shown = s.size() > kQuoteMax ? char_boundary(s, kQuoteShown) : s.size();
+    std::string out = "'";
+    for (const char c : s.substr(0, shown)) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    if (shown < s.size()) out += "...";
+    return out + "'";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    const auto longer = std::max(a.size(), b.size());
+    if (longer - std::min(a.size(), b.size()) > limit) return limit + 1;
+    // One row of the classic table, indexed by position in `b`.
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t substitute = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+            diagonal = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+        }
+    }
+    return row[b.size()];
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    const std::string* best = nullptr;
+    std::size_t best_distance = 0;
+    bool tie = false;
+    for (const auto& c : candidates) {
+        const auto budget = typo_budget(c);
+        const auto d = edit_distance(word, c, budget);
+        if (d > budget) continue;
+        if (!best || d < best_distance) {
+            best = &c;
+            best_distance = d;
+            tie = false;
+        } else if (d == best_distance) {
+            tie = true;
+        }
+    }
+    if (!best || tie) return {};
+    return "; did you mean '" + *best + "'?";
+}
+
+}  // namespace nstopo
