@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "nstopo/config.hpp"
+#include "nstopo/error.hpp"
 #include "nstopo/execute.hpp"
 #include "nstopo/kernel.hpp"
 #include "nstopo/plan.hpp"
@@ -36,11 +38,22 @@ struct DestroyResult {
     ExecuteReport report;
 };
 
+// How the file a lab was applied from compares with what was applied.
+enum class SourceFile : std::uint8_t {
+    unchanged,  // it loads into the topology that was applied
+    changed,    // it says something else now (or no longer loads)
+    gone,       // it is no longer there (or is no longer a regular file)
+    unknown,    // the record names no file (a lab recovered from its marks)
+};
+
 struct LabStatus {
     LabRecord record;
     Topology observed;  // the lab's namespaces and host links as the kernel has them now
-    Plan drift;         // what apply would do to bring the kernel back to the recorded file
+    // What apply would do to bring the kernel back to what was applied (the record's topology,
+    // not the file as it is now: see `source`).
+    Plan drift;
     std::string problem;  // why apply could not (a conflict), when it could not
+    SourceFile source = SourceFile::unknown;
 };
 
 // What apply() can do for a lab before the file it applies is parsed: take the lab's lock, read
@@ -81,7 +94,10 @@ public:
     ApplyResult apply_text(std::string_view text, const std::string& file,
                            const std::function<Topology(LoadResult)>& accept,
                            const std::string& source, const ExecuteOptions& exec = {});
-    // Removes everything lab `lab` owns and verifies that nothing of it remains.
+    // Removes everything lab `lab` owns and verifies that nothing of it remains. Error(usage)
+    // listing the labs that are up when `lab` names no lab that nstopo ever applied here (since
+    // the state directory was made: /run empties at boot); a lab that was up and is gone is
+    // found == false.
     DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {});
     // The labs that are up (or the one named), each with its observed state and drift.
     std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
@@ -98,6 +114,7 @@ public:
   private:
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
+    Error never_applied(const std::string& lab) const;
     void check_claims(const Topology& desired) const;
     Plan verify(const Topology& desired, const LabClaims& claims) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;

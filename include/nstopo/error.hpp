@@ -57,7 +57,7 @@ private:
 namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int failure = 1;          // kernel, conflict, verification, bug
-inline constexpr int changes_pending = 2;  // `plan --detailed-exitcode` only
+inline constexpr int changes_pending = 2;  // `plan` and `status` with --detailed-exitcode
 inline constexpr int invalid_config = 3;
 inline constexpr int usage = 4;
 inline constexpr int permission = 5;

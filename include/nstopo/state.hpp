@@ -69,6 +69,9 @@ public:
     // crash leaves either the old record or the new one, never half of one.
     void save(const LabRecord& r) const;
     void remove(const std::string& lab) const;
+    // Whether lab `lab` was ever applied with this state directory: it has a record, or the lock
+    // file every apply and destroy of it leaves behind.
+    bool known(const std::string& lab) const;
 
     // Takes the lab's lock, waiting up to `wait`; Error(busy) naming the lab after that.
     FileLock lock_lab(const std::string& lab, std::chrono::milliseconds wait) const;
@@ -82,6 +85,7 @@ private:
     FileLock lock_file(const std::filesystem::path& path, const std::string& what,
                        std::chrono::milliseconds wait) const;
     std::filesystem::path record_path(const std::string& lab) const;
+    std::filesystem::path lock_path(const std::string& lab) const;
     std::filesystem::path dir_;
 };
 

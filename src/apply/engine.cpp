@@ -1,6 +1,7 @@
 #include "nstopo/engine.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <future>
 
 #include "nstopo/error.hpp"
@@ -37,6 +38,16 @@ bool owns_just_the_names_of(const LabRecord& r, const Topology& desired) {
 std::set<std::string> united(std::set<std::string> a, const std::set<std::string>& b) {
     a.insert(b.begin(), b.end());
     return a;
+}
+
+// Whether `file` still says what was applied as `applied`. Only a regular file is read: the
+// record may name a pipe the lab was once applied from.
+SourceFile compare_source(const std::string& file, const Topology& applied) {
+    if (file.empty()) return SourceFile::unknown;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return SourceFile::gone;
+    const LoadResult now = load_topology_file(file);
+    return now.ok() && *now.topology == applied ? SourceFile::unchanged : SourceFile::changed;
 }
 
 // "what did not converge" for a verification error: the residual plan, one line each.
@@ -178,6 +189,8 @@ void Engine::remove_leftover_files(const LabRecord& record, const Topology& obse
 }
 
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec) {
+    // Before the lock, whose file would make the name known.
+    if (!store_.known(lab) && marked_namespaces(lab).empty()) throw never_applied(lab);
     const FileLock lab_lock = store_.lock_lab(lab, options_.lock_wait);
     auto record = store_.load(lab);
     if (!record) {
@@ -216,7 +229,8 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
     for (auto& record : store_.load_all()) {
         if (lab && record.lab != *lab) continue;
         const LabClaims claims = claims_of(record);
-        LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {}, {}};
+        LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {}, {},
+                    compare_source(record.source, record.desired)};
         try {
             s.drift = nstopo::plan(record.desired, s.observed, claims);
         } catch (const Error& e) {
@@ -229,6 +243,13 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
         throw Error(ErrorKind::usage, "lab '" + *lab + "' is not up (no record in \"" +
                                           store_.dir().string() + "\")");
     return out;
+}
+
+Error Engine::never_applied(const std::string& lab) const {
+    std::string up;
+    for (const auto& name : labs()) up += "\n  " + name;
+    return Error(ErrorKind::usage, "no lab '" + lab + "' was ever applied here" +
+                                       (up.empty() ? "; no lab is up" : "; the labs up:" + up));
 }
 
 std::vector<std::string> Engine::labs() const {

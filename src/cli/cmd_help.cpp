@@ -12,12 +12,18 @@ Runner define_help(CLI::App& app) {
     app.add_option("COMMAND", *topic, "The command to explain");
     CLI::App* const root = app.get_parent();
     return [topic, root](Context&) {
+        // Through the formatter: App::help() would describe the subcommand parsed, `help`.
+        const auto help_of = [root](CLI::App* of) {
+            const std::string name =
+                of == root ? root->get_name() : root->get_name() + " " + of->get_name();
+            return of->get_formatter()->make_help(of, name, CLI::AppFormatMode::Normal);
+        };
         if (topic->empty()) {
-            std::fputs(root->help().c_str(), stdout);
+            std::fputs(help_of(root).c_str(), stdout);
             return exit_code::ok;
         }
         if (!find_command(*topic)) throw unknown_command(*topic);
-        std::fputs(root->get_subcommand(*topic)->help().c_str(), stdout);
+        std::fputs(help_of(root->get_subcommand(*topic)).c_str(), stdout);
         return exit_code::ok;
     };
 }

@@ -16,10 +16,6 @@ std::string env_or(const char* name, const char* fallback) {
     return v != nullptr && *v != '\0' ? v : fallback;
 }
 
-std::string plural(std::size_t n, const std::string& noun) {
-    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
 }  // namespace
 
 Context::Context(const GlobalOptions& globals, const Command& command)

@@ -81,7 +81,8 @@ int real_main(int argc, char** argv) {
     }
 
     CLI::App app{"nstopo: converge Linux network namespaces, veths, addresses and routes to a "
-                 "topology file"};
+                 "topology file",
+                 "nstopo"};
     app.require_subcommand(1);
     app.fallthrough();  // global options anywhere on the line
     GlobalOptions globals;

@@ -26,7 +26,57 @@ void append_links(std::string& out, const std::map<std::string, Interface>& link
         out += "\n";
     }
 }
+
+// What drift is measured against: the file when it still says what was applied, else what was
+// applied (the record); then a note on why.
+std::string compared_with(const LabStatus& lab) {
+    return lab.source == SourceFile::unchanged ? "its file" : "what was applied";
+}
+
+std::string source_note(const LabStatus& lab) {
+    const std::string& file = lab.record.source;
+    switch (lab.source) {
+        case SourceFile::unchanged: return {};
+        case SourceFile::changed:
+            return file + " has changed since it was applied: `nstopo plan " + file +
+                   "` shows what apply would do now";
+        case SourceFile::gone:
+            return file + " is gone: `nstopo destroy " + lab.record.lab +
+                   "` still works from what was applied";
+        case SourceFile::unknown: return "no file is recorded for this lab";
+    }
+    return {};
+}
+
+void append_verdict(std::string& out, const LabStatus& lab, const Style& s) {
+    if (!lab.problem.empty()) {
+        out += "  " + s.paint("cannot converge: " + lab.problem, kRed) + "\n";
+    } else if (lab.drift.empty()) {
+        out += "  " + s.paint("in sync with " + compared_with(lab), kGreen) + "\n";
+    } else {
+        out += "  " + s.paint("drift from " + compared_with(lab) + " (nstopo apply would do):",
+                              kYellow) +
+               "\n";
+        for (const auto& o : lab.drift.operations) out += "    " + s.operation(o) + "\n";
+    }
+    if (const auto note = source_note(lab); !note.empty())
+        out += "  " + s.paint(note, kYellow) + "\n";
+}
+
+std::string to_string(SourceFile f) {
+    switch (f) {
+        case SourceFile::unchanged: return "unchanged";
+        case SourceFile::changed: return "changed";
+        case SourceFile::gone: return "gone";
+        case SourceFile::unknown: return "unknown";
+    }
+    return "unknown";
+}
 }  // namespace
+
+std::string plural(std::size_t n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
 
 std::string plan_text(const Plan& p, const Style& s) {
     if (p.empty()) return "no changes\n";
@@ -62,8 +112,9 @@ std::string summary_line(const std::string& verb, const ExecuteReport& r) {
     std::string kinds;
     for (const auto& [kind, count] : r.executed_by_kind)
         kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, kind);
-    std::string line = fmt::format("{}: {} operation{} in {:.1f} ms", verb, r.total_executed(),
-                                   r.total_executed() == 1 ? "" : "s", ms);
+    std::string line = fmt::format("{}: {} in {:.1f} ms", verb,
+                                   plural(static_cast<std::size_t>(r.total_executed()), "operation"),
+                                   ms);
     if (!kinds.empty()) line += " (" + kinds + ")";
     if (r.implied > 0) line += fmt::format(", {} done by the kernel", r.implied);
     return line;
@@ -91,14 +142,7 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
             out += "  host\n";
             append_links(out, lab.observed.host_interfaces, s);
         }
-        if (!lab.problem.empty()) {
-            out += "  " + s.paint("cannot converge: " + lab.problem, kRed) + "\n";
-        } else if (lab.drift.empty()) {
-            out += "  " + s.paint("in sync with its file", kGreen) + "\n";
-        } else {
-            out += "  " + s.paint("drift (nstopo apply would do):", kYellow) + "\n";
-            for (const auto& o : lab.drift.operations) out += "    " + s.operation(o) + "\n";
-        }
+        append_verdict(out, lab, s);
     }
     return out;
 }
@@ -110,6 +154,8 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
         for (const auto& o : s.drift.operations) drift.push_back(to_json(o));
         j["labs"].push_back({{"lab", s.record.lab},
                              {"source", s.record.source},
+                             {"source_file", to_string(s.source)},
+                             {"source_file", to_string(s.source)},
                              {"phase", to_string(s.record.phase)},
                              {"in_sync", s.drift.empty() && s.problem.empty()},
                              {"problem", s.problem},
@@ -132,6 +178,22 @@ std::string diagnostics_text(const std::vector<Diagnostic>& ds, const Style& s) 
         out += text;
         if (!text.empty() && text.back() != '\n') out += "\n";
     }
+    return out;
+}
+
+}  // namespace nstopo
+
+namespace nstopo {
+
+nlohmann::json diagnostics_json(const std::vector<Diagnostic>& ds) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : ds)
+        out.push_back({{"file", d.where.file},
+                       {"line", d.where.line},
+                       {"column", d.where.column},
+                       {"severity", d.severity == Severity::error ? "error" : "warning"},
+                       {"message", d.message},
+                       {"source_line", d.source_line}});
     return out;
 }
 

@@ -14,6 +14,9 @@
 
 namespace nstopo {
 
+// "1 namespace", "2 namespaces".
+std::string plural(std::size_t n, const std::string& noun);
+
 std::string plan_text(const Plan& p, const Style& s);
 // {"lab", "operations": [to_json(operation)...]}
 nlohmann::json plan_json(const Plan& p);
@@ -24,5 +27,8 @@ std::string summary_line(const std::string& verb, const ExecuteReport& r);
 std::string status_text(const std::vector<LabStatus>& labs, const Style& s);
 nlohmann::json status_json(const std::vector<LabStatus>& labs);
 std::string diagnostics_text(const std::vector<Diagnostic>& ds, const Style& s);
+// [{"file", "line", "column", "severity", "message", "source_line"}...], for editors and CI
+// annotations (line and column 0 when unknown).
+nlohmann::json diagnostics_json(const std::vector<Diagnostic>& ds);
 
 }  // namespace nstopo

@@ -170,6 +170,16 @@ void StateStore::remove(const std::string& lab) const {
     fsync_dir(path.parent_path());
 }
 
+bool StateStore::known(const std::string& lab) const {
+    std::error_code ec;
+    return fs::exists(record_path(lab), ec) || fs::exists(lock_path(lab), ec);
+}
+
+fs::path StateStore::lock_path(const std::string& lab) const {
+    record_path(lab);  // validates the name
+    return dir_ / "locks" / (lab + ".lock");
+}
+
 FileLock StateStore::lock_file(const fs::path& path, const std::string& what,
                                std::chrono::milliseconds wait) const {
     make_dirs(path.parent_path());
@@ -189,13 +199,11 @@ FileLock StateStore::lock_file(const fs::path& path, const std::string& what,
 }
 
 FileLock StateStore::lock_lab(const std::string& lab, std::chrono::milliseconds wait) const {
-    const auto path = record_path(lab);  // validates the name
-    return lock_file(dir_ / "locks" / (lab + ".lock"), "lab '" + lab + "'", wait);
+    return lock_file(lock_path(lab), "lab '" + lab + "'", wait);
 }
 
 std::optional<FileLock> StateStore::try_lock_lab(const std::string& lab) const {
-    record_path(lab);  // validates the name
-    const auto path = dir_ / "locks" / (lab + ".lock");
+    const auto path = lock_path(lab);
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT) return std::nullopt;
     if (fd < 0) fail_io("open lock file", path, errno);

@@ -11,6 +11,11 @@ expect_contains "says why" "namespace 'ns01' is not part of a lab nstopo applied
 expect_rc "apply" 0 "$NSTOPO" apply "$file"
 expect_rc "exec ip" 0 "$NSTOPO" exec ns01 -- ip -br addr show dev ns01-veth0
 expect_contains "sees ns01's address" "192.168.0.1/24" "$WORK/out"
+expect_rc "exec without --: everything after the namespace is the command" 0 \
+  "$NSTOPO" exec ns01 ip -br addr show dev ns01-veth0
+expect_contains "its options are the command's" "192.168.0.1/24" "$WORK/out"
+expect_rc "exec with nstopo's options before the namespace" 0 "$NSTOPO" -q exec ns01 ip -br link
+expect_contains "ran" "ns01-veth0" "$WORK/out"
 expect_rc "exec ping" 0 "$NSTOPO" exec ns01 -- ping -c 1 -W 2 192.168.0.2
 expect_rc "exec ls /sys" 0 "$NSTOPO" exec ns01 -- ls /sys/class/net
 expect_eq "/sys is the namespace's" "lo ns01-veth0" "$(tr '\n' ' ' < "$WORK/out" | xargs)"
