@@ -116,7 +116,11 @@ public:
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     Error never_applied(const std::string& lab) const;
     void check_claims(const Topology& desired) const;
-    Plan verify(const Topology& desired, const LabClaims& claims) const;
+    struct Verified {
+        Topology observed;  // the kernel as verification read it
+        Plan residual;      // what is still to do: empty when the kernel matches
+    };
+    Verified verify(const Topology& desired, const LabClaims& claims) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;
     void remove_leftover_files(const LabRecord& record, const Topology& observed);
 

@@ -53,8 +53,9 @@ public:
     virtual void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) = 0;
     virtual void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) = 0;
     virtual void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) = 0;
-    // IPv6 addresses are added without duplicate address detection (usable at once).
-    virtual void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) = 0;
+    // An IPv6 address with Dad::skip is usable at once (no duplicate address detection).
+    virtual void add_address(const std::string& ns, const std::string& ifname, const Cidr& a,
+                             Dad dad) = 0;
     virtual void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) = 0;
     // Adds to the main table with protocol kRouteProtocol. `r.dev` may be unset when `r.via` is.
     virtual void add_route(const std::string& ns, const Route& r) = 0;

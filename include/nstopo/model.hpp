@@ -60,8 +60,10 @@ struct Interface {
     LinkKind kind = LinkKind::veth;
     std::vector<Cidr> addresses;  // sorted, unique (see normalize())
     LinkState state = LinkState::up;
-    // Desired: nullopt = "whatever the kernel picks". Observed: always set.
+    // Desired: nullopt = the kind's default MTU (default_mtu). Observed: always set.
     std::optional<std::uint32_t> mtu;
+    // Desired: nullopt = the address the kernel gave the link when nstopo created it (the apply
+    // layer keeps it in the lab's record and holds the link to it). Observed: always set.
     std::optional<MacAddress> mac;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
@@ -69,6 +71,10 @@ struct Interface {
 
     bool operator==(const Interface& o) const;  // all fields but `where`
 };
+
+// The MTU a link of this kind has when nobody set one: what an unset `mtu` means (1500 for a veth,
+// 65536 for lo; nullopt for other kinds, which the file cannot declare).
+std::optional<std::uint32_t> default_mtu(LinkKind k);
 
 struct Route {
     Cidr to;                               // a network (host bits zero); 0/0 is the default route
@@ -102,6 +108,12 @@ bool sysctl_shapes_new_links(const std::string& key);
 // non-tentative link-local source), so a router would drop the first packets of a fresh lab.
 inline const std::string kIpv6DefaultAcceptDad = "net.ipv6.conf.default.accept_dad";
 
+// Whether an IPv6 address nstopo adds goes through duplicate address detection.
+enum class Dad : std::uint8_t {
+    skip,    // usable at once (IFA_F_NODAD): lab namespaces by default, and host ends
+    detect,  // tentative until DAD has passed, as the kernel does by itself
+};
+
 struct Namespace {
     std::string name;
     // Every link of the namespace by name. Desired: the veth ends placed here and "lo" (whose state
@@ -119,6 +131,10 @@ struct Namespace {
     bool forwarding() const;  // IPv4 forwarding is on
     bool operator==(const Namespace& o) const;  // all fields but `where`
 };
+
+// Dad::detect when the namespace's sysctls turn DAD on for link `ifname`: conf.all.accept_dad, or
+// conf.IFNAME.accept_dad (else conf.default.accept_dad, which a new link copies) at 1 or more.
+Dad dad_for(const Namespace& ns, const std::string& ifname);
 
 // A reachability check of the lab (`checks:` in the file): from a lab namespace, `to` must answer
 // an ICMP echo (or must not, with `expect_reachable` false), optionally from `source` and with the
@@ -146,6 +162,7 @@ struct Topology {
     std::vector<Check> checks;
 
     const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
+    Interface* find_interface(const std::string& ns, const std::string& ifname);
     const Veth* find_veth(const VethEnd& end) const;
     bool operator==(const Topology& o) const;  // all fields but `where`; veths compared as sets
 };

@@ -77,6 +77,7 @@ struct AddAddress {
     std::string ns;
     std::string ifname;
     Cidr address;
+    Dad dad = Dad::skip;  // see dad_for()
 };
 struct DeleteAddress {
     static constexpr ActionTraits traits{"delete-address", Phase::addresses, Effect::remove};
@@ -162,6 +163,7 @@ std::string object_of(const Action& a);
 //   ~ set mtu 1400 on ns01-veth0 in ns01
 //   ~ set mac 02:00:00:00:00:01 on ns01-veth0 in ns01
 //   + add address 192.168.0.1/24 to ns01-veth0 in ns01
+//   + add address 2001:db8::1/64 to ns01-veth0 in ns01 with duplicate address detection
 //   - delete address 192.168.0.1/24 from ns01-veth0 in ns01
 //   + add route 10.0.0.0/24 via 172.16.0.2 metric 0 in router01
 //   - delete route 10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0 in router01

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,9 @@ struct LabRecord {
     std::set<std::string> namespaces;       // owned namespaces
     std::set<std::string> host_interfaces;  // owned host-side links
     Topology desired;                       // the topology last asked for
+    // The addresses the kernel gave the veth ends whose `mac` the file leaves unset, as they were
+    // first created: an unset mac means "stays as first created" (see Interface::mac).
+    std::map<VethEnd, MacAddress> macs;
 
     // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
     LabClaims claims() const;

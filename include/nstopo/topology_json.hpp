@@ -10,5 +10,7 @@ namespace nstopo {
 nlohmann::json to_json(const Topology& t);
 // Throws Error(bug) naming the field when `j` is not a topology this version wrote.
 Topology topology_from_json(const nlohmann::json& j);
+// "ns01/ns01-veth0" as {ns01, ns01-veth0}, "veth0" as a host end: VethEnd::str() read back.
+VethEnd veth_end_from(const std::string& text);
 
 }  // namespace nstopo

@@ -57,6 +57,27 @@ std::string residual_lines(const Plan& residual) {
     return lines;
 }
 
+// `desired` with each veth end whose mac it leaves unset held to the address it was first created
+// with, as the record keeps it.
+Topology held_to_first_macs(Topology desired, const std::map<VethEnd, MacAddress>& macs) {
+    for (const auto& [end, mac] : macs)
+        if (auto* link = desired.find_interface(end.ns, end.ifname); link && !link->mac)
+            link->mac = mac;
+    return desired;
+}
+
+// The addresses `observed` shows for the veth ends whose mac `desired` leaves unset.
+std::map<VethEnd, MacAddress> first_macs(const Topology& desired, const Topology& observed) {
+    std::map<VethEnd, MacAddress> macs;
+    for (const auto& v : desired.veths)
+        for (const VethEnd& end : {v.a, v.b}) {
+            const Interface* want = desired.find_interface(end.ns, end.ifname);
+            const Interface* have = observed.find_interface(end.ns, end.ifname);
+            if (want && !want->mac && have && have->mac) macs[end] = *have->mac;
+        }
+    return macs;
+}
+
 // A reading of the kernel made for `read` serves a plan that needs `needed` read: the same
 // namespaces, host links and sysctl keys. (The expected veths only make pairing cheaper.)
 bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
@@ -76,9 +97,11 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
 }
 
 Plan Engine::plan(const Topology& desired) const {
-    const auto claims = claims_of(store_.load(desired.name));
+    const auto record = store_.load(desired.name);
+    const auto claims = claims_of(record);
     const Topology observed = kernel_.observe(scope_for(desired, claims));
-    return nstopo::plan(desired, observed, claims);
+    return nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
+                        claims);
 }
 
 // Two labs may not claim one name: every other lab's recorded namespaces and host links are off
@@ -97,9 +120,11 @@ void Engine::check_claims(const Topology& desired) const {
                 "lab '" + desired.name + "' claims names another lab owns:" + lines);
 }
 
-Plan Engine::verify(const Topology& desired, const LabClaims& claims) const {
-    const Topology observed = kernel_.observe(scope_for(desired, claims));
-    return nstopo::plan(desired, observed, claims);
+Engine::Verified Engine::verify(const Topology& desired, const LabClaims& claims) const {
+    Verified v;
+    v.observed = kernel_.observe(scope_for(desired, claims));
+    v.residual = nstopo::plan(desired, v.observed, claims);
+    return v;
 }
 
 std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
@@ -123,11 +148,14 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                                    : store_.load(desired.name);
     const LabClaims claims = claims_of(previous);
     const ObserveScope scope = scope_for(desired, claims);
+    const auto previous_macs = previous ? previous->macs : std::map<VethEnd, MacAddress>{};
+    const Topology held = held_to_first_macs(desired, previous_macs);
 
     // Whether the record already holds `desired` as applied: compared once (a deep comparison).
     const bool recorded_as_applied =
         previous && previous->phase == LabPhase::applied && previous->desired == desired;
     ApplyResult result;
+    std::map<VethEnd, MacAddress> final_macs;  // to record once the kernel matches
     {
         // Claim the names and record them before the first change, so that a crash at any later
         // point leaves a record that destroy (or a re-run of apply) works from.
@@ -142,29 +170,33 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                                       ? std::move(prepared->observed)
                                       : kernel_.observe(scope);
         if (previous) remove_leftover_files(*previous, observed);
-        result.plan = nstopo::plan(desired, observed, claims);
+        result.plan = nstopo::plan(held, observed, claims);
+        if (result.plan.empty()) final_macs = first_macs(desired, observed);
         if (!result.plan.empty() || !recorded_as_applied)
             store_.save(LabRecord{
                 desired.name, source, LabPhase::applying,
                 united(namespace_names(desired), claims.owned_namespaces),
-                united(host_interface_names(desired), claims.owned_host_interfaces), desired});
+                united(host_interface_names(desired), claims.owned_host_interfaces), desired,
+                previous_macs});
     }
     if (!result.plan.empty()) {
         result.report = execute(result.plan, kernel_, exec);
-        const Plan residual = verify(desired, claims);
-        if (!residual.empty())
-            throw Error(ErrorKind::verification,
-                        "apply finished but the kernel does not match lab '" + desired.name +
-                            "'; these operations are still pending:" + residual_lines(residual));
+        const Verified after = verify(held, claims);
+        if (!after.residual.empty())
+            throw Error(ErrorKind::verification, "apply finished but the kernel does not match lab '" +
+                                                     desired.name +
+                                                     "'; these operations are still pending:" +
+                                                     residual_lines(after.residual));
+        final_macs = first_macs(desired, after.observed);
     } else if (recorded_as_applied && previous->source == source &&
-               owns_just_the_names_of(*previous, desired)) {
+               owns_just_the_names_of(*previous, desired) && previous->macs == final_macs) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
         return result;
     }
 
     store_.save(LabRecord{desired.name, source, LabPhase::applied, namespace_names(desired),
-                          host_interface_names(desired), desired});
+                          host_interface_names(desired), desired, std::move(final_macs)});
     return result;
 }
 
@@ -197,7 +229,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
         // The state directory lost the record (deleted by hand): the kernel marks still tell.
         const auto marked = marked_namespaces(lab);
         if (marked.empty()) return {};
-        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab)};
+        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}};
     }
     record->phase = LabPhase::destroying;
     store_.save(*record);
@@ -215,7 +247,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     result.report = execute(result.plan, kernel_, exec);
     remove_leftover_files(*record, observed);
 
-    const Plan residual = verify(nothing, claims);
+    const Plan residual = verify(nothing, claims).residual;
     if (!residual.empty())
         throw Error(ErrorKind::verification,
                     "destroy finished but parts of lab '" + lab +
@@ -232,7 +264,8 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
         LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {}, {},
                     compare_source(record.source, record.desired)};
         try {
-            s.drift = nstopo::plan(record.desired, s.observed, claims);
+            s.drift =
+                nstopo::plan(held_to_first_macs(record.desired, record.macs), s.observed, claims);
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::conflict) throw;
             s.problem = e.message();

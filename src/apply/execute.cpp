@@ -33,7 +33,7 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
             } else if constexpr (std::is_same_v<T, op::SetMac>) {
                 k.set_mac(a.ns, a.ifname, a.mac);
             } else if constexpr (std::is_same_v<T, op::AddAddress>) {
-                k.add_address(a.ns, a.ifname, a.address);
+                k.add_address(a.ns, a.ifname, a.address, a.dad);
             } else if constexpr (std::is_same_v<T, op::DeleteAddress>) {
                 k.delete_address(a.ns, a.ifname, a.address);
             } else if constexpr (std::is_same_v<T, op::AddRoute>) {

@@ -100,9 +100,10 @@ class NetlinkKernel final : public Kernel {
         change_link(Op{ns, "set mac", mac.str() + on(ifname)}, change.get());
     }
 
-    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) override {
+    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a,
+                     Dad dad) override {
         const Op op{ns, "add address", a.str() + on(ifname)};
-        const kernel::AddrPtr addr = kernel::address(sessions_.ifindex(op, ifname), a);
+        const kernel::AddrPtr addr = kernel::address(sessions_.ifindex(op, ifname), a, dad);
         sessions_.socket(op).run(op, [&](nl_sock* sk) {
             return rtnl_addr_add(sk, addr.get(), NLM_F_CREATE | NLM_F_EXCL);
         });

@@ -49,7 +49,7 @@ LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns) {
     return link;
 }
 
-AddrPtr address(int ifindex, const Cidr& a) {
+AddrPtr address(int ifindex, const Cidr& a, Dad dad) {
     AddrPtr addr = checked(AddrPtr(rtnl_addr_alloc()));
     const NlAddrPtr local = checked(to_nl_addr(a.ip, a.prefix_len));
     rtnl_addr_set_ifindex(addr.get(), ifindex);
@@ -58,7 +58,7 @@ AddrPtr address(int ifindex, const Cidr& a) {
     rtnl_addr_set_prefixlen(addr.get(), a.prefix_len);
     // Without NODAD an IPv6 address stays "tentative" (unusable as a source) for the ~1 s of
     // duplicate address detection after the link comes up.
-    if (a.family() == Family::v6) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
+    if (a.family() == Family::v6 && dad == Dad::skip) rtnl_addr_set_flags(addr.get(), IFA_F_NODAD);
     return addr;
 }
 

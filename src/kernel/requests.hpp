@@ -18,7 +18,7 @@ LinkPtr link_named(const std::string& ifname);
 // leaves that end in the namespace of the sending socket.
 LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns);
 
-AddrPtr address(int ifindex, const Cidr& a);
+AddrPtr address(int ifindex, const Cidr& a, Dad dad = Dad::skip);
 // A main-table route. `oif` 0 leaves the device to the kernel (resolved from `via`).
 RoutePtr route_to_add(const Route& r, int oif);
 // Matches the route by destination, metric and whichever of via/oif are given, whatever its

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 namespace nstopo {
 
@@ -48,6 +49,36 @@ bool Interface::operator==(const Interface& o) const {
 
 std::uint32_t default_metric(Family f) { return f == Family::v4 ? 0 : 1024; }
 
+std::optional<std::uint32_t> default_mtu(LinkKind k) {
+    switch (k) {
+        case LinkKind::veth: return 1500;
+        case LinkKind::loopback: return 65536;
+        case LinkKind::other: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+namespace {
+// A sysctl's value as a number; -1 when it is not set or not a number.
+long sysctl_number(const std::map<std::string, std::string>& sysctls, const std::string& key) {
+    const auto it = sysctls.find(key);
+    if (it == sysctls.end()) return -1;
+    try {
+        return std::stol(it->second);
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+}  // namespace
+
+Dad dad_for(const Namespace& ns, const std::string& ifname) {
+    const std::string conf = "net.ipv6.conf.";
+    long link = sysctl_number(ns.sysctls, conf + ifname + ".accept_dad");
+    if (link < 0) link = sysctl_number(ns.sysctls, kIpv6DefaultAcceptDad);
+    const long all = sysctl_number(ns.sysctls, conf + "all.accept_dad");
+    return link >= 1 || all >= 1 ? Dad::detect : Dad::skip;
+}
+
 std::string Check::str() const {
     std::string s = from + " -> " + to.str();
     if (source) s += " from " + source->str();
@@ -92,6 +123,10 @@ const Interface* Topology::find_interface(const std::string& ns, const std::stri
     }
     const auto i = links->find(ifname);
     return i == links->end() ? nullptr : &i->second;
+}
+
+Interface* Topology::find_interface(const std::string& ns, const std::string& ifname) {
+    return const_cast<Interface*>(std::as_const(*this).find_interface(ns, ifname));
 }
 
 const Veth* Topology::find_veth(const VethEnd& end) const {

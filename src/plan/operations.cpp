@@ -119,8 +119,9 @@ std::string describe_action(const Action& a) {
                 return "set mac " + o.mac.str() + " on " + o.ifname + " in " + where_text(o.ns);
             },
             [](const op::AddAddress& o) {
+                const bool dad = o.dad == Dad::detect && o.address.family() == Family::v6;
                 return "add address " + o.address.str() + " to " + o.ifname + " in " +
-                       where_text(o.ns);
+                       where_text(o.ns) + (dad ? " with duplicate address detection" : "");
             },
             [](const op::DeleteAddress& o) {
                 return "delete address " + o.address.str() + " from " + o.ifname + " in " +

@@ -339,8 +339,11 @@ class Planner {
         if (!have && !created_by_lab(end, want)) return;
         if (want.mac && (!have || have->mac != want.mac))
             bringup_.add(explicit_op(op::SetMac{ns, want.name, *want.mac}, want.where));
-        if (want.mtu && (!have || have->mtu != want.mtu))
-            bringup_.add(explicit_op(op::SetMtu{ns, want.name, *want.mtu}, want.where));
+        // An unset mtu is the kind's default: a link made by nstopo starts with it, and one
+        // changed by hand goes back to it.
+        const auto mtu = want.mtu ? want.mtu : default_mtu(want.kind);
+        if (mtu && (have ? have->mtu != mtu : want.mtu.has_value()))
+            bringup_.add(explicit_op(op::SetMtu{ns, want.name, *mtu}, want.where));
         // What nstopo creates starts down: a new veth, and the lo of a new namespace.
         const LinkState state = have ? have->state : LinkState::down;
         if (want.state != state)
@@ -362,9 +365,10 @@ class Planner {
         if (!have && !created_by_lab(end, want)) return;
         const std::vector<Cidr> none;
         const auto& had = have ? have->addresses : none;
+        const Dad dad = ns == kHostNamespace ? Dad::skip : dad_for(desired_.namespaces.at(ns), want.name);
         for (const auto& a : want.addresses)
             if (!has(had, a))
-                bringup_.add(explicit_op(op::AddAddress{ns, want.name, a}, want.where));
+                bringup_.add(explicit_op(op::AddAddress{ns, want.name, a, dad}, want.where));
         for (const auto& a : had) {
             if (has(want.addresses, a)) continue;
             auto& section = deleted_before_additions(ns, want, a) ? removals_ : bringup_;

@@ -37,11 +37,28 @@ void make_dirs(const fs::path& dir) {
     if (ec) fail_io("create directory", dir, ec.value());
 }
 
+json macs_to_json(const std::map<VethEnd, MacAddress>& macs) {
+    json j = json::object();
+    for (const auto& [end, mac] : macs) j[end.str()] = mac.str();
+    return j;
+}
+
+std::map<VethEnd, MacAddress> macs_from_json(const json& j, const fs::path& path) {
+    std::map<VethEnd, MacAddress> macs;
+    for (const auto& [end, mac] : j.items()) {
+        const auto parsed = MacAddress::parse(mac.get<std::string>());
+        if (!parsed)
+            throw Error(ErrorKind::bug, "state record \"" + path.string() + "\" has a bad mac");
+        macs[veth_end_from(end)] = *parsed;
+    }
+    return macs;
+}
+
 json record_to_json(const LabRecord& r) {
     return json{{"version", kRecordVersion},   {"lab", r.lab},
                 {"source", r.source},          {"phase", to_string(r.phase)},
                 {"namespaces", r.namespaces},  {"host_interfaces", r.host_interfaces},
-                {"topology", to_json(r.desired)}};
+                {"topology", to_json(r.desired)}, {"macs", macs_to_json(r.macs)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -60,6 +77,7 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         r.namespaces = j.at("namespaces").get<std::set<std::string>>();
         r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
         r.desired = topology_from_json(j.at("topology"));
+        if (j.contains("macs")) r.macs = macs_from_json(j.at("macs"), path);
         return r;
     } catch (const json::exception& e) {
         throw Error(ErrorKind::bug,

@@ -110,13 +110,13 @@ Namespace namespace_from(const std::string& name, const json& j) {
     return n;
 }
 
-VethEnd end_from(const std::string& s) {
+}  // namespace
+
+VethEnd veth_end_from(const std::string& s) {
     const auto slash = s.find('/');
     if (slash == std::string::npos) return {kHostNamespace, s};
     return {s.substr(0, slash), s.substr(slash + 1)};
 }
-
-}  // namespace
 
 json to_json(const Topology& t) {
     json j{{"name", t.name}, {"namespaces", json::object()}, {"veths", json::array()},
@@ -133,8 +133,8 @@ Topology topology_from_json(const json& j) {
         for (const auto& [name, value] : j.at("namespaces").items())
             t.namespaces[name] = namespace_from(name, value);
         for (const auto& v : j.at("veths"))
-            t.veths.push_back(Veth{end_from(v.at(0).get<std::string>()),
-                                   end_from(v.at(1).get<std::string>()), {}});
+            t.veths.push_back(Veth{veth_end_from(v.at(0).get<std::string>()),
+                                   veth_end_from(v.at(1).get<std::string>()), {}});
         t.host_interfaces = interfaces_from(j.at("host_interfaces"));
         normalize(t);
         return t;

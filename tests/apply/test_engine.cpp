@@ -347,3 +347,52 @@ TEST_CASE_METHOD(PrepareFixture, "apply uses what was prepared for its lab") {
         CHECK_NOTHROW(store.lock_lab("host-link", std::chrono::milliseconds(0)));
     }
 }
+
+TEST_CASE_METHOD(EngineFixture, "an unset mtu is the kind's default: one changed by hand is drift, and apply sets it back") {
+    const Topology lab = load(kPair);
+    engine.apply(lab, "pair.yaml");
+    kernel.set_mtu("ns02", "ns02-veth0", 1300);
+
+    const auto status = engine.status("pair");
+    REQUIRE(status.size() == 1);
+    CHECK(to_text(status[0].drift) == "~ set mtu 1500 on ns02-veth0 in ns02\n");
+    CHECK(to_text(engine.plan(lab)) == "~ set mtu 1500 on ns02-veth0 in ns02\n");
+    engine.apply(lab, "pair.yaml");
+    CHECK(engine.plan(lab).empty());
+}
+
+TEST_CASE_METHOD(EngineFixture, "an unset mac stays as first created: one changed by hand is drift, and apply sets it back") {
+    const Topology lab = load(kPair);
+    engine.apply(lab, "pair.yaml");
+    const auto first = kernel.observe(scope_for(lab, {})).find_interface("ns01", "ns01-veth0")->mac;
+    REQUIRE(first);
+    const auto record = store.load("pair");
+    REQUIRE(record);
+    CHECK(record->macs.at(VethEnd{"ns01", "ns01-veth0"}) == *first);
+    CHECK(record->desired == lab);  // the record keeps the file's topology as it was written
+
+    const MacAddress by_hand = *MacAddress::parse("02:00:00:00:99:99");
+    kernel.set_mac("ns01", "ns01-veth0", by_hand);
+    const auto status = engine.status("pair");
+    CHECK(to_text(status[0].drift) ==
+          "~ set mac " + first->str() + " on ns01-veth0 in ns01\n");
+    engine.apply(lab, "pair.yaml");
+    CHECK(kernel.observe(scope_for(lab, {})).find_interface("ns01", "ns01-veth0")->mac == first);
+
+    // A second apply changes nothing and keeps the record as it is.
+    kernel.clear_journal();
+    CHECK(engine.apply(lab, "pair.yaml").plan.empty());
+    CHECK(kernel.journal().empty());
+}
+
+TEST_CASE_METHOD(EngineFixture, "a mac the file sets is the file's, not pinned") {
+    std::string text = kPair;
+    const std::string written = "ns01-veth0: { addresses";
+    text.replace(text.find(written), written.size(),
+                 "ns01-veth0: { mac: 02:00:00:00:00:01, addresses");
+    const Topology lab = load(text);
+    engine.apply(lab, "pair.yaml");
+    const auto record = store.load("pair");
+    CHECK_FALSE(record->macs.contains(VethEnd{"ns01", "ns01-veth0"}));
+    CHECK(record->macs.contains(VethEnd{"ns02", "ns02-veth0"}));
+}

@@ -82,4 +82,37 @@ expect_rc "no drift left" 0 "$NSTOPO" plan --detailed-exitcode "$lab"
 
 expect_rc "destroy" 0 "$NSTOPO" destroy edit
 expect_eq "nothing left" "" "$(ip netns list)"
+# What the file leaves unset is still defined: an mtu changed by hand goes back to the kind's
+# default, a mac changed by hand goes back to the one the link was created with; both are drift.
+cp "$TOPOLOGIES/pair.yaml" "$WORK/unset.yaml"
+expect_rc "apply pair" 0 "$NSTOPO" apply "$WORK/unset.yaml"
+link_field() { ip -n "$1" -j link show dev "$2" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['$3'])"; }
+mac=$(link_field ns01 ns01-veth0 address)
+ip -n ns02 link set ns02-veth0 mtu 1300
+ip -n ns01 link set ns01-veth0 address 02:00:00:00:99:99
+expect_rc "status sees the drift" 2 "$NSTOPO" status --detailed-exitcode pair
+expect_contains "the mtu" "~ set mtu 1500 on ns02-veth0 in ns02" "$WORK/out"
+expect_contains "the mac" "~ set mac $mac on ns01-veth0 in ns01" "$WORK/out"
+expect_rc "apply repairs both" 0 "$NSTOPO" apply "$WORK/unset.yaml"
+expect_eq "mtu back" 1500 "$(link_field ns02 ns02-veth0 mtu)"
+expect_eq "mac back" "$mac" "$(link_field ns01 ns01-veth0 address)"
+expect_rc "in sync" 0 "$NSTOPO" status --detailed-exitcode pair
+
+# IPv6 addresses skip duplicate address detection in lab namespaces by default; a file that sets
+# accept_dad gets it.
+sed -i 's|192.168.0.1/24\]|192.168.0.1/24, "2001:db8:d::1/64"]|; s|192.168.0.2/24\]|192.168.0.2/24, "2001:db8:d::2/64"]|' "$WORK/unset.yaml"
+expect_rc "apply IPv6 addresses" 0 "$NSTOPO" apply "$WORK/unset.yaml"
+ip -n ns01 -6 addr show dev ns01-veth0 > "$WORK/addr"
+expect_contains "nodad by default" "2001:db8:d::1/64 scope global nodad" "$WORK/addr"
+sed -i 's|^  ns02:$|  ns02:\n    sysctls: { net.ipv6.conf.ns02-veth0.accept_dad: 1 }|; s|2001:db8:d::2/64|2001:db8:d::22/64|' "$WORK/unset.yaml"
+expect_rc "plan shows it" 0 "$NSTOPO" plan "$WORK/unset.yaml"
+expect_contains "with DAD" "+ add address 2001:db8:d::22/64 to ns02-veth0 in ns02 with duplicate address detection" "$WORK/out"
+expect_rc "apply with accept_dad" 0 "$NSTOPO" apply "$WORK/unset.yaml"
+ip -n ns02 -6 addr show dev ns02-veth0 > "$WORK/addr"
+expect_contains "the address is there" "2001:db8:d::22/64" "$WORK/addr"
+if grep -q '2001:db8:d::22/64 scope global nodad' "$WORK/addr"; then
+  fail "accept_dad: 1 still added the address without DAD"
+else pass; fi
+expect_rc "destroy pair" 0 "$NSTOPO" destroy pair
+expect_eq "nothing left at the end" "" "$(ip netns list)"
 finish

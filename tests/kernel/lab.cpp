@@ -57,7 +57,7 @@ LabSpec chain_lab(const std::string& p, int count) {
 namespace {
 void configure_end_with_nstopo(Kernel& k, const EndSpec& e) {
     k.set_link_state(e.ns, e.ifname, LinkState::up);
-    for (const auto& a : e.addresses) k.add_address(e.ns, e.ifname, a);
+    for (const auto& a : e.addresses) k.add_address(e.ns, e.ifname, a, Dad::skip);
 }
 
 Route as_added(const RouteSpec& r) {

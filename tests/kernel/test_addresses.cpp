@@ -18,7 +18,7 @@ std::vector<nlohmann::json> ip_addresses(const std::string& ns, const std::strin
 // returns ip's addr_info for it.
 nlohmann::json add_and_check(Kernel& k, const std::string& ns, const std::string& ifname,
                              const Cidr& a) {
-    k.add_address(ns, ifname, a);
+    k.add_address(ns, ifname, a, Dad::skip);
     CHECK(observe_namespace(k, ns).interfaces.at(ifname) ==
           veth_interface(ifname, LinkState::up, ip_mac(ns, ifname), "lab1", {a}));
     const auto seen = ip_addresses(ns, ifname);
@@ -35,7 +35,7 @@ TEST_CASE("add_address and delete_address, IPv4") {
     const Cidr a = cidr("192.168.0.1/24");
     add_and_check(*k, "a4-a", "a4-0", a);
 
-    const Error twice = error_from([&] { k->add_address("a4-a", "a4-0", a); });
+    const Error twice = error_from([&] { k->add_address("a4-a", "a4-0", a, Dad::skip); });
     CHECK(errno_of(twice) == EEXIST);
     CHECK(twice.kernel()->object == "192.168.0.1/24 on a4-0");
 
@@ -61,10 +61,10 @@ TEST_CASE("several addresses on one link are observed sorted, and lo's own are l
     auto k = make_kernel();
     namespace_with_pair(*k, "am-a", "am-0", "am-1");
     k->set_link_state("am-a", "lo", LinkState::up);
-    k->add_address("am-a", "am-0", cidr("10.0.0.2/24"));
-    k->add_address("am-a", "am-0", cidr("10.0.0.1/24"));
-    k->add_address("am-a", "am-0", cidr("fd00::1/64"));
-    k->add_address("am-a", "lo", cidr("10.255.0.1/32"));
+    k->add_address("am-a", "am-0", cidr("10.0.0.2/24"), Dad::skip);
+    k->add_address("am-a", "am-0", cidr("10.0.0.1/24"), Dad::skip);
+    k->add_address("am-a", "am-0", cidr("fd00::1/64"), Dad::skip);
+    k->add_address("am-a", "lo", cidr("10.255.0.1/32"), Dad::skip);
 
     const Namespace n = observe_namespace(*k, "am-a");
     CHECK(n.interfaces.at("am-0").addresses ==
@@ -75,7 +75,7 @@ TEST_CASE("several addresses on one link are observed sorted, and lo's own are l
 TEST_CASE("add_address on a missing link fails with ENODEV and names it") {
     auto k = make_kernel();
     k->create_namespace("an-a", "lab1");
-    const Error e = error_from([&] { k->add_address("an-a", "nolink0", cidr("10.0.0.1/24")); });
+    const Error e = error_from([&] { k->add_address("an-a", "nolink0", cidr("10.0.0.1/24"), Dad::skip); });
     CHECK(e.kind() == ErrorKind::kernel);
     CHECK(errno_of(e) == ENODEV);
     CHECK(std::string(e.what()) ==
@@ -86,10 +86,20 @@ TEST_CASE("add_address on a missing link fails with ENODEV and names it") {
 TEST_CASE("an interface index learned before a link was deleted and re-made is not reused") {
     auto k = make_kernel();
     namespace_with_pair(*k, "ar-a", "ar-0", "ar-1");
-    k->add_address("ar-a", "ar-0", cidr("10.0.0.1/24"));  // learns ar-0's ifindex
+    k->add_address("ar-a", "ar-0", cidr("10.0.0.1/24"), Dad::skip);  // learns ar-0's ifindex
     k->delete_link("ar-a", "ar-0");
     k->create_veth(Veth{{"ar-a", "ar-0"}, {"ar-a", "ar-1"}, {}}, "lab1");
-    k->add_address("ar-a", "ar-0", cidr("10.0.0.1/24"));
+    k->add_address("ar-a", "ar-0", cidr("10.0.0.1/24"), Dad::skip);
     CHECK(observe_namespace(*k, "ar-a").interfaces.at("ar-0").addresses ==
           std::vector<Cidr>{cidr("10.0.0.1/24")});
+}
+
+TEST_CASE("add_address IPv6 with Dad::detect goes through duplicate address detection") {
+    auto k = make_kernel();
+    namespace_with_pair(*k, "ad-a", "ad-0", "ad-1");
+    k->add_address("ad-a", "ad-0", cidr("2001:db8::d/64"), Dad::detect);
+    const auto seen = ip_addresses("ad-a", "ad-0");
+    REQUIRE(seen.size() == 1);
+    CHECK_FALSE(seen[0].contains("nodad"));
+    CHECK(seen[0].contains("tentative"));
 }

@@ -106,7 +106,7 @@ TEST_CASE("nstopo works on namespaces and links that ip made") {
     run_ok("ip netns add im-b");
     run_ok("ip -n im-a link add im-a0 type veth peer name im-b0 netns im-b");
     k->set_link_state("im-a", "im-a0", LinkState::up);
-    k->add_address("im-a", "im-a0", cidr("10.3.0.1/24"));
+    k->add_address("im-a", "im-a0", cidr("10.3.0.1/24"), Dad::skip);
     k->add_route("im-a", route("10.4.0.0/16", "10.3.0.2", nullptr));
     k->create_veth(Veth{{"im-b", "im-b1"}, {"im-a", "im-a1"}, {}}, "lab1");
 

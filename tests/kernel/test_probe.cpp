@@ -56,8 +56,8 @@ struct TwoNamespaces {
 
     void bring_up(const char* ns, const char* link, const char* v4, const char* v6) {
         kernel->set_link_state(ns, link, LinkState::up);
-        kernel->add_address(ns, link, cidr(v4));
-        kernel->add_address(ns, link, cidr(v6));
+        kernel->add_address(ns, link, cidr(v4), Dad::skip);
+        kernel->add_address(ns, link, cidr(v6), Dad::skip);
     }
 
     EchoResult echo(const char* to, std::optional<IpAddress> source = std::nullopt) {

@@ -8,8 +8,8 @@ namespace {
 // Namespace `ns` with veth rt-0 (up, 172.16.0.1/24 and fd00:1::1/64) paired to rt-1 (up).
 void routed_namespace(Kernel& k, const std::string& ns) {
     namespace_with_pair(k, ns, "rt-0", "rt-1");
-    k.add_address(ns, "rt-0", cidr("172.16.0.1/24"));
-    k.add_address(ns, "rt-0", cidr("fd00:1::1/64"));
+    k.add_address(ns, "rt-0", cidr("172.16.0.1/24"), Dad::skip);
+    k.add_address(ns, "rt-0", cidr("fd00:1::1/64"), Dad::skip);
 }
 
 // The one route `ip -j route show DST` lists.

@@ -32,8 +32,8 @@ Namespace delete_primary(Kernel& k, const std::string& ns, const std::string& pr
     namespace_with_pair(k, ns, "tp-0", "tp-1");
     k.set_sysctl(ns, "net.ipv4.conf.all.promote_secondaries", promote);
     k.set_sysctl(ns, "net.ipv4.conf.tp-0.promote_secondaries", promote);
-    k.add_address(ns, "tp-0", cidr("10.9.0.1/24"));
-    k.add_address(ns, "tp-0", cidr("10.9.0.2/24"));
+    k.add_address(ns, "tp-0", cidr("10.9.0.1/24"), Dad::skip);
+    k.add_address(ns, "tp-0", cidr("10.9.0.2/24"), Dad::skip);
     k.add_route(ns, route("10.99.0.0/24", "10.9.0.254", "tp-0"));
     REQUIRE(observe_namespace(k, ns).interfaces.at("tp-0").addresses.size() == 2);
     k.delete_address(ns, "tp-0", cidr("10.9.0.1/24"));

@@ -102,3 +102,27 @@ TEST_CASE("ownership marks round-trip and reject foreign aliases") {
     CHECK(lab_from_mark("nstopo:") == "");
     CHECK(lab_from_mark("uplink to core") == "");
 }
+
+TEST_CASE("duplicate address detection: off unless the namespace's accept_dad turns it on") {
+    Namespace n;
+    n.name = "ns01";
+    CHECK(dad_for(n, "eth0") == Dad::skip);
+    n.sysctls[kIpv6DefaultAcceptDad] = "0";
+    CHECK(dad_for(n, "eth0") == Dad::skip);
+    n.sysctls[kIpv6DefaultAcceptDad] = "1";
+    CHECK(dad_for(n, "eth0") == Dad::detect);
+    // A link's own key wins over the default it copied.
+    n.sysctls["net.ipv6.conf.eth0.accept_dad"] = "0";
+    CHECK(dad_for(n, "eth0") == Dad::skip);
+    CHECK(dad_for(n, "eth1") == Dad::detect);
+    // conf.all turns it on for every link.
+    n.sysctls[kIpv6DefaultAcceptDad] = "0";
+    n.sysctls["net.ipv6.conf.all.accept_dad"] = "2";
+    CHECK(dad_for(n, "eth0") == Dad::detect);
+}
+
+TEST_CASE("an unset mtu means the kind's default") {
+    CHECK(default_mtu(LinkKind::veth) == 1500u);
+    CHECK(default_mtu(LinkKind::loopback) == 65536u);
+    CHECK_FALSE(default_mtu(LinkKind::other));
+}

@@ -43,8 +43,8 @@ FakeKernel wired() {
     k.create_veth(Veth{{"n1", "a"}, {"n2", "b"}, {}}, "lab");
     k.set_link_state("n1", "a", LinkState::up);
     k.set_link_state("n2", "b", LinkState::up);
-    k.add_address("n1", "a", cidr("10.0.0.1/24"));
-    k.add_address("n2", "b", cidr("10.0.0.2/24"));
+    k.add_address("n1", "a", cidr("10.0.0.1/24"), Dad::skip);
+    k.add_address("n2", "b", cidr("10.0.0.2/24"), Dad::skip);
     k.clear_journal();
     return k;
 }
@@ -63,11 +63,11 @@ TEST_CASE("fake kernel: what exists cannot be created again (EEXIST)") {
     CHECK(errno_of([&] { k.create_namespace("n1", "lab"); }) == EEXIST);
     CHECK(errno_of([&] { k.create_veth(Veth{{"n1", "a"}, {"n2", "c"}, {}}, "lab"); }) == EEXIST);
     CHECK_FALSE(k.has_link("n2", "c"));  // nothing half made
-    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("10.0.0.1/24")); }) == EEXIST);
+    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("10.0.0.1/24"), Dad::skip); }) == EEXIST);
     // IPv4 addresses are keyed by address and prefix, IPv6 ones by address alone.
-    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("10.0.0.1/16")); }) == 0);
-    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("2001:db8::1/64")); }) == 0);
-    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("2001:db8::1/80")); }) == EEXIST);
+    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("10.0.0.1/16"), Dad::skip); }) == 0);
+    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("2001:db8::1/64"), Dad::skip); }) == 0);
+    CHECK(errno_of([&] { k.add_address("n1", "a", cidr("2001:db8::1/80"), Dad::skip); }) == EEXIST);
     k.add_route("n1", route("10.9.0.0/24", "10.0.0.2"));
     CHECK(errno_of([&] { k.add_route("n1", route("10.9.0.0/24", "10.0.0.3")); }) == EEXIST);
     Route other_metric = route("10.9.0.0/24", "10.0.0.3");
@@ -78,7 +78,7 @@ TEST_CASE("fake kernel: what exists cannot be created again (EEXIST)") {
 TEST_CASE("fake kernel: missing links and namespaces") {
     FakeKernel k = wired();
     CHECK(errno_of([&] { k.set_link_state("n1", "nope", LinkState::up); }) == ENODEV);
-    CHECK(errno_of([&] { k.add_address("n1", "nope", cidr("10.0.0.1/24")); }) == ENODEV);
+    CHECK(errno_of([&] { k.add_address("n1", "nope", cidr("10.0.0.1/24"), Dad::skip); }) == ENODEV);
     CHECK(errno_of([&] { k.delete_link("n1", "nope"); }) == ENODEV);
     CHECK(errno_of([&] { k.delete_namespace("nope"); }) == ENOENT);
     CHECK(errno_of([&] { k.create_veth(Veth{{"n1", "x"}, {"nope", "y"}, {}}, "lab"); }) == ENOENT);
@@ -138,20 +138,20 @@ TEST_CASE("fake kernel: with a free delay, the host end of a deleted namespace l
 
 TEST_CASE("fake kernel: deleting a primary IPv4 address drops its secondaries unless promoted") {
     FakeKernel k = wired();
-    k.add_address("n1", "a", cidr("10.0.0.5/24"));  // secondary of 10.0.0.1/24
-    k.add_address("n1", "a", cidr("10.0.1.1/24"));  // another subnet: a primary
+    k.add_address("n1", "a", cidr("10.0.0.5/24"), Dad::skip);  // secondary of 10.0.0.1/24
+    k.add_address("n1", "a", cidr("10.0.1.1/24"), Dad::skip);  // another subnet: a primary
     k.delete_address("n1", "a", cidr("10.0.0.1/24"));
     CHECK(k.addresses("n1", "a") == std::vector<Cidr>{cidr("10.0.1.1/24")});
 
     k.set_sysctl("n2", "net.ipv4.conf.all.promote_secondaries", "1");
-    k.add_address("n2", "b", cidr("10.0.0.6/24"));
+    k.add_address("n2", "b", cidr("10.0.0.6/24"), Dad::skip);
     k.delete_address("n2", "b", cidr("10.0.0.2/24"));
     CHECK(k.addresses("n2", "b") == std::vector<Cidr>{cidr("10.0.0.6/24")});
 }
 
 TEST_CASE("fake kernel: a link losing its last IPv4 address loses its IPv4 routes") {
     FakeKernel k = wired();
-    k.add_address("n1", "a", cidr("2001:db8::1/64"));
+    k.add_address("n1", "a", cidr("2001:db8::1/64"), Dad::skip);
     k.add_route("n1", route("10.9.0.0/24", "10.0.0.2"));
     k.add_route("n1", route("2001:db8:9::/48", "2001:db8::2"));
     k.delete_address("n1", "a", cidr("10.0.0.1/24"));

@@ -166,7 +166,7 @@ TEST_CASE("golden: drift, a route deleted by hand") {
 
 TEST_CASE("golden: drift, an address added by hand in a lab namespace") {
     check_drift("drift-stray-address", two_routers_lab(), [](FakeKernel& k) {
-        k.add_address("ns01", "ns01-veth0", Cidr::parse("192.168.0.99/24").value());
+        k.add_address("ns01", "ns01-veth0", Cidr::parse("192.168.0.99/24").value(), Dad::skip);
     });
 }
 
@@ -178,6 +178,18 @@ TEST_CASE("golden: drift, a link set down by hand (the kernel flushed its routes
 TEST_CASE("golden: drift, a route added by hand in a lab namespace") {
     check_drift("drift-stray-route", two_routers_lab(), [](FakeKernel& k) {
         k.add_route("router01", route_to("10.9.0.0/24", "172.16.0.2", 0));
+    });
+}
+
+TEST_CASE("golden: drift, an mtu the file leaves unset changed by hand") {
+    check_drift("drift-mtu-unset", pair_lab(),
+                [](FakeKernel& k) { k.set_mtu("ns02", "ns02-veth0", 1300); });
+}
+
+TEST_CASE("golden: an address where the file turns duplicate address detection on") {
+    check_edit("accept-dad", pair_lab(), [](Topology& t) {
+        t.namespaces.at("ns01").sysctls[kIpv6DefaultAcceptDad] = "1";
+        link_in(t, "ns01/ns01-veth0").addresses.push_back(Cidr::parse("2001:db8::1/64").value());
     });
 }
 

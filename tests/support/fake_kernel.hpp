@@ -45,7 +45,8 @@ class FakeKernel : public Kernel {
     void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) override;
     void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) override;
     void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) override;
-    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a) override;
+    void add_address(const std::string& ns, const std::string& ifname, const Cidr& a,
+                     Dad dad) override;
     void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) override;
     void add_route(const std::string& ns, const Route& r) override;
     void delete_route(const std::string& ns, const Route& r) override;
