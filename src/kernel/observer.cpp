@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "convert.hpp"
+#include "dump_requests.hpp"
 #include "netconf.hpp"
 #include "nsid.hpp"
 #include "parallel.hpp"
@@ -40,8 +41,8 @@ struct Snapshot {
 };
 
 // A dump whose request is `msg`, its replies parsed by libnl's cache type `type` ("route/link").
-// The request is built here rather than by libnl's cache refill so that the kernel filters it
-// (see filtered_link_request and main_table_route_request).
+// The request is nstopo's own (dump_requests.hpp) rather than libnl's cache refill's, so that
+// the kernel filters it.
 //
 // Readers run this on several threads at once. The cache type is looked up with
 // nl_cache_ops_lookup, not nl_cache_alloc_name: the latter takes a reference on the type under
@@ -51,9 +52,7 @@ struct Snapshot {
 // route dump (the socket's callbacks, the parsers, the link-info and address-family registries,
 // which take their own locks) touches only this thread's objects. libnl's address parser does
 // not (read_addresses), so addresses are not read through it.
-CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const char* type,
-              nl_msg* msg) {
-    const Op op{ns, "list", what};
+CachePtr dump(NlSocket& socket, const Op& op, const char* type, nl_msg* msg) {
     nl_cache_ops* ops = nl_cache_ops_lookup(type);
     if (ops == nullptr) fail(op, ENOMEM, "no libnl cache type " + std::string(type));
     CachePtr cache(nl_cache_alloc(ops));
@@ -63,34 +62,6 @@ CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const c
         return nl_cache_pickup(sk, cache.get());
     });
     return cache;
-}
-
-// RTM_GETLINK dump without statistics (RTEXT_FILTER_SKIP_STATS, Linux 4.20+; older kernels ignore
-// the bit) and without VF lists (no RTEXT_FILTER_VF): the counters are most of each reply, the
-// model has no use for either, and they keep every message far below NlSocket's buffer.
-MsgPtr filtered_link_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
-    ifinfomsg hdr{};
-    hdr.ifi_family = AF_UNSPEC;
-    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0 ||
-        nla_put_u32(msg.get(), IFLA_EXT_MASK, mask) < 0)
-        fail(Op{ns, "list", "links"}, ENOMEM);
-    return msg;
-}
-
-// RTM_GETROUTE dump of the main table only, IPv4 and IPv6 at once. With strict checking (see
-// read_routes) the kernel honours rtm_table and leaves out the local table, where most of a
-// namespace's routes are; the observer still drops anything else itself (to_model), so a kernel
-// without strict checking gives the same result, only slower.
-MsgPtr main_table_route_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
-    rtmsg hdr{};
-    hdr.rtm_family = AF_UNSPEC;
-    hdr.rtm_table = RT_TABLE_MAIN;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
-        fail(Op{ns, "list", "routes"}, ENOMEM);
-    return msg;
 }
 
 VethLink veth_link(rtnl_link* link, const std::string& ns) {
@@ -104,8 +75,8 @@ VethLink veth_link(rtnl_link* link, const std::string& ns) {
 }
 
 void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr links =
-        dump(socket, ns, "links", "route/link", filtered_link_request(ns).get());
+    const Op op{ns, "list", "links"};
+    const CachePtr links = dump(socket, op, "route/link", link_dump_request(op).get());
     for_each_in<rtnl_link>(links.get(), [&](rtnl_link* link) {
         Interface i = to_model(link);
         snap.names[rtnl_link_get_ifindex(link)] = i.name;
@@ -114,21 +85,12 @@ void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     });
 }
 
-// RTM_GETADDR dump of both families. Parsed here rather than by libnl's address cache type:
-// libnl 3.7's parser looks up the "route/link" cache type for every message
-// (addr_msg_parser -> __nl_cache_mngt_require) and drops that reference without its lock, a data
-// race between the reader threads (see dump()).
-MsgPtr address_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
-    ifaddrmsg hdr{};
-    hdr.ifa_family = AF_UNSPEC;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
-        fail(Op{ns, "list", "addresses"}, ENOMEM);
-    return msg;
-}
-
+// Parsed here rather than by libnl's address cache type: libnl 3.7's parser looks up the
+// "route/link" cache type for every message (addr_msg_parser -> __nl_cache_mngt_require) and
+// drops that reference without its lock, a data race between the reader threads (see dump()).
 void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    socket.dump(Op{ns, "list", "addresses"}, address_request(ns).get(), [&](nl_msg* msg) {
+    const Op op{ns, "list", "addresses"};
+    socket.dump(op, address_dump_request(op).get(), [&](nl_msg* msg) {
         const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(nlmsg_hdr(msg)));
         const auto name = snap.names.find(static_cast<int>(ifa->ifa_index));
         if (name == snap.names.end()) return;
@@ -144,8 +106,9 @@ void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
         NlSocket& socket;
         ~Lenient() { socket.set_strict_checking(false); }
     } lenient_after{socket};
+    const Op op{ns, "list", "routes"};
     const CachePtr routes =
-        dump(socket, ns, "routes", "route/route", main_table_route_request(ns).get());
+        dump(socket, op, "route/route", main_table_route_dump_request(op).get());
     for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
         if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
     });
@@ -394,8 +357,7 @@ class Observation {
 
     Topology run() {
         read_namespaces();
-        if (!scope_.host_interfaces.empty())
-            host_ = read_host(sessions_);
+        if (!scope_.host_interfaces.empty()) host_ = read_host(sessions_);
         Topology t;
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
