@@ -1,7 +1,5 @@
 #include "observer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
 #include <set>
 
@@ -10,6 +8,7 @@
 #include "parallel.hpp"
 #include "snapshot.hpp"
 #include "sysctl.hpp"
+#include "veth_peers.hpp"
 
 namespace nstopo::kernel {
 
@@ -69,15 +68,6 @@ struct ReadingContext {
     const Fd& home;
 };
 
-std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& hints) {
-    std::map<VethEnd, std::string> peer_ns;
-    for (const auto& v : hints) {
-        peer_ns[v.a] = v.b.ns;
-        peer_ns[v.b] = v.a.ns;
-    }
-    return peer_ns;
-}
-
 // One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;
 // the dumps and namespace-id questions then go through the socket, which stays bound to the
 // namespace, from anywhere. A namespace that does not exist (or is a file left without its
@@ -135,111 +125,6 @@ void read_namespace(const ReadingContext& context, Reading& r) {
         r.nsids[hint->second] = nsid_of(*r.socket, peer, ask);
     }
 }
-
-// Turns (namespace, peer ifindex, peer nsid) into the peer's VethEnd.
-//
-// IFLA_LINK_NETNSID is a number local to the veth's namespace A; only A can say which namespace
-// it means, by answering RTM_GETNSID for a namespace fd. The expected veths say which namespace B
-// to ask about first, so with hints each veth costs at most one cached question per (A, B): linear
-// in the lab. A veth the hints do not explain (no hints: a destroy whose record was lost; wiring
-// changed behind nstopo's back) costs two questions: A is asked for the peer's MAC address
-// (RTM_GETLINK into A's nsid), which names the candidate ends among the links already read, and
-// A's id for the candidate's namespace confirms one. Only if that fails (an older kernel, MAC
-// addresses set equal) is A asked about every other namespace of the scope in turn: quadratic.
-class PeerResolver {
-  public:
-    // `known`: (from, to) -> the id `from` gives `to`, already asked (see read_namespace).
-    PeerResolver(Sessions& sessions, const NetnsDir& dir,
-                 const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
-                 const std::set<std::string>& host_in_scope,
-                 const std::map<VethEnd, std::string>& hinted_peer_ns,
-                 std::map<std::pair<std::string, std::string>, std::optional<int>> known)
-        : sessions_(sessions),
-          dir_(dir),
-          namespaces_(namespaces),
-          host_(host),
-          host_in_scope_(host_in_scope),
-          hinted_peer_ns_(hinted_peer_ns),
-          nsids_(std::move(known)) {}
-
-    std::optional<VethEnd> peer_of(const VethLink& v) {
-        if (!v.peer_nsid) return end_at(v.end.ns, v.peer_ifindex);
-        if (const auto hint = hinted_peer_ns_.find(v.end); hint != hinted_peer_ns_.end())
-            if (auto peer = end_if_nsid_matches(v, hint->second)) return peer;
-        if (auto peer = end_with_peer_mac(v)) return peer;
-        spdlog::debug("veth {} is not where expected; searching the scope", v.end.str());
-        for (const auto& [ns, _] : namespaces_)
-            if (auto peer = end_if_nsid_matches(v, ns)) return peer;
-        return end_if_nsid_matches(v, kHostNamespace);
-    }
-
-  private:
-    std::optional<VethEnd> end_with_peer_mac(const VethLink& v) {
-        const Op op{v.end.ns, "look up the peer of", v.end.ifname};
-        const auto mac = mac_of_link_in(sessions_.socket(op), *v.peer_nsid, v.peer_ifindex, op);
-        if (!mac) return std::nullopt;
-        const auto [first, last] = veth_ends_by_mac().equal_range(*mac);
-        for (auto it = first; it != last; ++it) {
-            const auto& [ns, ifindex] = it->second;
-            if (ifindex == v.peer_ifindex)
-                if (auto peer = end_if_nsid_matches(v, ns)) return peer;
-        }
-        return std::nullopt;
-    }
-
-    // MAC address -> (namespace, ifindex) of every veth end in the scope, made on first use.
-    const std::multimap<MacAddress, std::pair<std::string, int>>& veth_ends_by_mac() {
-        if (ends_by_mac_) return *ends_by_mac_;
-        auto& index = ends_by_mac_.emplace();
-        const auto add = [&](const std::string& ns, const Snapshot& snap) {
-            for (const auto& end : snap.veths) {
-                const auto i = snap.interfaces.find(end.end.ifname);
-                if (i != snap.interfaces.end() && i->second.mac)
-                    index.emplace(*i->second.mac, std::pair{ns, end.ifindex});
-            }
-        };
-        for (const auto& [ns, snap] : namespaces_) add(ns, snap);
-        add(kHostNamespace, host_);
-        return index;
-    }
-
-    std::optional<VethEnd> end_if_nsid_matches(const VethLink& v, const std::string& candidate) {
-        if (candidate == v.end.ns || !in_scope(candidate)) return std::nullopt;
-        if (nsid(v.end.ns, candidate) != v.peer_nsid) return std::nullopt;
-        return end_at(candidate, v.peer_ifindex);
-    }
-
-    bool in_scope(const std::string& ns) const {
-        return ns == kHostNamespace || namespaces_.count(ns) != 0;
-    }
-
-    // The link `ifindex` of `ns`, if that link is inside the scope.
-    std::optional<VethEnd> end_at(const std::string& ns, int ifindex) const {
-        const Snapshot& snap = ns == kHostNamespace ? host_ : namespaces_.at(ns);
-        const auto name = snap.names.find(ifindex);
-        if (name == snap.names.end()) return std::nullopt;
-        if (ns == kHostNamespace && host_in_scope_.count(name->second) == 0) return std::nullopt;
-        return VethEnd{ns, name->second};
-    }
-
-    std::optional<int> nsid(const std::string& from, const std::string& to) {
-        const auto key = std::make_pair(from, to);
-        if (const auto it = nsids_.find(key); it != nsids_.end()) return it->second;
-        const Op op{from, "look up the namespace id of", to.empty() ? "the host" : to};
-        const Fd to_fd = to.empty() ? Fd() : dir_.open(op, to);
-        const auto id = nsid_of(sessions_.socket(op), to.empty() ? sessions_.host_fd() : to_fd, op);
-        return nsids_[key] = id;
-    }
-
-    Sessions& sessions_;
-    const NetnsDir& dir_;
-    const std::map<std::string, Snapshot>& namespaces_;
-    const Snapshot& host_;
-    const std::set<std::string>& host_in_scope_;
-    const std::map<VethEnd, std::string>& hinted_peer_ns_;
-    std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
-    std::optional<std::multimap<MacAddress, std::pair<std::string, int>>> ends_by_mac_;
-};
 
 class Observation {
   public:
@@ -338,7 +223,7 @@ class Observation {
     const std::set<std::string> host_in_scope_;
     const std::map<VethEnd, std::string> hinted_peer_ns_;  // expected veth end -> peer namespace
     std::map<std::string, Snapshot> snapshots_;
-    std::map<std::pair<std::string, std::string>, std::optional<int>> known_nsids_;
+    KnownNsids known_nsids_;
     Snapshot host_;
 };
 
