@@ -16,44 +16,56 @@ std::map<std::string, SysctlKeys> split_keys(
     return out;
 }
 
-void read_namespace(const ReadingContext& context, Reading& r) {
+namespace {
+
+const SysctlKeys& keys_of(const ReadingContext& context, const std::string& ns) {
     static const SysctlKeys kNoKeys;
-    const auto asked = context.keys.find(r.ns);
-    const SysctlKeys& keys = asked == context.keys.end() ? kNoKeys : asked->second;
+    const auto asked = context.keys.find(ns);
+    return asked == context.keys.end() ? kNoKeys : asked->second;
+}
+
+// The netconf keys go through the socket; those it does not answer join the /proc/sys ones.
+void ask_netconf(Reading& r, const std::vector<std::string>& netconf,
+                 std::vector<std::string>& from_proc) {
+    r.snap.sysctls = read_netconf(*r.socket, netconf, r.ns);
+    for (const auto& key : netconf)
+        if (r.snap.sysctls.count(key) == 0) from_proc.push_back(key);
+}
+
+// The calling thread is inside the namespace, which `fd` refers to.
+void connect_inside(const Fd& fd, const Op& op, Reading& r) {
+    r.id = netns_id_of(fd);
+    r.new_socket = NlSocket::connect_here(op);
+    r.socket = r.new_socket.get();
+}
+
+// The calling thread is inside the namespace.
+void read_proc_sysctls(Reading& r, const std::vector<std::string>& keys) {
+    NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
+    for (const auto& key : keys)
+        if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
+            r.snap.sysctls[key] = std::move(*v);
+}
+
+// The visit inside the namespace: its socket unless one is cached, then the /proc/sys keys.
+// False if the namespace is not there.
+bool visit(const ReadingContext& context, Reading& r, const std::vector<std::string>& netconf,
+           std::vector<std::string>& from_proc) {
+    const Fd fd = context.dir.open_if_exists(r.ns);
+    if (!fd) return false;
     const Op op{r.ns, "observe", "namespace"};
-    r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
-    // The netconf keys go through the socket; those it does not answer join the /proc/sys ones.
-    std::vector<std::string> from_proc = keys.proc;
-    const auto ask_netconf = [&] {
-        r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
-        for (const auto& key : keys.netconf)
-            if (r.snap.sysctls.count(key) == 0) from_proc.push_back(key);
-    };
-    if (r.socket) ask_netconf();
-    if (!r.socket || !from_proc.empty()) {
-        const Fd fd = context.dir.open_if_exists(r.ns);
-        if (!fd) {
-            r.present = false;
-            return;
-        }
-        r.present = true;
-        const EnterNetns inside(fd, op, context.home);
-        if (!r.socket) {
-            r.id = netns_id_of(fd);
-            r.new_socket = NlSocket::connect_here(op);
-            r.socket = r.new_socket.get();
-            ask_netconf();  // a new socket: asked while inside, so the namespace is entered once
-        }
-        NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
-        for (const auto& key : from_proc)
-            if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
-                r.snap.sysctls[key] = std::move(*v);
+    const EnterNetns inside(fd, op, context.home);
+    if (!r.socket) {
+        connect_inside(fd, op, r);
+        // A new socket: asked while inside, so the namespace is entered once.
+        ask_netconf(r, netconf, from_proc);
     }
-    // No lock around the dumps: see dump() in snapshot.cpp for why they may run on several threads
-    // at once.
-    read_links(r.snap, *r.socket, r.ns);
-    read_addresses(r.snap, *r.socket, r.ns);
-    read_routes(r.snap, *r.socket, r.ns);
+    read_proc_sysctls(r, from_proc);
+    return true;
+}
+
+// The ids the namespace gives its veths' hinted peer namespaces (Reading::nsids).
+void ask_hinted_nsids(const ReadingContext& context, Reading& r) {
     for (const auto& v : r.snap.veths) {
         if (!v.peer_nsid) continue;
         // Pairing resolves a veth from its end in the first namespace by name (PeerResolver walks
@@ -69,6 +81,25 @@ void read_namespace(const ReadingContext& context, Reading& r) {
         const Op ask{r.ns, "look up the namespace id of", hint->second};
         r.nsids[hint->second] = nsid_of(*r.socket, peer, ask);
     }
+}
+
+}  // namespace
+
+void read_namespace(const ReadingContext& context, Reading& r) {
+    const SysctlKeys& keys = keys_of(context, r.ns);
+    r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
+    std::vector<std::string> from_proc = keys.proc;
+    if (r.socket) ask_netconf(r, keys.netconf, from_proc);
+    if (!r.socket || !from_proc.empty()) {
+        r.present = visit(context, r, keys.netconf, from_proc);
+        if (!r.present) return;
+    }
+    // No lock around the dumps: see dump() in snapshot.cpp for why they may run on several threads
+    // at once.
+    read_links(r.snap, *r.socket, r.ns);
+    read_addresses(r.snap, *r.socket, r.ns);
+    read_routes(r.snap, *r.socket, r.ns);
+    ask_hinted_nsids(context, r);
 }
 
 }  // namespace nstopo::kernel
