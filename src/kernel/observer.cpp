@@ -49,6 +49,15 @@ class Observation {
     void read_namespaces() {
         const Fd home = current_netns(Op{kHostNamespace, "observe", "namespaces"});
         const ReadingContext context{dir_, split_keys(scope_.sysctls), hinted_peer_ns_, home};
+        std::vector<Reading> readings = readings_of_scope();
+        run_in_parallel(readings.size(), threads_for(readings.size()),
+                        [&](std::size_t i) { read_namespace(context, readings[i]); });
+        for (auto& r : readings)
+            if (r.present) keep(r);
+    }
+
+    // One reading per namespace of the scope, each listed once, with the socket kept for it.
+    std::vector<Reading> readings_of_scope() {
         std::vector<Reading> readings;
         std::set<std::string> listed;
         for (const auto& ns : scope_.namespaces) {
@@ -58,15 +67,15 @@ class Observation {
             r.socket = sessions_.cached(ns);
         }
         for (Reading& r : readings) r.sysctls = sessions_.sysctls_for(r.ns, readings.size());
-        run_in_parallel(readings.size(), threads_for(readings.size()),
-                        [&](std::size_t i) { read_namespace(context, readings[i]); });
-        for (auto& r : readings) {
-            if (!r.present) continue;
-            for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
-            if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
-            sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
-            snapshots_[r.ns] = std::move(r.snap);
-        }
+        return readings;
+    }
+
+    // What a present namespace's reading found joins the sessions and the snapshots.
+    void keep(Reading& r) {
+        for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
+        if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
+        sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
+        snapshots_[r.ns] = std::move(r.snap);
     }
 
     static Namespace to_namespace(const std::string& name, const Snapshot& snap) {
