@@ -1,161 +1,16 @@
 #include "observer.hpp"
 
-#include <linux/rtnetlink.h>
-#include <netlink/cache.h>
-#include <netlink/msg.h>
-#include <spdlog/spdlog.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <map>
 #include <set>
-#include <unordered_map>
 
-#include "convert.hpp"
-#include "netconf.hpp"
-#include "nsid.hpp"
 #include "parallel.hpp"
-#include "sysctl.hpp"
+#include "read_namespace.hpp"
+#include "snapshot.hpp"
+#include "veth_peers.hpp"
 
 namespace nstopo::kernel {
 
 namespace {
-
-// A veth as its own namespace's link dump shows it: the peer's ifindex (IFLA_LINK) and, when the
-// peer lives in another namespace, that namespace's id as seen from here (IFLA_LINK_NETNSID).
-struct VethLink {
-    VethEnd end;
-    int ifindex = 0;
-    int peer_ifindex = 0;
-    std::optional<int> peer_nsid;
-};
-
-// What one namespace's dumps showed.
-struct Snapshot {
-    std::unordered_map<int, std::string> names;  // ifindex -> ifname, every link
-    std::map<std::string, Interface> interfaces;
-    std::vector<VethLink> veths;
-    std::vector<Route> routes;
-    std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
-};
-
-// A dump whose request is `msg`, its replies parsed by libnl's cache type `type` ("route/link").
-// The request is built here rather than by libnl's cache refill so that the kernel filters it
-// (see filtered_link_request and main_table_route_request).
-//
-// Readers run this on several threads at once. The cache type is looked up with
-// nl_cache_ops_lookup, not nl_cache_alloc_name: the latter takes a reference on the type under
-// libnl's lock but drops it without (nl_cache_ops_put in libnl 3.7 lib/cache_mngt.c is a bare
-// decrement), a data race between threads. The types looked up here are libnl-route's own,
-// registered for the life of the library, so no reference is needed. The rest of a link or
-// route dump (the socket's callbacks, the parsers, the link-info and address-family registries,
-// which take their own locks) touches only this thread's objects. libnl's address parser does
-// not (read_addresses), so addresses are not read through it.
-CachePtr dump(NlSocket& socket, const std::string& ns, const char* what, const char* type,
-              nl_msg* msg) {
-    const Op op{ns, "list", what};
-    nl_cache_ops* ops = nl_cache_ops_lookup(type);
-    if (ops == nullptr) fail(op, ENOMEM, "no libnl cache type " + std::string(type));
-    CachePtr cache(nl_cache_alloc(ops));
-    if (!cache) fail(op, ENOMEM);
-    socket.run(op, [&](nl_sock* sk) {
-        if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
-        return nl_cache_pickup(sk, cache.get());
-    });
-    return cache;
-}
-
-// RTM_GETLINK dump without statistics (RTEXT_FILTER_SKIP_STATS, Linux 4.20+; older kernels ignore
-// the bit) and without VF lists (no RTEXT_FILTER_VF): the counters are most of each reply, the
-// model has no use for either, and they keep every message far below NlSocket's buffer.
-MsgPtr filtered_link_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
-    ifinfomsg hdr{};
-    hdr.ifi_family = AF_UNSPEC;
-    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0 ||
-        nla_put_u32(msg.get(), IFLA_EXT_MASK, mask) < 0)
-        fail(Op{ns, "list", "links"}, ENOMEM);
-    return msg;
-}
-
-// RTM_GETROUTE dump of the main table only, IPv4 and IPv6 at once. With strict checking (see
-// read_routes) the kernel honours rtm_table and leaves out the local table, where most of a
-// namespace's routes are; the observer still drops anything else itself (to_model), so a kernel
-// without strict checking gives the same result, only slower.
-MsgPtr main_table_route_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
-    rtmsg hdr{};
-    hdr.rtm_family = AF_UNSPEC;
-    hdr.rtm_table = RT_TABLE_MAIN;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
-        fail(Op{ns, "list", "routes"}, ENOMEM);
-    return msg;
-}
-
-VethLink veth_link(rtnl_link* link, const std::string& ns) {
-    VethLink v{{ns, rtnl_link_get_name(link)},
-               rtnl_link_get_ifindex(link),
-               rtnl_link_get_link(link),
-               std::nullopt};
-    std::int32_t nsid = 0;
-    if (rtnl_link_get_link_netnsid(link, &nsid) == 0) v.peer_nsid = nsid;
-    return v;
-}
-
-void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const CachePtr links =
-        dump(socket, ns, "links", "route/link", filtered_link_request(ns).get());
-    for_each_in<rtnl_link>(links.get(), [&](rtnl_link* link) {
-        Interface i = to_model(link);
-        snap.names[rtnl_link_get_ifindex(link)] = i.name;
-        if (i.kind == LinkKind::veth) snap.veths.push_back(veth_link(link, ns));
-        snap.interfaces[i.name] = std::move(i);
-    });
-}
-
-// RTM_GETADDR dump of both families. Parsed here rather than by libnl's address cache type:
-// libnl 3.7's parser looks up the "route/link" cache type for every message
-// (addr_msg_parser -> __nl_cache_mngt_require) and drops that reference without its lock, a data
-// race between the reader threads (see dump()).
-MsgPtr address_request(const std::string& ns) {
-    MsgPtr msg(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
-    ifaddrmsg hdr{};
-    hdr.ifa_family = AF_UNSPEC;
-    if (!msg || nlmsg_append(msg.get(), &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0)
-        fail(Op{ns, "list", "addresses"}, ENOMEM);
-    return msg;
-}
-
-void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    socket.dump(Op{ns, "list", "addresses"}, address_request(ns).get(), [&](nl_msg* msg) {
-        const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(nlmsg_hdr(msg)));
-        const auto name = snap.names.find(static_cast<int>(ifa->ifa_index));
-        if (name == snap.names.end()) return;
-        Interface& i = snap.interfaces[name->second];
-        if (const auto c = address_to_model(msg, i.kind == LinkKind::loopback))
-            i.addresses.push_back(*c);
-    });
-}
-
-void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    socket.set_strict_checking(true);
-    struct Lenient {
-        NlSocket& socket;
-        ~Lenient() { socket.set_strict_checking(false); }
-    } lenient_after{socket};
-    const CachePtr routes =
-        dump(socket, ns, "routes", "route/route", main_table_route_request(ns).get());
-    for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
-        if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
-    });
-}
-
-std::unordered_map<std::string, int> ifindexes_of(const Snapshot& snap) {
-    std::unordered_map<std::string, int> by_name;
-    for (const auto& [index, name] : snap.names) by_name[name] = index;
-    return by_name;
-}
 
 // The host's links and addresses (its routes are never nstopo's to read).
 Snapshot read_host(Sessions& sessions) {
@@ -166,222 +21,6 @@ Snapshot read_host(Sessions& sessions) {
     sessions.learn_ifindexes(kHostNamespace, ifindexes_of(snap));
     return snap;
 }
-
-// Reading one namespace, on whichever thread run_in_parallel gives it: touches only its own socket
-// and objects, and libnl's cache code under a lock (read_namespace). The caller adopts a socket
-// made here into its Sessions.
-struct Reading {
-    std::string ns;
-    bool present = false;                  // a mounted network namespace (NetnsDir::exists)
-    NlSocket* socket = nullptr;            // the cached socket, or new_socket
-    std::unique_ptr<NlSocket> new_socket;  // made inside the namespace by this reading
-    NamespaceSysctls sysctls{nullptr, 0};  // see Sessions::sysctls_for
-    NetnsId id;                            // new_socket's namespace
-    Snapshot snap;
-    // The ids this namespace gives the namespaces its veths' hints point to (see PeerResolver):
-    // asked here, in parallel, rather than one by one while pairing.
-    std::map<std::string, std::optional<int>> nsids;
-};
-
-// A namespace's sysctl keys, split by where they are read: rtnetlink for those it reports
-// (netconf.hpp), /proc/sys for the rest.
-struct SysctlKeys {
-    std::vector<std::string> netconf;
-    std::vector<std::string> proc;
-};
-
-std::map<std::string, SysctlKeys> split_keys(
-    const std::map<std::string, std::vector<std::string>>& asked) {
-    std::map<std::string, SysctlKeys> out;
-    for (const auto& [ns, keys] : asked) {
-        SysctlKeys& split = out[ns];
-        for (const auto& key : keys)
-            (is_netconf_key(key) ? split.netconf : split.proc).push_back(key);
-    }
-    return out;
-}
-
-// What the readings share, read-only: the namespaces being read, their sysctl keys, each
-// expected veth end's expected peer namespace, and the namespace every reading thread is in
-// between visits (the observing thread's, which the threads it starts inherit).
-struct ReadingContext {
-    const NetnsDir& dir;
-    const std::map<std::string, SysctlKeys> keys;
-    const std::map<VethEnd, std::string>& hinted_peer_ns;
-    const Fd& home;
-};
-
-std::map<VethEnd, std::string> hinted_peer_namespaces(const std::vector<Veth>& hints) {
-    std::map<VethEnd, std::string> peer_ns;
-    for (const auto& v : hints) {
-        peer_ns[v.a] = v.b.ns;
-        peer_ns[v.b] = v.a.ns;
-    }
-    return peer_ns;
-}
-
-// One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;
-// the dumps and namespace-id questions then go through the socket, which stays bound to the
-// namespace, from anywhere. A namespace that does not exist (or is a file left without its
-// mount) is not present, and nothing more is asked of it.
-void read_namespace(const ReadingContext& context, Reading& r) {
-    static const SysctlKeys kNoKeys;
-    const auto asked = context.keys.find(r.ns);
-    const SysctlKeys& keys = asked == context.keys.end() ? kNoKeys : asked->second;
-    const Op op{r.ns, "observe", "namespace"};
-    r.present = r.socket != nullptr;  // a cached socket's namespace was just checked (cached())
-    // The netconf keys go through the socket; those it does not answer join the /proc/sys ones.
-    std::vector<std::string> from_proc = keys.proc;
-    const auto ask_netconf = [&] {
-        r.snap.sysctls = read_netconf(*r.socket, keys.netconf, r.ns);
-        for (const auto& key : keys.netconf)
-            if (r.snap.sysctls.count(key) == 0) from_proc.push_back(key);
-    };
-    if (r.socket) ask_netconf();
-    if (!r.socket || !from_proc.empty()) {
-        const Fd fd = context.dir.open_if_exists(r.ns);
-        if (!fd) {
-            r.present = false;
-            return;
-        }
-        r.present = true;
-        const EnterNetns inside(fd, op, context.home);
-        if (!r.socket) {
-            r.id = netns_id_of(fd);
-            r.new_socket = NlSocket::connect_here(op);
-            r.socket = r.new_socket.get();
-            ask_netconf();  // a new socket: asked while inside, so the namespace is entered once
-        }
-        NamespaceSysctls sysctls = std::move(r.sysctls);  // its directories close with the visit
-        for (const auto& key : from_proc)
-            if (auto v = sysctls.read(Op{r.ns, "read sysctl", key}, key))
-                r.snap.sysctls[key] = std::move(*v);
-    }
-    // No lock around the dumps: see dump() for why they may run on several threads at once.
-    read_links(r.snap, *r.socket, r.ns);
-    read_addresses(r.snap, *r.socket, r.ns);
-    read_routes(r.snap, *r.socket, r.ns);
-    for (const auto& v : r.snap.veths) {
-        if (!v.peer_nsid) continue;
-        // Pairing resolves a veth from its end in the first namespace by name (PeerResolver walks
-        // the namespaces in order), so only that end needs the answer.
-        const auto hint = context.hinted_peer_ns.find(v.end);
-        if (hint == context.hinted_peer_ns.end() || hint->second <= r.ns ||
-            r.nsids.count(hint->second) != 0)
-            continue;
-        // A hinted namespace that is not there is asked about by no one: pairing needs the ids
-        // of present namespaces only.
-        const Fd peer = context.dir.open_if_exists(hint->second);
-        if (!peer) continue;
-        const Op ask{r.ns, "look up the namespace id of", hint->second};
-        r.nsids[hint->second] = nsid_of(*r.socket, peer, ask);
-    }
-}
-
-// Turns (namespace, peer ifindex, peer nsid) into the peer's VethEnd.
-//
-// IFLA_LINK_NETNSID is a number local to the veth's namespace A; only A can say which namespace
-// it means, by answering RTM_GETNSID for a namespace fd. The expected veths say which namespace B
-// to ask about first, so with hints each veth costs at most one cached question per (A, B): linear
-// in the lab. A veth the hints do not explain (no hints: a destroy whose record was lost; wiring
-// changed behind nstopo's back) costs two questions: A is asked for the peer's MAC address
-// (RTM_GETLINK into A's nsid), which names the candidate ends among the links already read, and
-// A's id for the candidate's namespace confirms one. Only if that fails (an older kernel, MAC
-// addresses set equal) is A asked about every other namespace of the scope in turn: quadratic.
-class PeerResolver {
-  public:
-    // `known`: (from, to) -> the id `from` gives `to`, already asked (see read_namespace).
-    PeerResolver(Sessions& sessions, const NetnsDir& dir,
-                 const std::map<std::string, Snapshot>& namespaces, const Snapshot& host,
-                 const std::set<std::string>& host_in_scope,
-                 const std::map<VethEnd, std::string>& hinted_peer_ns,
-                 std::map<std::pair<std::string, std::string>, std::optional<int>> known)
-        : sessions_(sessions),
-          dir_(dir),
-          namespaces_(namespaces),
-          host_(host),
-          host_in_scope_(host_in_scope),
-          hinted_peer_ns_(hinted_peer_ns),
-          nsids_(std::move(known)) {}
-
-    std::optional<VethEnd> peer_of(const VethLink& v) {
-        if (!v.peer_nsid) return end_at(v.end.ns, v.peer_ifindex);
-        if (const auto hint = hinted_peer_ns_.find(v.end); hint != hinted_peer_ns_.end())
-            if (auto peer = end_if_nsid_matches(v, hint->second)) return peer;
-        if (auto peer = end_with_peer_mac(v)) return peer;
-        spdlog::debug("veth {} is not where expected; searching the scope", v.end.str());
-        for (const auto& [ns, _] : namespaces_)
-            if (auto peer = end_if_nsid_matches(v, ns)) return peer;
-        return end_if_nsid_matches(v, kHostNamespace);
-    }
-
-  private:
-    std::optional<VethEnd> end_with_peer_mac(const VethLink& v) {
-        const Op op{v.end.ns, "look up the peer of", v.end.ifname};
-        const auto mac = mac_of_link_in(sessions_.socket(op), *v.peer_nsid, v.peer_ifindex, op);
-        if (!mac) return std::nullopt;
-        const auto [first, last] = veth_ends_by_mac().equal_range(*mac);
-        for (auto it = first; it != last; ++it) {
-            const auto& [ns, ifindex] = it->second;
-            if (ifindex == v.peer_ifindex)
-                if (auto peer = end_if_nsid_matches(v, ns)) return peer;
-        }
-        return std::nullopt;
-    }
-
-    // MAC address -> (namespace, ifindex) of every veth end in the scope, made on first use.
-    const std::multimap<MacAddress, std::pair<std::string, int>>& veth_ends_by_mac() {
-        if (ends_by_mac_) return *ends_by_mac_;
-        auto& index = ends_by_mac_.emplace();
-        const auto add = [&](const std::string& ns, const Snapshot& snap) {
-            for (const auto& end : snap.veths) {
-                const auto i = snap.interfaces.find(end.end.ifname);
-                if (i != snap.interfaces.end() && i->second.mac)
-                    index.emplace(*i->second.mac, std::pair{ns, end.ifindex});
-            }
-        };
-        for (const auto& [ns, snap] : namespaces_) add(ns, snap);
-        add(kHostNamespace, host_);
-        return index;
-    }
-
-    std::optional<VethEnd> end_if_nsid_matches(const VethLink& v, const std::string& candidate) {
-        if (candidate == v.end.ns || !in_scope(candidate)) return std::nullopt;
-        if (nsid(v.end.ns, candidate) != v.peer_nsid) return std::nullopt;
-        return end_at(candidate, v.peer_ifindex);
-    }
-
-    bool in_scope(const std::string& ns) const {
-        return ns == kHostNamespace || namespaces_.count(ns) != 0;
-    }
-
-    // The link `ifindex` of `ns`, if that link is inside the scope.
-    std::optional<VethEnd> end_at(const std::string& ns, int ifindex) const {
-        const Snapshot& snap = ns == kHostNamespace ? host_ : namespaces_.at(ns);
-        const auto name = snap.names.find(ifindex);
-        if (name == snap.names.end()) return std::nullopt;
-        if (ns == kHostNamespace && host_in_scope_.count(name->second) == 0) return std::nullopt;
-        return VethEnd{ns, name->second};
-    }
-
-    std::optional<int> nsid(const std::string& from, const std::string& to) {
-        const auto key = std::make_pair(from, to);
-        if (const auto it = nsids_.find(key); it != nsids_.end()) return it->second;
-        const Op op{from, "look up the namespace id of", to.empty() ? "the host" : to};
-        const Fd to_fd = to.empty() ? Fd() : dir_.open(op, to);
-        const auto id = nsid_of(sessions_.socket(op), to.empty() ? sessions_.host_fd() : to_fd, op);
-        return nsids_[key] = id;
-    }
-
-    Sessions& sessions_;
-    const NetnsDir& dir_;
-    const std::map<std::string, Snapshot>& namespaces_;
-    const Snapshot& host_;
-    const std::set<std::string>& host_in_scope_;
-    const std::map<VethEnd, std::string>& hinted_peer_ns_;
-    std::map<std::pair<std::string, std::string>, std::optional<int>> nsids_;
-    std::optional<std::multimap<MacAddress, std::pair<std::string, int>>> ends_by_mac_;
-};
 
 class Observation {
   public:
@@ -394,8 +33,7 @@ class Observation {
 
     Topology run() {
         read_namespaces();
-        if (!scope_.host_interfaces.empty())
-            host_ = read_host(sessions_);
+        if (!scope_.host_interfaces.empty()) host_ = read_host(sessions_);
         Topology t;
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
@@ -411,6 +49,15 @@ class Observation {
     void read_namespaces() {
         const Fd home = current_netns(Op{kHostNamespace, "observe", "namespaces"});
         const ReadingContext context{dir_, split_keys(scope_.sysctls), hinted_peer_ns_, home};
+        std::vector<Reading> readings = readings_of_scope();
+        run_in_parallel(readings.size(), threads_for(readings.size()),
+                        [&](std::size_t i) { read_namespace(context, readings[i]); });
+        for (auto& r : readings)
+            if (r.present) keep(r);
+    }
+
+    // One reading per namespace of the scope, each listed once, with the socket kept for it.
+    std::vector<Reading> readings_of_scope() {
         std::vector<Reading> readings;
         std::set<std::string> listed;
         for (const auto& ns : scope_.namespaces) {
@@ -420,15 +67,15 @@ class Observation {
             r.socket = sessions_.cached(ns);
         }
         for (Reading& r : readings) r.sysctls = sessions_.sysctls_for(r.ns, readings.size());
-        run_in_parallel(readings.size(), threads_for(readings.size()),
-                        [&](std::size_t i) { read_namespace(context, readings[i]); });
-        for (auto& r : readings) {
-            if (!r.present) continue;
-            for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
-            if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
-            sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
-            snapshots_[r.ns] = std::move(r.snap);
-        }
+        return readings;
+    }
+
+    // What a present namespace's reading found joins the sessions and the snapshots.
+    void keep(Reading& r) {
+        for (auto& [to, id] : r.nsids) known_nsids_[{r.ns, to}] = id;
+        if (r.new_socket) sessions_.adopt(r.ns, std::move(r.new_socket), r.id);
+        sessions_.learn_ifindexes(r.ns, ifindexes_of(r.snap));
+        snapshots_[r.ns] = std::move(r.snap);
     }
 
     static Namespace to_namespace(const std::string& name, const Snapshot& snap) {
@@ -481,7 +128,7 @@ class Observation {
     const std::set<std::string> host_in_scope_;
     const std::map<VethEnd, std::string> hinted_peer_ns_;  // expected veth end -> peer namespace
     std::map<std::string, Snapshot> snapshots_;
-    std::map<std::pair<std::string, std::string>, std::optional<int>> known_nsids_;
+    KnownNsids known_nsids_;
     Snapshot host_;
 };
 

@@ -1,4 +1,4 @@
-// observe() dumps on several reader threads without a lock (observer.cpp, dump()). libnl 3.7
+// observe() dumps on several reader threads without a lock (snapshot.cpp, dump()). libnl 3.7
 // counts users of its cache types with a bare `co_refcnt--` (nl_cache_ops_put) after a locked
 // increment: any libnl call on a reader thread that takes and drops such a reference races with
 // the others. One did: the address parser (addr_msg_parser calls __nl_cache_mngt_require
