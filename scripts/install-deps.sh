@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config
+  # style: the format check of the suite, scripts/tidy.sh
+  clang-format clang-tidy
   # libraries the product links
   libyaml-cpp-dev libnl-3-dev libnl-route-3-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev

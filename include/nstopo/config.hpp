@@ -27,7 +27,7 @@ struct Diagnostic {
 std::string format_diagnostic(const Diagnostic& d);
 
 struct LoadResult {
-    std::optional<Topology> topology;  // set when there is no error (warnings allowed)
+    std::optional<Topology> topology;     // set when there is no error (warnings allowed)
     std::vector<Diagnostic> diagnostics;  // every error and warning of the file, in file order
                                           // (at most kMaxDiagnostics, then one saying so)
     bool ok() const { return topology.has_value(); }
@@ -57,7 +57,7 @@ TopologyText read_topology_file(const std::filesystem::path& path);
 std::string likely_lab_name(std::string_view text, const std::filesystem::path& file);
 
 // Files larger than this are refused before parsing (hostile input).
-inline constexpr std::size_t kMaxTopologyFileBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxTopologyFileBytes = std::size_t{4} * 1024 * 1024;
 // A document larger than this many nodes, counting every alias as a copy of what it names, is
 // refused: it bounds the loader's work on "billion laughs" alias bombs.
 inline constexpr std::size_t kMaxTopologyNodes = 200000;

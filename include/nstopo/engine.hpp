@@ -28,8 +28,8 @@ struct EngineOptions {
 };
 
 struct ApplyResult {
-    Plan plan;              // what was (or, with an empty plan, would have been) done
-    ExecuteReport report;   // zero counts when the plan was empty
+    Plan plan;             // what was (or, with an empty plan, would have been) done
+    ExecuteReport report;  // zero counts when the plan was empty
 };
 
 struct DestroyResult {
@@ -67,7 +67,7 @@ struct PreparedApply {
 };
 
 class Engine {
-public:
+  public:
     Engine(Kernel& kernel, const StateStore& store, EngineOptions options = {});
 
     // Observes and plans `desired` against the kernel without changing anything.

@@ -32,7 +32,7 @@ struct KernelContext {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, std::string message, std::optional<SourceLocation> where = std::nullopt,
           std::optional<KernelContext> kernel = std::nullopt);
 
@@ -44,8 +44,9 @@ public:
     // Attaches the YAML location that asked for the failed operation (used by the applier).
     Error with_location(const SourceLocation& where) const;
 
-private:
-    static std::string compose(const std::string& message, const std::optional<SourceLocation>& where,
+  private:
+    static std::string compose(const std::string& message,
+                               const std::optional<SourceLocation>& where,
                                const std::optional<KernelContext>& kernel);
     ErrorKind kind_;
     std::string message_;

@@ -15,7 +15,7 @@ enum class Family : std::uint8_t { v4 = 4, v6 = 6 };
 
 // An IPv4 or IPv6 address. IPv4 uses the first 4 bytes of `bytes`; the rest are zero.
 class IpAddress {
-public:
+  public:
     IpAddress() = default;
     static IpAddress v4(std::array<std::uint8_t, 4> b);
     static IpAddress v6(const std::array<std::uint8_t, 16>& b);
@@ -28,9 +28,9 @@ public:
     int max_prefix() const { return family_ == Family::v4 ? 32 : 128; }
     std::size_t size() const { return family_ == Family::v4 ? 4 : 16; }
 
-    bool is_unspecified() const;  // 0.0.0.0 or ::
-    bool is_multicast() const;    // 224.0.0.0/4 or ff00::/8
-    bool is_loopback() const;     // 127.0.0.0/8 or ::1
+    bool is_unspecified() const;    // 0.0.0.0 or ::
+    bool is_multicast() const;      // 224.0.0.0/4 or ff00::/8
+    bool is_loopback() const;       // 127.0.0.0/8 or ::1
     bool is_v6_link_local() const;  // fe80::/10
 
     // Canonical text: dotted quad, or RFC 5952 compressed IPv6.
@@ -39,7 +39,7 @@ public:
     auto operator<=>(const IpAddress&) const = default;
     bool operator==(const IpAddress&) const = default;
 
-private:
+  private:
     Family family_ = Family::v4;
     std::array<std::uint8_t, 16> bytes_{};
 };
@@ -70,7 +70,7 @@ struct Cidr {
 Cidr default_route(Family f);
 
 class MacAddress {
-public:
+  public:
     MacAddress() = default;
     explicit MacAddress(std::array<std::uint8_t, 6> b) : bytes_(b) {}
     // Parses "aa:bb:cc:dd:ee:ff" (also '-' separated, any case). nullopt if malformed.
@@ -84,7 +84,7 @@ public:
     auto operator<=>(const MacAddress&) const = default;
     bool operator==(const MacAddress&) const = default;
 
-private:
+  private:
     std::array<std::uint8_t, 6> bytes_{};
 };
 

@@ -30,7 +30,7 @@ struct ObserveScope {
 };
 
 class Kernel {
-public:
+  public:
     virtual ~Kernel() = default;
 
     // Reads the scope into a normalized Topology (name empty). Leaves out what the kernel manages
@@ -52,11 +52,13 @@ public:
     virtual void delete_link(const std::string& ns, const std::string& ifname) = 0;
     virtual void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) = 0;
     virtual void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) = 0;
-    virtual void set_mac(const std::string& ns, const std::string& ifname, const MacAddress& mac) = 0;
+    virtual void set_mac(const std::string& ns, const std::string& ifname,
+                         const MacAddress& mac) = 0;
     // An IPv6 address with Dad::skip is usable at once (no duplicate address detection).
     virtual void add_address(const std::string& ns, const std::string& ifname, const Cidr& a,
                              Dad dad) = 0;
-    virtual void delete_address(const std::string& ns, const std::string& ifname, const Cidr& a) = 0;
+    virtual void delete_address(const std::string& ns, const std::string& ifname,
+                                const Cidr& a) = 0;
     // Adds to the main table with protocol kRouteProtocol. `r.dev` may be unset when `r.via` is.
     virtual void add_route(const std::string& ns, const Route& r) = 0;
     virtual void delete_route(const std::string& ns, const Route& r) = 0;

@@ -1,8 +1,8 @@
 // The topology model: plain value types shared by every layer.
 //
 // Desired state (what the loader builds from YAML) and observed state (what the kernel layer reads
-// from the live kernel) are the same types, so the planner diffs value against value and tests build
-// both sides by hand. A few fields are only meaningful on one side; their comments say which.
+// from the live kernel) are the same types, so the planner diffs value against value and tests
+// build both sides by hand. A few fields are only meaningful on one side; their comments say which.
 #pragma once
 
 #include <cstdint>
@@ -77,16 +77,16 @@ struct Interface {
 std::optional<std::uint32_t> default_mtu(LinkKind k);
 
 struct Route {
-    Cidr to;                               // a network (host bits zero); 0/0 is the default route
-    std::optional<IpAddress> via;          // gateway
-    std::optional<std::string> dev;        // desired: optional; observed: always set
-    std::uint32_t metric = 0;              // the kernel's priority; loader fills the family default
+    Cidr to;                         // a network (host bits zero); 0/0 is the default route
+    std::optional<IpAddress> via;    // gateway
+    std::optional<std::string> dev;  // desired: optional; observed: always set
+    std::uint32_t metric = 0;        // the kernel's priority; loader fills the family default
     SourceLocation where;
 
     Family family() const { return to.family(); }
     // Kernel identity of a route in the main table: destination and metric.
     bool same_key(const Route& o) const { return to == o.to && metric == o.metric; }
-    std::string str() const;  // "10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0"
+    std::string str() const;                // "10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0"
     bool operator==(const Route& o) const;  // all fields but `where`
 };
 
@@ -124,11 +124,12 @@ struct Namespace {
     // Desired: the file's sysctls plus both forwarding keys ("0" unless `forwarding: true`).
     // Observed: the keys that were asked for.
     std::map<std::string, std::string> sysctls;
-    // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if none.
+    // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
+    // none.
     std::string owner;
     SourceLocation where;
 
-    bool forwarding() const;  // IPv4 forwarding is on
+    bool forwarding() const;                    // IPv4 forwarding is on
     bool operator==(const Namespace& o) const;  // all fields but `where`
 };
 

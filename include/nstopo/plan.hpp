@@ -97,8 +97,8 @@ struct DeleteRoute {
 };
 }  // namespace op
 
-using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth, op::DeleteLink,
-                            op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
+using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth,
+                            op::DeleteLink, op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
                             op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute>;
 
 // What an implied operation happens with (see Operation).
@@ -178,7 +178,6 @@ struct Plan {
 // Text form: one describe() line per operation, in order, each ending in '\n'; "no changes\n" for
 // an empty plan.
 std::string to_text(const Plan& p);
-
 
 // What must be observed to plan `desired` against the kernel: its namespaces and host interfaces,
 // plus those the lab owns (to remove what the file no longer declares), with the sysctl keys the

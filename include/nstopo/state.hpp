@@ -48,7 +48,7 @@ struct LabRecord {
 
 // An exclusive flock on a file; released when destroyed.
 class FileLock {
-public:
+  public:
     FileLock() = default;
     explicit FileLock(int fd) : fd_(fd) {}
     FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
@@ -57,12 +57,12 @@ public:
     FileLock& operator=(const FileLock&) = delete;
     ~FileLock();
 
-private:
+  private:
     int fd_ = -1;
 };
 
 class StateStore {
-public:
+  public:
     explicit StateStore(std::filesystem::path dir);
 
     const std::filesystem::path& dir() const { return dir_; }
@@ -85,7 +85,7 @@ public:
     // Takes the registry lock (held briefly while a lab's claims are checked and recorded).
     FileLock lock_registry(std::chrono::milliseconds wait) const;
 
-private:
+  private:
     FileLock lock_file(const std::filesystem::path& path, const std::string& what,
                        std::chrono::milliseconds wait) const;
     std::filesystem::path record_path(const std::string& lab) const;

@@ -1,8 +1,8 @@
+#include "nstopo/checks.hpp"
+
 #include <fmt/format.h>
 
 #include <thread>
-
-#include "nstopo/checks.hpp"
 
 namespace nstopo {
 

@@ -173,20 +173,20 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
         result.plan = nstopo::plan(held, observed, claims);
         if (result.plan.empty()) final_macs = first_macs(desired, observed);
         if (!result.plan.empty() || !recorded_as_applied)
-            store_.save(LabRecord{
-                desired.name, source, LabPhase::applying,
-                united(namespace_names(desired), claims.owned_namespaces),
-                united(host_interface_names(desired), claims.owned_host_interfaces), desired,
-                previous_macs});
+            store_.save(
+                LabRecord{desired.name, source, LabPhase::applying,
+                          united(namespace_names(desired), claims.owned_namespaces),
+                          united(host_interface_names(desired), claims.owned_host_interfaces),
+                          desired, previous_macs});
     }
     if (!result.plan.empty()) {
         result.report = execute(result.plan, kernel_, exec);
         const Verified after = verify(held, claims);
         if (!after.residual.empty())
-            throw Error(ErrorKind::verification, "apply finished but the kernel does not match lab '" +
-                                                     desired.name +
-                                                     "'; these operations are still pending:" +
-                                                     residual_lines(after.residual));
+            throw Error(
+                ErrorKind::verification,
+                "apply finished but the kernel does not match lab '" + desired.name +
+                    "'; these operations are still pending:" + residual_lines(after.residual));
         final_macs = first_macs(desired, after.observed);
     } else if (recorded_as_applied && previous->source == source &&
                owns_just_the_names_of(*previous, desired) && previous->macs == final_macs) {
@@ -261,7 +261,10 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
     for (auto& record : store_.load_all()) {
         if (lab && record.lab != *lab) continue;
         const LabClaims claims = claims_of(record);
-        LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {}, {},
+        LabStatus s{record,
+                    kernel_.observe(scope_for(record.desired, claims)),
+                    {},
+                    {},
                     compare_source(record.source, record.desired)};
         try {
             s.drift =

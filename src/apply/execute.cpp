@@ -1,9 +1,10 @@
+#include "nstopo/execute.hpp"
+
 #include <algorithm>
 #include <set>
 #include <thread>
 #include <type_traits>
 
-#include "nstopo/execute.hpp"
 #include "nstopo/error.hpp"
 
 namespace nstopo {

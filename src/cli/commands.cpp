@@ -10,13 +10,19 @@ const std::vector<Command>& command_table() {
         {"validate", "Check topology files; needs no root", {}, define_validate},
         {"plan", "Print what apply would do, operation by operation", {.root = true}, define_plan},
         {"apply", "Converge the kernel to the file, then verify", {.root = true}, define_apply},
-        {"destroy", "Remove everything a lab created, then verify that nothing remains",
-         {.root = true}, define_destroy},
+        {"destroy",
+         "Remove everything a lab created, then verify that nothing remains",
+         {.root = true},
+         define_destroy},
         {"status", "Show the labs that are up and any drift", {.root = true}, define_status},
-        {"check", "Run the lab's checks (ICMP echo, route lookup) inside its applied namespaces",
-         {.root = true, .applied_lab = true}, define_check},
-        {"exec", "Run a command inside a lab namespace: nstopo exec NAMESPACE COMMAND...",
-         {.root = true, .applied_lab = true}, define_exec},
+        {"check",
+         "Run the lab's checks (ICMP echo, route lookup) inside its applied namespaces",
+         {.root = true, .applied_lab = true},
+         define_check},
+        {"exec",
+         "Run a command inside a lab namespace: nstopo exec NAMESPACE COMMAND...",
+         {.root = true, .applied_lab = true},
+         define_exec},
         {"graph", "Draw the lab: namespaces as nodes, veths as edges", {}, define_graph},
         {"help", "Show the commands, or one command's options", {}, define_help},
     };
@@ -25,8 +31,8 @@ const std::vector<Command>& command_table() {
 
 const Command* find_command(const std::string& name) {
     const auto& table = command_table();
-    const auto it = std::find_if(table.begin(), table.end(),
-                                 [&](const Command& c) { return c.name == name; });
+    const auto it =
+        std::find_if(table.begin(), table.end(), [&](const Command& c) { return c.name == name; });
     return it == table.end() ? nullptr : &*it;
 }
 

@@ -37,8 +37,8 @@ Topology Context::accept(LoadResult r, const std::string& file) const {
     if (!r.ok()) {
         std::size_t errors = 0;
         for (const auto& d : r.diagnostics) errors += d.severity == Severity::error;
-        throw Error(ErrorKind::config, file + ": " + plural(errors, "error") +
-                                           ", nothing was changed");
+        throw Error(ErrorKind::config,
+                    file + ": " + plural(errors, "error") + ", nothing was changed");
     }
     return std::move(*r.topology);
 }

@@ -13,7 +13,7 @@ namespace {
 // What a node shows under its name: forwarding, loopback addresses, routes.
 std::vector<std::string> node_details(const Namespace& ns) {
     std::vector<std::string> lines;
-    if (ns.forwarding()) lines.push_back("forwarding");
+    if (ns.forwarding()) lines.emplace_back("forwarding");
     if (const auto lo = ns.interfaces.find("lo"); lo != ns.interfaces.end())
         for (const auto& a : lo->second.addresses) lines.push_back("lo " + a.str());
     for (const auto& r : ns.routes) {
@@ -113,6 +113,7 @@ std::string dot_node(const std::string& name, const std::vector<std::string>& de
         look.fill, look.border, *look.style ? fmt::format(" style=\"{}\"", look.style) : "",
         xml_escaped(name));
     std::vector<std::string> escaped;
+    escaped.reserve(details.size());
     for (const auto& d : details) escaped.push_back(xml_escaped(d));
     if (!escaped.empty())
         label += "<tr><td><font point-size=\"9\">" + join(escaped, "<br/>") + "</font></td></tr>";

@@ -3,11 +3,12 @@
 // main reads top to bottom: the command line is checked against the command table
 // (commands.cpp), parsed with CLI11, and the chosen command runs; an error it throws is reported
 // once, here, and mapped to its documented exit code.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "command.hpp"
 #include "nstopo/error.hpp"
@@ -76,20 +77,23 @@ int real_main(int argc, char** argv) {
     // A misspelt command is named with the nearest one, before CLI11 sees it.
     const std::size_t command_at = first_word(args, 0);
     if (command_at < args.size()) {
-        if (!find_command(args[command_at])) return report(unknown_command(args[command_at]), nullptr);
+        if (!find_command(args[command_at]))
+            return report(unknown_command(args[command_at]), nullptr);
         separate_exec_command(args, command_at);
     }
 
-    CLI::App app{"nstopo: converge Linux network namespaces, veths, addresses and routes to a "
-                 "topology file",
-                 "nstopo"};
+    CLI::App app{
+        "nstopo: converge Linux network namespaces, veths, addresses and routes to a "
+        "topology file",
+        "nstopo"};
     app.require_subcommand(1);
     app.fallthrough();  // global options anywhere on the line
     GlobalOptions globals;
     add_global_options(app, globals);
     std::vector<std::pair<const Command*, Runner>> runners;
     for (const auto& command : command_table())
-        runners.emplace_back(&command, command.define(*app.add_subcommand(command.name, command.summary)));
+        runners.emplace_back(&command,
+                             command.define(*app.add_subcommand(command.name, command.summary)));
 
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
@@ -120,5 +124,10 @@ int main(int argc, char** argv) {
     // A closed stdout (`nstopo apply lab.yaml | head`) must not kill an apply halfway through its
     // kernel changes: writes then fail with EPIPE and the work goes on.
     std::signal(SIGPIPE, SIG_IGN);
-    return nstopo::cli::real_main(argc, argv);
+    try {
+        return nstopo::cli::real_main(argc, argv);
+    } catch (const std::exception& e) {  // thrown before a command ran: CLI11's setup, logging
+        std::fprintf(stderr, "nstopo: internal error: %s\n", e.what());
+        return nstopo::exit_code::failure;
+    }
 }

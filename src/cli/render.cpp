@@ -15,8 +15,7 @@ std::string addresses_text(const Interface& i) {
     return s;
 }
 
-void append_links(std::string& out, const std::map<std::string, Interface>& links,
-                  const Style& s) {
+void append_links(std::string& out, const std::map<std::string, Interface>& links, const Style& s) {
     for (const auto& [name, i] : links) {
         const auto state = to_string(i.state);
         out += fmt::format("    {:<16} {:<9} {}", name,
@@ -36,14 +35,16 @@ std::string compared_with(const LabStatus& lab) {
 std::string source_note(const LabStatus& lab) {
     const std::string& file = lab.record.source;
     switch (lab.source) {
-        case SourceFile::unchanged: return {};
+        case SourceFile::unchanged:
+            return {};
         case SourceFile::changed:
             return file + " has changed since it was applied: `nstopo plan " + file +
                    "` shows what apply would do now";
         case SourceFile::gone:
             return file + " is gone: `nstopo destroy " + lab.record.lab +
                    "` still works from what was applied";
-        case SourceFile::unknown: return "no file is recorded for this lab";
+        case SourceFile::unknown:
+            return "no file is recorded for this lab";
     }
     return {};
 }
@@ -54,8 +55,8 @@ void append_verdict(std::string& out, const LabStatus& lab, const Style& s) {
     } else if (lab.drift.empty()) {
         out += "  " + s.paint("in sync with " + compared_with(lab), kGreen) + "\n";
     } else {
-        out += "  " + s.paint("drift from " + compared_with(lab) + " (nstopo apply would do):",
-                              kYellow) +
+        out += "  " +
+               s.paint("drift from " + compared_with(lab) + " (nstopo apply would do):", kYellow) +
                "\n";
         for (const auto& o : lab.drift.operations) out += "    " + s.operation(o) + "\n";
     }
@@ -65,10 +66,14 @@ void append_verdict(std::string& out, const LabStatus& lab, const Style& s) {
 
 std::string to_string(SourceFile f) {
     switch (f) {
-        case SourceFile::unchanged: return "unchanged";
-        case SourceFile::changed: return "changed";
-        case SourceFile::gone: return "gone";
-        case SourceFile::unknown: return "unknown";
+        case SourceFile::unchanged:
+            return "unchanged";
+        case SourceFile::changed:
+            return "changed";
+        case SourceFile::gone:
+            return "gone";
+        case SourceFile::unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -95,9 +100,12 @@ nlohmann::json to_json(const SourceLocation& where) {
 }  // namespace
 
 nlohmann::json to_json(const Operation& o) {
-    return {{"kind", kind_of(o.action)},           {"phase", to_string(phase_of(o.action))},
-            {"namespace", namespace_of(o.action)}, {"object", object_of(o.action)},
-            {"details", describe(o)},              {"implied", o.implied()},
+    return {{"kind", kind_of(o.action)},
+            {"phase", to_string(phase_of(o.action))},
+            {"namespace", namespace_of(o.action)},
+            {"object", object_of(o.action)},
+            {"details", describe(o)},
+            {"implied", o.implied()},
             {"source", to_json(o.where)}};
 }
 
@@ -112,9 +120,9 @@ std::string summary_line(const std::string& verb, const ExecuteReport& r) {
     std::string kinds;
     for (const auto& [kind, count] : r.executed_by_kind)
         kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, kind);
-    std::string line = fmt::format("{}: {} in {:.1f} ms", verb,
-                                   plural(static_cast<std::size_t>(r.total_executed()), "operation"),
-                                   ms);
+    std::string line =
+        fmt::format("{}: {} in {:.1f} ms", verb,
+                    plural(static_cast<std::size_t>(r.total_executed()), "operation"), ms);
     if (!kinds.empty()) line += " (" + kinds + ")";
     if (r.implied > 0) line += fmt::format(", {} done by the kernel", r.implied);
     return line;
@@ -130,8 +138,7 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
             out += "  [" + to_string(lab.record.phase) + ", unfinished]";
         out += "\n";
         for (const auto& [name, ns] : lab.observed.namespaces) {
-            out += fmt::format("  namespace {}{}\n", name,
-                               ns.forwarding() ? "  (forwarding)" : "");
+            out += fmt::format("  namespace {}{}\n", name, ns.forwarding() ? "  (forwarding)" : "");
             append_links(out, ns.interfaces, s);
             for (const auto& r : ns.routes) out += "    route " + r.str() + "\n";
         }

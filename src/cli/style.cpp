@@ -16,12 +16,15 @@ std::string Style::paint(const std::string& text, const char* ansi) const {
 }
 
 std::string Style::operation(const Operation& o) const {
-    const std::string line = describe(o);
+    std::string line = describe(o);
     if (o.implied()) return paint(line, ansi::kDim);
     switch (traits_of(o.action).effect) {
-        case Effect::create: return paint(line, ansi::kGreen);
-        case Effect::remove: return paint(line, ansi::kRed);
-        case Effect::change: return paint(line, ansi::kYellow);
+        case Effect::create:
+            return paint(line, ansi::kGreen);
+        case Effect::remove:
+            return paint(line, ansi::kRed);
+        case Effect::change:
+            return paint(line, ansi::kYellow);
     }
     return line;
 }

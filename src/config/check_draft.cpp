@@ -70,7 +70,7 @@ std::string check_lab_name(const Draft& draft, Diagnostics& diags) {
             diags.error(draft.name_where, name_message("lab", *draft.name, problem));
         return *draft.name;
     }
-    const auto name = std::filesystem::path(diags.file()).stem().string();
+    auto name = std::filesystem::path(diags.file()).stem().string();
     if (const auto problem = lab_name_problem(name); !problem.empty())
         diags.error(Pos{1, 1}, name_message("lab", name, problem) +
                                    " (the name comes from the file name; set `name:`)");

@@ -20,11 +20,10 @@ Interface loopback_of(const DraftNamespace& ns) {
 
 std::map<std::string, std::string> sysctls_of(const DraftNamespace& ns) {
     const std::string forwarding = ns.forwarding.value_or(false) ? "1" : "0";
-    std::map<std::string, std::string> sysctls = {
-        {kIpv4Forwarding, forwarding},
-        {kIpv6Forwarding, forwarding},
-        {kPromoteSecondaries, "1"},
-        {kIpv6DefaultAcceptDad, "0"}};
+    std::map<std::string, std::string> sysctls = {{kIpv4Forwarding, forwarding},
+                                                  {kIpv6Forwarding, forwarding},
+                                                  {kPromoteSecondaries, "1"},
+                                                  {kIpv6DefaultAcceptDad, "0"}};
     for (const auto& [key, s] : ns.sysctls) sysctls[key] = s.value;
     // An explicit `forwarding:` wins over the defaults; a differing sysctl was reported.
     if (ns.forwarding) sysctls[kIpv4Forwarding] = sysctls[kIpv6Forwarding] = forwarding;

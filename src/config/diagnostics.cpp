@@ -88,11 +88,9 @@ std::string caret_padding(std::string_view line, int column) {
     std::string pad;
     for (int i = 0; i + 1 < column; ++i) {
         const auto idx = static_cast<std::size_t>(i);
-        if (idx >= line.size()) {
-            pad += ' ';
-        } else if (line[idx] == '\t') {
+        if (idx < line.size() && line[idx] == '\t') {
             pad += '\t';
-        } else if (!is_utf8_continuation(line[idx])) {
+        } else if (idx >= line.size() || !is_utf8_continuation(line[idx])) {
             pad += ' ';
         }
     }

@@ -96,7 +96,8 @@ std::optional<DraftRoute> read_route(const Reader& r, NodeId id) {
     d.route.metric = metric ? static_cast<std::uint32_t>(*metric) : default_metric(dest->family());
     // The kernel stores an IPv6 route asked for with metric 0 under its default, 1024
     // (IP6_RT_PRIO_USER): say what the kernel will hold, so the lab observes equal to its file.
-    if (dest->family() == Family::v6 && d.route.metric == 0) d.route.metric = default_metric(Family::v6);
+    if (dest->family() == Family::v6 && d.route.metric == 0)
+        d.route.metric = default_metric(Family::v6);
     return d;
 }
 

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <map>
 
-
 namespace nstopo::config {
 
 namespace {

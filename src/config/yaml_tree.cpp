@@ -93,8 +93,7 @@ class TreeBuilder final : public YAML::EventHandler {
         if (tag.empty() || tag == "?" || tag == "!") return;
         // yaml-cpp expands the `!!` shorthand; show the tag as it is written.
         const std::string_view core = "tag:yaml.org,2002:";
-        const std::string written =
-            tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
+        const std::string written = tag.starts_with(core) ? "!!" + tag.substr(core.size()) : tag;
         diags_.error(p, "YAML tags are not part of the format: remove '" + written + "'");
     }
 

@@ -49,6 +49,7 @@ void exec_in_namespace(const KernelOptions& options, const std::string& ns,
     enter_private_mounts(op);
     mount_fresh_sys(op);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execvp(args.front(), args.data());

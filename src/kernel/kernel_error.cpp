@@ -25,8 +25,7 @@ Error kernel_error(const Op& op, const Refusal& why) {
     if (!why.detail.empty()) message += ": " + why.detail;
     if (is_permission(why))
         message += ": changing network namespaces needs root (run nstopo as root, e.g. with sudo)";
-    const ErrorKind kind =
-        is_permission(why) ? ErrorKind::permission : ErrorKind::kernel;
+    const ErrorKind kind = is_permission(why) ? ErrorKind::permission : ErrorKind::kernel;
     return Error(kind, std::move(message), std::nullopt,
                  KernelContext{op.ns, op.operation, op.object, why.errno_value, why.ext_ack});
 }

@@ -199,7 +199,8 @@ class NetlinkKernel final : public Kernel {
 
 // One socket per namespace means one fd per namespace (kept for the whole run; sysctl directories
 // are held only while a namespace is read or written, one or two per thread): a lab of 1000
-// namespaces needs more than the common soft limit of 1024. Raise the soft limit to the hard one, as far as allowed.
+// namespaces needs more than the common soft limit of 1024. Raise the soft limit to the hard one,
+// as far as allowed.
 void raise_fd_limit() {
     rlimit lim{};
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;

@@ -116,8 +116,8 @@ void NlSocket::run(const Op& op, const std::function<int(nl_sock*)>& call) {
     throw kernel_error(op, refusal_);
 }
 
-void NlSocket::exchange(const Op& op, nl_msg* msg,
-                        const std::function<void(nl_msg*)>& on_reply, nl_cb_type last) {
+void NlSocket::exchange(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply,
+                        nl_cb_type last) {
     run(op, [&](nl_sock* sk) {
         if (const int rc = nl_send_auto(sk, msg); rc < 0) return rc;
         CallbacksPtr socket_cb(nl_socket_get_cb(sk));

@@ -44,7 +44,7 @@ class NlSocket {
                   nl_cb_type last);
     void enable_extended_ack();
     void read_datagrams_whole();
-    static constexpr std::size_t kReceiveBuffer = 64 * 1024;
+    static constexpr std::size_t kReceiveBuffer = std::size_t{64} * 1024;
     static int keep_refusal(sockaddr_nl* from, nlmsgerr* err, void* self);
 
     SocketPtr sock_;

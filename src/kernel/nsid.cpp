@@ -1,13 +1,12 @@
 #include "nsid.hpp"
 
-#include <linux/net_namespace.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
-#include <sys/socket.h>
-
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <cerrno>

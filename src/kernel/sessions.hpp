@@ -1,6 +1,7 @@
 // The namespaces nstopo talks to: per namespace, one netlink socket made inside it and the
 // interface indexes learned there (one fd per namespace: see raise_fd_limit). Also the private
-// procfs instances through which sysctls of big labs are reached. Sockets are reused for every operation in their namespace.
+// procfs instances through which sysctls of big labs are reached. Sockets are reused for every
+// operation in their namespace.
 #pragma once
 
 #include <memory>

@@ -2,14 +2,14 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cerrno>
+#include <cstring>
 #include <string_view>
 
 #include "convert.hpp"

@@ -1,5 +1,5 @@
-// Sysctls through /proc/sys. Which namespace a /proc/sys/net directory belongs to is decided when it
-// is looked up, by the network namespace of the looking *thread* (proc_sys looks at
+// Sysctls through /proc/sys. Which namespace a /proc/sys/net directory belongs to is decided when
+// it is looked up, by the network namespace of the looking *thread* (proc_sys looks at
 // current->nsproxy), so callers enter the namespace (EnterNetns) around these calls.
 #pragma once
 

@@ -6,14 +6,22 @@ namespace nstopo {
 
 std::string to_string(ErrorKind k) {
     switch (k) {
-        case ErrorKind::usage: return "usage";
-        case ErrorKind::config: return "config";
-        case ErrorKind::conflict: return "conflict";
-        case ErrorKind::kernel: return "kernel";
-        case ErrorKind::permission: return "permission";
-        case ErrorKind::busy: return "busy";
-        case ErrorKind::verification: return "verification";
-        case ErrorKind::bug: return "bug";
+        case ErrorKind::usage:
+            return "usage";
+        case ErrorKind::config:
+            return "config";
+        case ErrorKind::conflict:
+            return "conflict";
+        case ErrorKind::kernel:
+            return "kernel";
+        case ErrorKind::permission:
+            return "permission";
+        case ErrorKind::busy:
+            return "busy";
+        case ErrorKind::verification:
+            return "verification";
+        case ErrorKind::bug:
+            return "bug";
     }
     return "bug";
 }
@@ -52,14 +60,19 @@ std::string Error::compose(const std::string& message, const std::optional<Sourc
 
 int exit_code_for(ErrorKind k) {
     switch (k) {
-        case ErrorKind::usage: return exit_code::usage;
-        case ErrorKind::config: return exit_code::invalid_config;
-        case ErrorKind::permission: return exit_code::permission;
-        case ErrorKind::busy: return exit_code::busy;
+        case ErrorKind::usage:
+            return exit_code::usage;
+        case ErrorKind::config:
+            return exit_code::invalid_config;
+        case ErrorKind::permission:
+            return exit_code::permission;
+        case ErrorKind::busy:
+            return exit_code::busy;
         case ErrorKind::conflict:
         case ErrorKind::kernel:
         case ErrorKind::verification:
-        case ErrorKind::bug: return exit_code::failure;
+        case ErrorKind::bug:
+            return exit_code::failure;
     }
     return exit_code::failure;
 }

@@ -88,7 +88,8 @@ std::string Cidr::parse_error(std::string_view text, bool allow_bare) {
     const auto len = text.substr(slash + 1);
     int value = -1;
     const auto [end, ec] = std::from_chars(len.data(), len.data() + len.size(), value);
-    const bool digits_only = std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits_only =
+        std::all_of(len.begin(), len.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (len.empty() || !digits_only || ec != std::errc{} || end != len.data() + len.size() ||
         len.size() > 3)
         return "prefix length '" + std::string(len) + "' is not a number";
@@ -118,7 +119,9 @@ bool Cidr::contains(const IpAddress& a) const {
     return Cidr{a, prefix_len}.network() == network();
 }
 
-std::string Cidr::str() const { return ip.str() + "/" + std::to_string(prefix_len); }
+std::string Cidr::str() const {
+    return ip.str() + "/" + std::to_string(prefix_len);
+}
 
 Cidr default_route(Family f) {
     return f == Family::v4 ? Cidr{IpAddress::v4({0, 0, 0, 0}), 0} : Cidr{IpAddress::v6({}), 0};
@@ -129,7 +132,7 @@ std::optional<MacAddress> MacAddress::parse(std::string_view text) {
     const char sep = text[2];
     if (sep != ':' && sep != '-') return std::nullopt;
     std::array<std::uint8_t, 6> b{};
-    for (int i = 0; i < 6; ++i) {
+    for (std::size_t i = 0; i < 6; ++i) {
         const auto part = text.substr(i * 3, 2);
         if (i < 5 && text[i * 3 + 2] != sep) return std::nullopt;
         unsigned value = 0;

@@ -11,18 +11,25 @@ std::string SourceLocation::str() const {
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
-std::string to_string(LinkState s) { return s == LinkState::up ? "up" : "down"; }
+std::string to_string(LinkState s) {
+    return s == LinkState::up ? "up" : "down";
+}
 
 std::string to_string(LinkKind k) {
     switch (k) {
-        case LinkKind::veth: return "veth";
-        case LinkKind::loopback: return "loopback";
-        case LinkKind::other: return "other";
+        case LinkKind::veth:
+            return "veth";
+        case LinkKind::loopback:
+            return "loopback";
+        case LinkKind::other:
+            return "other";
     }
     return "other";
 }
 
-std::string VethEnd::str() const { return in_host() ? ifname : ns + "/" + ifname; }
+std::string VethEnd::str() const {
+    return in_host() ? ifname : ns + "/" + ifname;
+}
 
 Veth Veth::canonical() const {
     Veth v = *this;
@@ -47,13 +54,18 @@ bool Interface::operator==(const Interface& o) const {
            std::tie(o.name, o.kind, o.addresses, o.state, o.mtu, o.mac, o.owner);
 }
 
-std::uint32_t default_metric(Family f) { return f == Family::v4 ? 0 : 1024; }
+std::uint32_t default_metric(Family f) {
+    return f == Family::v4 ? 0 : 1024;
+}
 
 std::optional<std::uint32_t> default_mtu(LinkKind k) {
     switch (k) {
-        case LinkKind::veth: return 1500;
-        case LinkKind::loopback: return 65536;
-        case LinkKind::other: return std::nullopt;
+        case LinkKind::veth:
+            return 1500;
+        case LinkKind::loopback:
+            return 65536;
+        case LinkKind::other:
+            return std::nullopt;
     }
     return std::nullopt;
 }

@@ -38,9 +38,12 @@ Cause Cause::link_deleted(const VethEnd& link) {
 
 std::string Cause::str() const {
     switch (kind) {
-        case Kind::none: return {};
-        case Kind::namespace_deletion: return "namespace " + ns;
-        case Kind::link_deletion: return "link " + VethEnd{ns, ifname}.str();
+        case Kind::none:
+            return {};
+        case Kind::namespace_deletion:
+            return "namespace " + ns;
+        case Kind::link_deletion:
+            return "link " + VethEnd{ns, ifname}.str();
     }
     return {};
 }
@@ -141,16 +144,19 @@ std::string describe_action(const Action& a) {
 
 char symbol_of(Effect e) {
     switch (e) {
-        case Effect::create: return '+';
-        case Effect::remove: return '-';
-        case Effect::change: return '~';
+        case Effect::create:
+            return '+';
+        case Effect::remove:
+            return '-';
+        case Effect::change:
+            return '~';
     }
     return '?';
 }
 
 std::string describe(const Operation& o) {
-    std::string line = std::string(1, symbol_of(traits_of(o.action).effect)) + " " +
-                       describe_action(o.action);
+    std::string line =
+        std::string(1, symbol_of(traits_of(o.action).effect)) + " " + describe_action(o.action);
     if (o.implied()) line += " (with " + o.cause.str() + ")";
     return line;
 }

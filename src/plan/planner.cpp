@@ -365,7 +365,8 @@ class Planner {
         if (!have && !created_by_lab(end, want)) return;
         const std::vector<Cidr> none;
         const auto& had = have ? have->addresses : none;
-        const Dad dad = ns == kHostNamespace ? Dad::skip : dad_for(desired_.namespaces.at(ns), want.name);
+        const Dad dad =
+            ns == kHostNamespace ? Dad::skip : dad_for(desired_.namespaces.at(ns), want.name);
         for (const auto& a : want.addresses)
             if (!has(had, a))
                 bringup_.add(explicit_op(op::AddAddress{ns, want.name, a, dad}, want.where));

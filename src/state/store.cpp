@@ -1,5 +1,3 @@
-#include "nstopo/state.hpp"
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -11,8 +9,9 @@
 #include <sstream>
 #include <thread>
 
-#include "nstopo/topology_json.hpp"
 #include "nstopo/error.hpp"
+#include "nstopo/state.hpp"
+#include "nstopo/topology_json.hpp"
 
 namespace nstopo {
 
@@ -24,8 +23,8 @@ namespace {
 constexpr int kRecordVersion = 1;
 
 [[noreturn]] void fail_io(const std::string& what, const fs::path& path, int err) {
-    const auto kind = (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::permission
-                                                                      : ErrorKind::kernel;
+    const auto kind =
+        (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::permission : ErrorKind::kernel;
     std::string msg = "cannot " + what + " \"" + path.string() + "\": " + std::strerror(err);
     if (kind == ErrorKind::permission) msg += " (nstopo needs root: run it with sudo)";
     throw Error(kind, msg);
@@ -55,10 +54,14 @@ std::map<VethEnd, MacAddress> macs_from_json(const json& j, const fs::path& path
 }
 
 json record_to_json(const LabRecord& r) {
-    return json{{"version", kRecordVersion},   {"lab", r.lab},
-                {"source", r.source},          {"phase", to_string(r.phase)},
-                {"namespaces", r.namespaces},  {"host_interfaces", r.host_interfaces},
-                {"topology", to_json(r.desired)}, {"macs", macs_to_json(r.macs)}};
+    return json{{"version", kRecordVersion},
+                {"lab", r.lab},
+                {"source", r.source},
+                {"phase", to_string(r.phase)},
+                {"namespaces", r.namespaces},
+                {"host_interfaces", r.host_interfaces},
+                {"topology", to_json(r.desired)},
+                {"macs", macs_to_json(r.macs)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -71,8 +74,9 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         r.lab = j.at("lab").get<std::string>();
         r.source = j.at("source").get<std::string>();
         const auto phase = lab_phase_from(j.at("phase").get<std::string>());
-        if (!phase) throw Error(ErrorKind::bug, "state record \"" + path.string() +
-                                                    "\" has an unknown phase");
+        if (!phase)
+            throw Error(ErrorKind::bug,
+                        "state record \"" + path.string() + "\" has an unknown phase");
         r.phase = *phase;
         r.namespaces = j.at("namespaces").get<std::set<std::string>>();
         r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
@@ -236,9 +240,12 @@ FileLock StateStore::lock_registry(std::chrono::milliseconds wait) const {
 
 std::string to_string(LabPhase p) {
     switch (p) {
-        case LabPhase::applying: return "applying";
-        case LabPhase::applied: return "applied";
-        case LabPhase::destroying: return "destroying";
+        case LabPhase::applying:
+            return "applying";
+        case LabPhase::applied:
+            return "applied";
+        case LabPhase::destroying:
+            return "destroying";
     }
     return "applying";
 }

@@ -32,7 +32,8 @@ json route_to_json(const Route& r) {
 }
 
 json namespace_to_json(const Namespace& n) {
-    json j{{"interfaces", interfaces_to_json(n.interfaces)}, {"routes", json::array()},
+    json j{{"interfaces", interfaces_to_json(n.interfaces)},
+           {"routes", json::array()},
            {"sysctls", n.sysctls}};
     for (const auto& r : n.routes) j["routes"].push_back(route_to_json(r));
     if (!n.owner.empty()) j["owner"] = n.owner;
@@ -119,7 +120,9 @@ VethEnd veth_end_from(const std::string& s) {
 }
 
 json to_json(const Topology& t) {
-    json j{{"name", t.name}, {"namespaces", json::object()}, {"veths", json::array()},
+    json j{{"name", t.name},
+           {"namespaces", json::object()},
+           {"veths", json::array()},
            {"host_interfaces", interfaces_to_json(t.host_interfaces)}};
     for (const auto& [name, n] : t.namespaces) j["namespaces"][name] = namespace_to_json(n);
     for (const auto& v : t.veths) j["veths"].push_back({v.a.str(), v.b.str()});
@@ -134,7 +137,8 @@ Topology topology_from_json(const json& j) {
             t.namespaces[name] = namespace_from(name, value);
         for (const auto& v : j.at("veths"))
             t.veths.push_back(Veth{veth_end_from(v.at(0).get<std::string>()),
-                                   veth_end_from(v.at(1).get<std::string>()), {}});
+                                   veth_end_from(v.at(1).get<std::string>()),
+                                   {}});
         t.host_interfaces = interfaces_from(j.at("host_interfaces"));
         normalize(t);
         return t;

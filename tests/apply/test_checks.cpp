@@ -1,8 +1,8 @@
 // The check runner against a fake prober: verdicts and concurrency.
 #include <catch2/catch.hpp>
 
-#include "nstopo/checks.hpp"
 #include "fake_prober.hpp"
+#include "nstopo/checks.hpp"
 
 using namespace nstopo;
 using namespace std::chrono_literals;
@@ -91,4 +91,3 @@ TEST_CASE("checks run concurrently") {
     CHECK(p.most_at_once == 5);
     CHECK(r.elapsed < 900ms);  // one after another would take 1 s
 }
-

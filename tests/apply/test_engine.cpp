@@ -1,14 +1,13 @@
 #include <catch2/catch.hpp>
-
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 
-#include "nstopo/engine.hpp"
 #include "fake_kernel.hpp"
-#include "temp_dir.hpp"
 #include "nstopo/config.hpp"
+#include "nstopo/engine.hpp"
 #include "nstopo/error.hpp"
+#include "temp_dir.hpp"
 
 using namespace nstopo;
 using nstopo::test::FakeKernel;
@@ -65,7 +64,8 @@ host:
 
 }  // namespace
 
-TEST_CASE_METHOD(EngineFixture, "apply converges, records ownership, and a second apply changes nothing") {
+TEST_CASE_METHOD(EngineFixture,
+                 "apply converges, records ownership, and a second apply changes nothing") {
     const Topology lab = load(kPair);
 
     const ApplyResult first = engine.apply(lab, "/labs/pair.yaml");
@@ -89,7 +89,9 @@ TEST_CASE_METHOD(EngineFixture, "apply converges, records ownership, and a secon
     CHECK(kernel.journal().empty());
 }
 
-TEST_CASE_METHOD(EngineFixture, "a failure halfway leaves a record that apply converges from and destroy cleans up") {
+TEST_CASE_METHOD(
+    EngineFixture,
+    "a failure halfway leaves a record that apply converges from and destroy cleans up") {
     const Topology lab = load(kPair);
 
     kernel.fail_next("add_route", ENETUNREACH);
@@ -156,7 +158,8 @@ TEST_CASE_METHOD(EngineFixture, "destroy falls back to the kernel marks when the
     CHECK(kernel.has_namespace("bystander"));
 }
 
-TEST_CASE_METHOD(EngineFixture, "two labs may not claim one name, and nothing changes when they try") {
+TEST_CASE_METHOD(EngineFixture,
+                 "two labs may not claim one name, and nothing changes when they try") {
     engine.apply(load(kPair), "pair.yaml");
     kernel.clear_journal();
 
@@ -176,7 +179,8 @@ TEST_CASE_METHOD(EngineFixture, "two labs may not claim one name, and nothing ch
     CHECK_FALSE(store.load("twin"));
 }
 
-TEST_CASE_METHOD(EngineFixture, "a foreign namespace or host interface is refused before any change") {
+TEST_CASE_METHOD(EngineFixture,
+                 "a foreign namespace or host interface is refused before any change") {
     kernel.add_link("", "veth0", LinkKind::other);
     CHECK_THROWS_AS(engine.apply(load(kHostLink), "host-link.yaml"), Error);
     CHECK(kernel.journal().empty());
@@ -191,7 +195,7 @@ TEST_CASE_METHOD(EngineFixture, "a foreign namespace or host interface is refuse
 namespace {
 // A kernel that accepts set_mtu but does nothing: apply must notice.
 class ForgetfulKernel : public FakeKernel {
-public:
+  public:
     void set_mtu(const std::string&, const std::string&, std::uint32_t) override {}
 };
 }  // namespace
@@ -268,7 +272,7 @@ namespaces:
 namespace {
 // A fake kernel that counts its readings.
 class CountingKernel : public FakeKernel {
-public:
+  public:
     Topology observe(const ObserveScope& scope) override {
         ++observes;
         return FakeKernel::observe(scope);
@@ -348,7 +352,9 @@ TEST_CASE_METHOD(PrepareFixture, "apply uses what was prepared for its lab") {
     }
 }
 
-TEST_CASE_METHOD(EngineFixture, "an unset mtu is the kind's default: one changed by hand is drift, and apply sets it back") {
+TEST_CASE_METHOD(
+    EngineFixture,
+    "an unset mtu is the kind's default: one changed by hand is drift, and apply sets it back") {
     const Topology lab = load(kPair);
     engine.apply(lab, "pair.yaml");
     kernel.set_mtu("ns02", "ns02-veth0", 1300);
@@ -361,7 +367,9 @@ TEST_CASE_METHOD(EngineFixture, "an unset mtu is the kind's default: one changed
     CHECK(engine.plan(lab).empty());
 }
 
-TEST_CASE_METHOD(EngineFixture, "an unset mac stays as first created: one changed by hand is drift, and apply sets it back") {
+TEST_CASE_METHOD(
+    EngineFixture,
+    "an unset mac stays as first created: one changed by hand is drift, and apply sets it back") {
     const Topology lab = load(kPair);
     engine.apply(lab, "pair.yaml");
     const auto first = kernel.observe(scope_for(lab, {})).find_interface("ns01", "ns01-veth0")->mac;
@@ -374,8 +382,7 @@ TEST_CASE_METHOD(EngineFixture, "an unset mac stays as first created: one change
     const MacAddress by_hand = *MacAddress::parse("02:00:00:00:99:99");
     kernel.set_mac("ns01", "ns01-veth0", by_hand);
     const auto status = engine.status("pair");
-    CHECK(to_text(status[0].drift) ==
-          "~ set mac " + first->str() + " on ns01-veth0 in ns01\n");
+    CHECK(to_text(status[0].drift) == "~ set mac " + first->str() + " on ns01-veth0 in ns01\n");
     engine.apply(lab, "pair.yaml");
     CHECK(kernel.observe(scope_for(lab, {})).find_interface("ns01", "ns01-veth0")->mac == first);
 

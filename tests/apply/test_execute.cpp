@@ -1,6 +1,5 @@
 // The executor against the fake kernel: what it runs, what it leaves to the kernel, how it stops.
 #include <catch2/catch.hpp>
-
 #include <cerrno>
 
 #include "fake_kernel.hpp"
@@ -26,8 +25,9 @@ Veth veth(const char* a_ns, const char* a, const char* b_ns, const char* b) {
 
 // ns01 and, paired with it, a veth end in the host: as the host-link lab leaves them.
 void host_link_lab(FakeKernel& k) {
-    execute(Plan{"lab", {at_line(op::CreateNamespace{"ns01"}, 2),
-                         at_line(op::CreateVeth{veth("", "veth0", "ns01", "veth1")}, 3)}},
+    execute(Plan{"lab",
+                 {at_line(op::CreateNamespace{"ns01"}, 2),
+                  at_line(op::CreateVeth{veth("", "veth0", "ns01", "veth1")}, 3)}},
             k);
     k.clear_journal();
 }
@@ -69,7 +69,8 @@ TEST_CASE("implied operations are not executed: the kernel does them") {
     FakeKernel k;
     host_link_lab(k);
     const Plan p{"lab",
-                 {Operation{op::DeleteAddress{"ns01", "veth1", cidr("10.1.1.1/24")}, {},
+                 {Operation{op::DeleteAddress{"ns01", "veth1", cidr("10.1.1.1/24")},
+                            {},
                             Cause::namespace_deleted("ns01")},
                   Operation{op::DeleteLink{"", "veth0"}, {}, Cause::namespace_deleted("ns01")},
                   at_line(op::DeleteNamespace{"ns01"}, 0)}};

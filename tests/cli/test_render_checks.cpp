@@ -1,8 +1,8 @@
 // The check command's three report formats.
 #include <catch2/catch.hpp>
 
-#include "nstopo/checks.hpp"
 #include "fake_prober.hpp"
+#include "nstopo/checks.hpp"
 #include "render_checks.hpp"
 
 using namespace nstopo;

@@ -47,9 +47,10 @@ TEST_CASE("two-routers: every veth end becomes an interface of its namespace, pl
 
 TEST_CASE("two-routers: forwarding only where asked, routes with family metrics") {
     const Topology t = load_good("two-routers.yaml");
-    const std::map<std::string, std::string> router = {
-        {kIpv4Forwarding, "1"}, {kIpv6Forwarding, "1"}, {kForwardingDefaults, "1"},
-        {kIpv6DefaultAcceptDad, "0"}};
+    const std::map<std::string, std::string> router = {{kIpv4Forwarding, "1"},
+                                                       {kIpv6Forwarding, "1"},
+                                                       {kForwardingDefaults, "1"},
+                                                       {kIpv6DefaultAcceptDad, "0"}};
     CHECK(t.namespaces.at("router01").sysctls == router);
     CHECK(t.namespaces.at("router02").forwarding());
     CHECK(t.namespaces.at("ns01").sysctls.at(kIpv4Forwarding) == "0");

@@ -41,12 +41,13 @@ LabSpec chain_lab(const std::string& p, int count) {
     for (int i = 0; i + 1 < count; ++i) {
         const std::string left = s.namespaces[static_cast<std::size_t>(i)];
         const std::string right = s.namespaces[static_cast<std::size_t>(i + 1)];
-        s.wires.push_back({{left, p + "r" + std::to_string(i), {cidr((address(i, 1) + "/30").c_str())}},
-                           {right, p + "l" + std::to_string(i + 1),
-                            {cidr((address(i, 2) + "/30").c_str())}}});
-        s.routes.push_back({left, route("192.168.0.0/24", address(i, 2).c_str(),
-                                        (p + "r" + std::to_string(i)).c_str()),
-                            true});
+        s.wires.push_back(
+            {{left, p + "r" + std::to_string(i), {cidr((address(i, 1) + "/30").c_str())}},
+             {right, p + "l" + std::to_string(i + 1), {cidr((address(i, 2) + "/30").c_str())}}});
+        s.routes.push_back(
+            {left,
+             route("192.168.0.0/24", address(i, 2).c_str(), (p + "r" + std::to_string(i)).c_str()),
+             true});
     }
     for (int i = 0; i < count; ++i)
         s.sysctls[s.namespaces[static_cast<std::size_t>(i)]] = {

@@ -75,7 +75,8 @@ TEST_CASE("several addresses on one link are observed sorted, and lo's own are l
 TEST_CASE("add_address on a missing link fails with ENODEV and names it") {
     auto k = make_kernel();
     k->create_namespace("an-a", "lab1");
-    const Error e = error_from([&] { k->add_address("an-a", "nolink0", cidr("10.0.0.1/24"), Dad::skip); });
+    const Error e =
+        error_from([&] { k->add_address("an-a", "nolink0", cidr("10.0.0.1/24"), Dad::skip); });
     CHECK(e.kind() == ErrorKind::kernel);
     CHECK(errno_of(e) == ENODEV);
     CHECK(std::string(e.what()) ==

@@ -1,11 +1,11 @@
 // observe(): a whole lab read back as the model's values, veth peers resolved with and without
 // hints, and nothing the kernel manages by itself.
-#include "lab.hpp"
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <sstream>
 
+#include "lab.hpp"
 #include "parallel.hpp"  // src/kernel: how many threads observe() uses
 
 using namespace nstopo;

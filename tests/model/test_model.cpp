@@ -1,13 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include "nstopo/error.hpp"
-#include "nstopo/ownership.hpp"
 #include "nstopo/model.hpp"
+#include "nstopo/ownership.hpp"
 
 using namespace nstopo;
 
 namespace {
-Cidr cidr(const char* s) { return *Cidr::parse(s, true); }
+Cidr cidr(const char* s) {
+    return *Cidr::parse(s, true);
+}
 }  // namespace
 
 TEST_CASE("veth pairs compare regardless of end order") {

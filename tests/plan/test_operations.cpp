@@ -59,7 +59,8 @@ TEST_CASE("describe prints one stable line per kind of operation") {
 TEST_CASE("an implied operation names its cause") {
     const Operation o{op::DeleteLink{"", "veth0"}, {}, Cause::namespace_deleted("netns1")};
     CHECK(describe(o) == "- delete link veth0 in host (with namespace netns1)");
-    const Operation by_link{op::DeleteAddress{"", "veth0", cidr("10.1.1.2/24")}, {},
+    const Operation by_link{op::DeleteAddress{"", "veth0", cidr("10.1.1.2/24")},
+                            {},
                             Cause::link_deleted({"", "veth0"})};
     CHECK(describe(by_link) == "- delete address 10.1.1.2/24 from veth0 in host (with link veth0)");
 }
@@ -92,9 +93,9 @@ TEST_CASE("kind, phase, namespace and object of an action") {
 
 TEST_CASE("an empty plan prints as no changes") {
     CHECK(to_text(Plan{"lab", {}}) == "no changes\n");
-    const Plan p{"lab",
-                 {Operation{op::CreateNamespace{"a"}, {}, {}},
-                  Operation{op::CreateNamespace{"b"}, {}, {}}}};
+    const Plan p{
+        "lab",
+        {Operation{op::CreateNamespace{"a"}, {}, {}}, Operation{op::CreateNamespace{"b"}, {}, {}}}};
     CHECK(to_text(p) == "+ create namespace a\n+ create namespace b\n");
 }
 

@@ -268,8 +268,7 @@ void FakeKernel::set_mac(const std::string& ns, const std::string& ifname, const
 
 // --- addresses ----------------------------------------------------------------------------------
 
-void FakeKernel::add_address(const std::string& ns, const std::string& ifname, const Cidr& a,
-                             Dad) {
+void FakeKernel::add_address(const std::string& ns, const std::string& ifname, const Cidr& a, Dad) {
     const Call call{"add_address", ns, end_text(ns, ifname) + " " + a.str()};
     begin(call);
     Link& link = link_or_refuse(call, ns, ifname);

@@ -11,7 +11,9 @@
 namespace nstopo::test {
 
 namespace {
-std::string failed(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string failed(const char* what) {
+    return std::string(what) + ": " + std::strerror(errno);
+}
 
 std::string mount_tmpfs(const char* dir) {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) return failed(dir);
@@ -22,7 +24,8 @@ std::string mount_tmpfs(const char* dir) {
 }  // namespace
 
 std::string enter_sandbox() {
-    if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0) return failed("unshare(CLONE_NEWNET|CLONE_NEWNS)");
+    if (unshare(CLONE_NEWNET | CLONE_NEWNS) != 0)
+        return failed("unshare(CLONE_NEWNET|CLONE_NEWNS)");
     // Nothing mounted from here on may propagate back to the machine's mount namespace.
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
         return failed("making / private");
