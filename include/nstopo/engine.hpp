@@ -98,7 +98,10 @@ class Engine {
     // listing the labs that are up when `lab` names no lab that nstopo ever applied here (since
     // the state directory was made: /run empties at boot); a lab that was up and is gone is
     // found == false.
-    DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {});
+    // `from_marks`: a lab without a record is what wears its mark (namespaces only; each
+    // operation is reported before it runs). Without it, such a lab is Error(usage) naming them.
+    DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {},
+                          bool from_marks = false);
     // The labs that are up (or the one named), each with its observed state and drift.
     std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
     // Names of the labs recorded in the state directory.
@@ -114,7 +117,11 @@ class Engine {
   private:
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
-    Error never_applied(const std::string& lab) const;
+    // Why lab `lab` cannot be destroyed without a record: the namespaces that wear its mark (and
+    // --from-marks), or that it was never applied (the labs that are up).
+    Error without_record(const std::string& lab, bool known) const;
+    Error without_record(const std::string& lab, bool known,
+                         const std::set<std::string>& marked) const;
     void check_claims(const Topology& desired) const;
     struct Verified {
         Topology observed;  // the kernel as verification read it

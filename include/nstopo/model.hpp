@@ -67,9 +67,12 @@ struct Interface {
     std::optional<MacAddress> mac;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
+    // Observed only: the kernel's index of the link in its namespace. A namespace numbers its
+    // links upwards, so a link deleted and made again by hand has another.
+    int ifindex = 0;
     SourceLocation where;
 
-    bool operator==(const Interface& o) const;  // all fields but `where`
+    bool operator==(const Interface& o) const;  // all fields but `ifindex` and `where`
 };
 
 // The MTU a link of this kind has when nobody set one: what an unset `mtu` means (1500 for a veth,
@@ -127,10 +130,13 @@ struct Namespace {
     // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
     // none.
     std::string owner;
+    // Observed only: the namespace's identity, which no other namespace has or will have until
+    // the machine reboots (its netns cookie, NlSocket::netns_cookie); 0 where the kernel has none.
+    std::uint64_t identity = 0;
     SourceLocation where;
 
     bool forwarding() const;                    // IPv4 forwarding is on
-    bool operator==(const Namespace& o) const;  // all fields but `where`
+    bool operator==(const Namespace& o) const;  // all fields but `identity` and `where`
 };
 
 // Dad::detect when the namespace's sysctls turn DAD on for link `ifname`: conf.all.accept_dad, or

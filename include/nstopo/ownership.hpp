@@ -1,11 +1,17 @@
 // Ownership: which namespaces and links are a lab's. The one place for these rules; the planner,
 // the engine and the commands ask here.
 //
-// A lab owns what its record in the state directory lists (LabClaims), and what the user hands
-// over with --adopt. The kernel carries marks too: every link nstopo creates has the ifalias
-// link_mark(LAB), a namespace's mark is that of its lo, and every route nstopo adds has protocol
-// kRouteProtocol. A mark naming another lab always wins: that namespace or link is never this
-// lab's.
+// The record grants ownership; a mark can only confirm it. A lab owns what its record in the
+// state directory lists (LabClaims) when the kernel's object is the one nstopo created: the same
+// identity (a namespace's netns cookie, a host link's ifindex) recorded once it was created.
+// Between naming an object in the record and recording its identity (an apply that has not
+// finished, or was killed), the kernel's mark confirms it: every link nstopo creates has the
+// ifalias link_mark(LAB), and a namespace's mark is that of its lo, set before the namespace gets
+// its name. A host veth end made by a killed apply before it was marked is confirmed by its peer,
+// which lives in a namespace the lab owns. An object that only wears the mark, without the
+// record, is not the lab's: `--adopt NS` or `destroy --from-marks LAB` take such objects over
+// deliberately. A mark naming another lab always wins: that object is never this lab's. Every
+// route nstopo adds has protocol kRouteProtocol.
 #pragma once
 
 #include <cstdint>
@@ -28,13 +34,24 @@ std::string link_mark(const std::string& lab);
 // The lab named by an ifalias, or "" if it is not an nstopo mark.
 std::string lab_from_mark(const std::string& ifalias);
 
-// What a lab may treat as its own beyond what carries its mark.
+// The identities of the objects a lab created, recorded once they exist.
+struct Identities {
+    std::map<std::string, std::uint64_t> namespaces;  // Namespace::identity
+    std::map<std::string, int> host_interfaces;       // Interface::ifindex
+    bool operator==(const Identities&) const = default;
+};
+
+// What a lab may treat as its own.
 struct LabClaims {
     // Namespaces and host interfaces the lab recorded as its own (state directory).
     std::set<std::string> owned_namespaces;
     std::set<std::string> owned_host_interfaces;
-    // Existing namespaces without a mark that the user allows the lab to take over (--adopt).
+    // Existing namespaces without a mark of another lab that the user allows the lab to take over
+    // (--adopt).
     std::set<std::string> adopt_namespaces;
+    // The identities recorded for the owned names; a name without one was recorded before it
+    // was created.
+    Identities identities;
 };
 
 // The ownership rules of one lab, over what the kernel shows.
@@ -42,15 +59,18 @@ class Ownership {
   public:
     Ownership(std::string lab, const LabClaims& claims) : lab_(std::move(lab)), claims_(claims) {}
 
-    // A namespace is the lab's when its mark names the lab, or it is unmarked and either
-    // recorded as the lab's or (when the file declares it) adopted.
+    // A namespace is the lab's when the file declares it and the user adopts it, or when it is
+    // recorded as the lab's and is the one recorded (same identity; without a recorded identity,
+    // it wears the lab's mark).
     bool owns_namespace(const Namespace& observed, bool declared) const;
-    // A host link is the lab's when its mark names the lab, or it is unmarked and recorded.
-    bool owns_host_link(const Interface& observed) const;
+    // A host link is the lab's when it is recorded as the lab's and is the one recorded (same
+    // ifindex; without one, it wears the lab's mark or `peer_in_lab`: it is a veth whose peer
+    // lives in a namespace the lab owns).
+    bool owns_host_link(const Interface& observed, bool peer_in_lab) const;
     // The mark names a lab other than this one.
     bool marked_by_other_lab(const std::string& mark_owner) const;
-    // The lab is up in the namespace: it is recorded as the lab's and wears the lab's mark. What
-    // `check` and `exec` need before they send traffic or run a command there.
+    // The lab is up in the namespace: it is the lab's (owns_namespace) and wears the lab's mark.
+    // What `check` and `exec` need before they send traffic or run a command there.
     bool is_up(const Namespace& observed) const;
 
   private:
@@ -58,7 +78,7 @@ class Ownership {
     const LabClaims& claims_;
 };
 
-// The namespace wears lab `lab`'s mark (what a destroy whose record was lost goes by).
+// The namespace wears lab `lab`'s mark (what `destroy --from-marks` goes by).
 bool wears_mark_of(const Namespace& observed, const std::string& lab);
 
 // A name that two labs claim: `name` of `kind` ("namespace", "host interface"), declared at

@@ -41,6 +41,9 @@ struct LabRecord {
     // The addresses the kernel gave the veth ends whose `mac` the file leaves unset, as they were
     // first created: an unset mac means "stays as first created" (see Interface::mac).
     std::map<VethEnd, MacAddress> macs;
+    // The identities of the owned namespaces and host interfaces once nstopo created (or was
+    // handed) them; an owned name without one was recorded before it was created.
+    Identities identities;
 
     // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
     LabClaims claims() const;

@@ -78,6 +78,29 @@ std::map<VethEnd, MacAddress> first_macs(const Topology& desired, const Topology
     return macs;
 }
 
+// The identities `observed` shows for the namespaces and host interfaces `desired` declares.
+Identities identities_in(const Topology& desired, const Topology& observed) {
+    Identities ids;
+    for (const auto& [name, _] : desired.namespaces)
+        if (const auto it = observed.namespaces.find(name); it != observed.namespaces.end())
+            ids.namespaces[name] = it->second.identity;
+    for (const auto& [name, _] : desired.host_interfaces)
+        if (const Interface* link = observed.find_interface(kHostNamespace, name))
+            ids.host_interfaces[name] = link->ifindex;
+    return ids;
+}
+
+// What the record says while an apply runs: the identities recorded before, and those of the
+// namespaces the user adopts (the ones the apply was handed).
+Identities while_applying(const Identities& before, const LabClaims& claims,
+                          const Topology& observed) {
+    Identities ids = before;
+    for (const auto& name : claims.adopt_namespaces)
+        if (const auto it = observed.namespaces.find(name); it != observed.namespaces.end())
+            ids.namespaces[name] = it->second.identity;
+    return ids;
+}
+
 // A reading of the kernel made for `read` serves a plan that needs `needed` read: the same
 // namespaces, host links and sysctl keys. (The expected veths only make pairing cheaper.)
 bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
@@ -155,7 +178,9 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
     const bool recorded_as_applied =
         previous && previous->phase == LabPhase::applied && previous->desired == desired;
     ApplyResult result;
+    LabRecord applying;                        // what the record says while the plan runs
     std::map<VethEnd, MacAddress> final_macs;  // to record once the kernel matches
+    Identities final_ids;
     {
         // Claim the names and record them before the first change, so that a crash at any later
         // point leaves a record that destroy (or a re-run of apply) works from.
@@ -171,32 +196,42 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                                       : kernel_.observe(scope);
         if (previous) remove_leftover_files(*previous, observed);
         result.plan = nstopo::plan(held, observed, claims);
-        if (result.plan.empty()) final_macs = first_macs(desired, observed);
-        if (!result.plan.empty() || !recorded_as_applied)
-            store_.save(
-                LabRecord{desired.name, source, LabPhase::applying,
-                          united(namespace_names(desired), claims.owned_namespaces),
-                          united(host_interface_names(desired), claims.owned_host_interfaces),
-                          desired, previous_macs});
+        if (result.plan.empty()) {
+            final_macs = first_macs(desired, observed);
+            final_ids = identities_in(desired, observed);
+        }
+        applying = LabRecord{desired.name,
+                             source,
+                             LabPhase::applying,
+                             united(namespace_names(desired), claims.owned_namespaces),
+                             united(host_interface_names(desired), claims.owned_host_interfaces),
+                             desired,
+                             previous_macs,
+                             while_applying(claims.identities, claims, observed)};
+        if (!result.plan.empty() || !recorded_as_applied) store_.save(applying);
     }
     if (!result.plan.empty()) {
         result.report = execute(result.plan, kernel_, exec);
-        const Verified after = verify(held, claims);
+        // What the plan created is the lab's by the record just written, confirmed by its mark.
+        const Verified after = verify(held, claims_of(applying));
         if (!after.residual.empty())
             throw Error(
                 ErrorKind::verification,
                 "apply finished but the kernel does not match lab '" + desired.name +
                     "'; these operations are still pending:" + residual_lines(after.residual));
         final_macs = first_macs(desired, after.observed);
+        final_ids = identities_in(desired, after.observed);
     } else if (recorded_as_applied && previous->source == source &&
-               owns_just_the_names_of(*previous, desired) && previous->macs == final_macs) {
+               owns_just_the_names_of(*previous, desired) && previous->macs == final_macs &&
+               previous->identities == final_ids) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
         return result;
     }
 
     store_.save(LabRecord{desired.name, source, LabPhase::applied, namespace_names(desired),
-                          host_interface_names(desired), desired, std::move(final_macs)});
+                          host_interface_names(desired), desired, std::move(final_macs),
+                          std::move(final_ids)});
     return result;
 }
 
@@ -220,16 +255,21 @@ void Engine::remove_leftover_files(const LabRecord& record, const Topology& obse
             kernel_.delete_namespace(name);
 }
 
-DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec) {
+DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec, bool from_marks) {
     // Before the lock, whose file would make the name known.
-    if (!store_.known(lab) && marked_namespaces(lab).empty()) throw never_applied(lab);
+    const bool known = store_.known(lab);
+    if (!known && !from_marks) throw without_record(lab, known);
     const FileLock lab_lock = store_.lock_lab(lab, options_.lock_wait);
     auto record = store_.load(lab);
     if (!record) {
-        // The state directory lost the record (deleted by hand): the kernel marks still tell.
+        // The record is gone (deleted by hand): only the user may say that what wears the lab's
+        // mark is the lab's. Each namespace is then confirmed by its mark (ownership.hpp).
         const auto marked = marked_namespaces(lab);
-        if (marked.empty()) return {};
-        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}};
+        if (marked.empty() || !from_marks) {
+            if (marked.empty() && known) return {};
+            throw without_record(lab, known, marked);
+        }
+        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}};
     }
     record->phase = LabPhase::destroying;
     store_.save(*record);
@@ -281,11 +321,25 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
     return out;
 }
 
-Error Engine::never_applied(const std::string& lab) const {
+Error Engine::without_record(const std::string& lab, bool known) const {
+    return without_record(lab, known, marked_namespaces(lab));
+}
+
+Error Engine::without_record(const std::string& lab, bool known,
+                             const std::set<std::string>& marked) const {
+    if (!marked.empty()) {
+        std::string names;
+        for (const auto& name : marked) names += " " + name;
+        return Error(ErrorKind::usage,
+                     "lab '" + lab + "' has no record, so nothing is its by right; these " +
+                         std::to_string(marked.size()) + " namespaces wear its mark:" + names +
+                         "; `nstopo destroy --from-marks " + lab + "` deletes them");
+    }
     std::string up;
     for (const auto& name : labs()) up += "\n  " + name;
-    return Error(ErrorKind::usage, "no lab '" + lab + "' was ever applied here" +
-                                       (up.empty() ? "; no lab is up" : "; the labs up:" + up));
+    const std::string what =
+        known ? "lab '" + lab + "' is not up" : "no lab '" + lab + "' was ever applied here";
+    return Error(ErrorKind::usage, what + (up.empty() ? "; no lab is up" : "; the labs up:" + up));
 }
 
 std::vector<std::string> Engine::labs() const {

@@ -30,14 +30,20 @@ std::string lab_to_destroy(Context& ctx, const Engine& engine, const std::string
                                       list);
 }
 
-int run_destroy(Context& ctx, const std::string& target) {
+struct DestroyArgs {
+    std::string target;
+    bool from_marks = false;
+};
+
+int run_destroy(Context& ctx, const DestroyArgs& a) {
+    const std::string& target = a.target;
     Engine& engine = ctx.engine();
     const std::string lab = lab_to_destroy(ctx, engine, target);
     if (lab.empty()) {
         ctx.say("nothing to destroy");
         return exit_code::ok;
     }
-    const DestroyResult r = engine.destroy(lab, ctx.progress());
+    const DestroyResult r = engine.destroy(lab, ctx.progress(), a.from_marks);
     if (!r.found)
         ctx.say("nothing to destroy (lab " + lab + " is not up)");
     else
@@ -49,9 +55,12 @@ int run_destroy(Context& ctx, const std::string& target) {
 }  // namespace
 
 Runner define_destroy(CLI::App& app) {
-    auto target = std::make_shared<std::string>();
-    app.add_option("TARGET", *target, "Topology file or lab name (default: the lab up)");
-    return [target](Context& ctx) { return run_destroy(ctx, *target); };
+    auto a = std::make_shared<DestroyArgs>();
+    app.add_option("TARGET", a->target, "Topology file or lab name (default: the lab up)");
+    app.add_flag("--from-marks", a->from_marks,
+                 "For a lab whose record is lost: delete the namespaces that wear its mark, "
+                 "printing each operation before it runs");
+    return [a](Context& ctx) { return run_destroy(ctx, *a); };
 }
 
 }  // namespace nstopo::cli

@@ -89,6 +89,7 @@ Interface to_model(rtnl_link* link) {
     i.mtu = rtnl_link_get_mtu(link);
     i.mac = to_mac(rtnl_link_get_addr(link));
     i.owner = lab_from_mark(string_or_empty(rtnl_link_get_ifalias(link)));
+    i.ifindex = rtnl_link_get_ifindex(link);
     return i;
 }
 

@@ -35,18 +35,18 @@ class NetlinkKernel final : public Kernel {
 
     std::vector<std::string> list_namespaces() override { return dir_.names(); }
 
+    // The namespace's socket is made, and its lo marked, inside it before it gets its name: a
+    // namespace never shows under a name the lab recorded without the lab's mark (ownership.hpp).
     void create_namespace(const std::string& name, const std::string& lab) override {
         const Op op{name, "create namespace", name};
         std::unique_ptr<kernel::NlSocket> socket;
-        // The namespace's socket is made while the thread is inside it anyway.
-        dir_.create(op, name, [&] { socket = kernel::NlSocket::connect_here(op); });
+        dir_.create(op, name, [&] {
+            socket = kernel::NlSocket::connect_here(op);
+            const kernel::LinkPtr lo = marked(kernel::link_named("lo"), lab);
+            socket->run(Op{name, "mark", "lo"},
+                        [&](nl_sock* sk) { return rtnl_link_change(sk, lo.get(), lo.get(), 0); });
+        });
         sessions_.adopt(name, std::move(socket), dir_.id_of(name).value_or(kernel::NetnsId{}));
-        try {
-            mark(name, "lo", lab);
-        } catch (...) {
-            remove_quietly(name);
-            throw;
-        }
     }
 
     void delete_namespace(const std::string& name) override {
@@ -170,19 +170,14 @@ class NetlinkKernel final : public Kernel {
         });
     }
 
-    // Sets the link's ifalias to the lab's ownership mark.
-    void mark(const std::string& ns, const std::string& ifname, const std::string& lab) {
-        const kernel::LinkPtr change = kernel::link_named(ifname);
+    // A change that sets the link's ifalias to the lab's ownership mark.
+    static kernel::LinkPtr marked(kernel::LinkPtr change, const std::string& lab) {
         rtnl_link_set_ifalias(change.get(), link_mark(lab).c_str());
-        change_link(Op{ns, "mark", ifname}, change.get());
+        return change;
     }
 
-    void remove_quietly(const std::string& name) noexcept {
-        try {
-            delete_namespace(name);
-        } catch (const std::exception& e) {
-            spdlog::warn("cannot undo namespace {}: {}", name, e.what());
-        }
+    void mark(const std::string& ns, const std::string& ifname, const std::string& lab) {
+        change_link(Op{ns, "mark", ifname}, marked(kernel::link_named(ifname), lab).get());
     }
 
     void delete_quietly(const VethEnd& end) noexcept {

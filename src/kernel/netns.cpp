@@ -121,10 +121,10 @@ void NetnsDir::create(const Op& op, const std::string& name, const std::function
     try {
         ReturnToCurrentNetns back(op);
         if (unshare(CLONE_NEWNET) != 0) fail(op, errno, "cannot create a network namespace");
+        inside();
         if (mount(kThreadNetns, path.c_str(), "none", MS_BIND, nullptr) != 0)
             fail(op, errno, "cannot bind the namespace to " + quoted(path));
         spdlog::debug("created network namespace {} at {}", name, path.string());
-        inside();
     } catch (...) {
         umount2(path.c_str(), MNT_DETACH);
         unlink(path.c_str());

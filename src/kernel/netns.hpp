@@ -77,9 +77,11 @@ class NetnsDir {
     // Opens DIR/NAME if it is a mounted network namespace (see exists); an invalid Fd if not.
     Fd open_if_exists(const std::string& name) const;
 
-    // Creates namespace NAME like `ip netns add`, runs `inside` on the calling thread while it is
-    // in the new namespace, then returns the thread. Fails with EEXIST if NAME exists. On any
-    // failure nothing is left behind.
+    // Creates namespace NAME like `ip netns add`, returns the thread. `inside` runs on the calling
+    // thread in the new namespace before the namespace is bound to NAME: whatever it does (the
+    // lab's mark on lo) is there before anyone can see the namespace under that name, even if
+    // nstopo is killed in between. Fails with EEXIST if NAME exists. On any failure nothing is
+    // left behind.
     void create(const Op& op, const std::string& name, const std::function<void()>& inside);
     // Removes namespace NAME like `ip netns del`. The kernel frees it once nothing holds it.
     void remove(const Op& op, const std::string& name);

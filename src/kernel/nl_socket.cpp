@@ -56,6 +56,14 @@ std::string describe(const Refusal& r) {
 
 }  // namespace
 
+std::uint64_t NlSocket::netns_cookie() const {
+    std::uint64_t cookie = 0;
+    socklen_t size = sizeof cookie;
+    if (getsockopt(nl_socket_get_fd(sock_.get()), SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &size) != 0)
+        return 0;
+    return cookie;
+}
+
 std::unique_ptr<NlSocket> NlSocket::connect_here(const Op& op) {
     std::unique_ptr<NlSocket> s(new NlSocket());
     s->sock_.reset(nl_socket_alloc());

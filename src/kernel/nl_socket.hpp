@@ -35,6 +35,11 @@ class NlSocket {
     // (and refuses libnl's own short dump requests, so it is on only around filtered dumps).
     // Where the kernel lacks it, dumps are unfiltered.
     void set_strict_checking(bool on);
+    // The cookie of the network namespace the socket is bound to (SO_NETNS_COOKIE, Linux 5.14+):
+    // a number the kernel gives each namespace once and never again until it reboots, unlike an
+    // nsfs inode, which a namespace made after another was freed may get again. 0 where the
+    // kernel has none.
+    std::uint64_t netns_cookie() const;
 
   private:
     NlSocket() = default;

@@ -84,6 +84,7 @@ class Observation {
         n.interfaces = snap.interfaces;
         n.routes = snap.routes;
         n.sysctls = snap.sysctls;
+        n.identity = snap.netns_cookie;
         if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
             n.owner = lo->second.owner;
         return n;

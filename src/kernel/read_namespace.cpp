@@ -96,6 +96,7 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     }
     // No lock around the dumps: see dump() in snapshot.cpp for why they may run on several threads
     // at once.
+    r.snap.netns_cookie = r.socket->netns_cookie();
     read_links(r.snap, *r.socket, r.ns);
     read_addresses(r.snap, *r.socket, r.ns);
     read_routes(r.snap, *r.socket, r.ns);

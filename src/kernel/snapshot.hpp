@@ -29,6 +29,7 @@ struct Snapshot {
     std::vector<VethLink> veths;
     std::vector<Route> routes;
     std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
+    std::uint64_t netns_cookie = 0;              // see NlSocket::netns_cookie
 };
 
 // Each adds to `snap` what one dump of `ns`, the namespace `socket` is bound to, shows. Links

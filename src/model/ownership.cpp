@@ -13,14 +13,22 @@ std::string lab_from_mark(const std::string& ifalias) {
 }
 
 bool Ownership::owns_namespace(const Namespace& n, bool declared) const {
-    if (!n.owner.empty()) return n.owner == lab_;
-    return claims_.owned_namespaces.contains(n.name) ||
-           (declared && claims_.adopt_namespaces.contains(n.name));
+    if (marked_by_other_lab(n.owner)) return false;
+    if (declared && claims_.adopt_namespaces.contains(n.name)) return true;
+    if (!claims_.owned_namespaces.contains(n.name)) return false;
+    const auto& ids = claims_.identities.namespaces;
+    const auto id = ids.find(n.name);
+    if (id != ids.end() && id->second != 0 && n.identity != 0) return id->second == n.identity;
+    return n.owner == lab_;
 }
 
-bool Ownership::owns_host_link(const Interface& i) const {
-    if (!i.owner.empty()) return i.owner == lab_;
-    return claims_.owned_host_interfaces.contains(i.name);
+bool Ownership::owns_host_link(const Interface& i, bool peer_in_lab) const {
+    if (marked_by_other_lab(i.owner) || !claims_.owned_host_interfaces.contains(i.name))
+        return false;
+    const auto& ids = claims_.identities.host_interfaces;
+    const auto id = ids.find(i.name);
+    if (id != ids.end() && id->second != 0 && i.ifindex != 0) return id->second == i.ifindex;
+    return i.owner == lab_ || peer_in_lab;
 }
 
 bool Ownership::marked_by_other_lab(const std::string& mark_owner) const {
@@ -28,7 +36,7 @@ bool Ownership::marked_by_other_lab(const std::string& mark_owner) const {
 }
 
 bool Ownership::is_up(const Namespace& n) const {
-    return claims_.owned_namespaces.contains(n.name) && n.owner == lab_;
+    return claims_.owned_namespaces.contains(n.name) && owns_namespace(n, true) && n.owner == lab_;
 }
 
 bool wears_mark_of(const Namespace& n, const std::string& lab) {

@@ -127,7 +127,11 @@ class Planner {
         return ownership_.owns_namespace(n, desired_.namespaces.contains(n.name));
     }
 
-    bool owns_host_link(const Interface& i) const { return ownership_.owns_host_link(i); }
+    bool owns_host_link(const Interface& i) const {
+        const auto peer = peer_in(observed_pairs_, {kHostNamespace, i.name});
+        const Namespace* peer_ns = peer ? observed_namespace(peer->ns) : nullptr;
+        return ownership_.owns_host_link(i, peer_ns && owns_namespace(*peer_ns));
+    }
 
     bool marked_by_other_lab(const std::string& owner) const {
         return ownership_.marked_by_other_lab(owner);

@@ -53,6 +53,10 @@ std::map<VethEnd, MacAddress> macs_from_json(const json& j, const fs::path& path
     return macs;
 }
 
+json identities_to_json(const Identities& ids) {
+    return json{{"namespaces", ids.namespaces}, {"host_interfaces", ids.host_interfaces}};
+}
+
 json record_to_json(const LabRecord& r) {
     return json{{"version", kRecordVersion},
                 {"lab", r.lab},
@@ -61,7 +65,8 @@ json record_to_json(const LabRecord& r) {
                 {"namespaces", r.namespaces},
                 {"host_interfaces", r.host_interfaces},
                 {"topology", to_json(r.desired)},
-                {"macs", macs_to_json(r.macs)}};
+                {"macs", macs_to_json(r.macs)},
+                {"identities", identities_to_json(r.identities)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -82,6 +87,13 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
         r.desired = topology_from_json(j.at("topology"));
         if (j.contains("macs")) r.macs = macs_from_json(j.at("macs"), path);
+        if (j.contains("identities")) {
+            const auto& ids = j.at("identities");
+            r.identities.namespaces =
+                ids.at("namespaces").get<std::map<std::string, std::uint64_t>>();
+            r.identities.host_interfaces =
+                ids.at("host_interfaces").get<std::map<std::string, int>>();
+        }
         return r;
     } catch (const json::exception& e) {
         throw Error(ErrorKind::bug,
@@ -257,7 +269,7 @@ std::optional<LabPhase> lab_phase_from(const std::string& text) {
 }
 
 LabClaims LabRecord::claims() const {
-    return LabClaims{namespaces, host_interfaces, {}};
+    return LabClaims{namespaces, host_interfaces, {}, identities};
 }
 
 }  // namespace nstopo

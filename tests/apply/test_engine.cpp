@@ -151,7 +151,7 @@ TEST_CASE_METHOD(EngineFixture, "destroy falls back to the kernel marks when the
     kernel.add_unmarked_namespace("bystander");
     store.remove("pair");
 
-    const DestroyResult d = engine.destroy("pair");
+    const DestroyResult d = engine.destroy("pair", {}, /*from_marks=*/true);
     CHECK(d.found);
     CHECK_FALSE(kernel.has_namespace("ns01"));
     CHECK_FALSE(kernel.has_namespace("ns02"));
@@ -402,4 +402,82 @@ TEST_CASE_METHOD(EngineFixture, "a mac the file sets is the file's, not pinned")
     const auto record = store.load("pair");
     CHECK_FALSE(record->macs.contains(VethEnd{"ns01", "ns01-veth0"}));
     CHECK(record->macs.contains(VethEnd{"ns02", "ns02-veth0"}));
+}
+
+TEST_CASE_METHOD(
+    EngineFixture,
+    "a namespace deleted and made again by hand under a recorded name is not the lab's") {
+    const Topology lab = load(kPair);
+    engine.apply(lab, "pair.yaml");
+    REQUIRE(store.load("pair")->identities.namespaces.at("ns01") == kernel.identity("ns01"));
+    kernel.delete_namespace("ns01");
+    kernel.add_unmarked_namespace("ns01");
+    kernel.add_link("ns01", "precious", LinkKind::veth);
+
+    CHECK_THROWS_AS(engine.plan(lab), Error);
+    const auto status = engine.status("pair");
+    CHECK(status[0].problem ==
+          "namespace 'ns01' already exists and was not created by lab 'pair' (use --adopt ns01 "
+          "to take it over)");
+    kernel.clear_journal();
+    CHECK_THROWS_AS(engine.apply(lab, "pair.yaml"), Error);
+    CHECK(kernel.journal().empty());
+
+    // Even wearing the lab's mark: the recorded identity decides.
+    kernel.set_mark("ns01", "lo", "pair");
+    engine.destroy("pair");
+    CHECK(kernel.has_link("ns01", "precious"));
+    CHECK_FALSE(kernel.has_namespace("ns02"));
+}
+
+TEST_CASE_METHOD(EngineFixture,
+                 "a namespace someone makes under a name the record lists before it is created is "
+                 "never the lab's") {
+    const Topology lab = load(kPair);
+    // An apply recorded both names, then someone made ns02 first (unmarked, with a link).
+    store.save(
+        LabRecord{"pair", "pair.yaml", LabPhase::applying, {"ns01", "ns02"}, {}, lab, {}, {}});
+    kernel.add_unmarked_namespace("ns02");
+    kernel.add_link("ns02", "theirs0", LinkKind::veth);
+    CHECK_THROWS_AS(engine.apply(lab, "pair.yaml"), Error);
+    engine.destroy("pair");
+    CHECK(kernel.has_namespace("ns02"));
+    CHECK(kernel.has_link("ns02", "theirs0"));
+}
+
+TEST_CASE_METHOD(EngineFixture,
+                 "the mark alone grants nothing: apply refuses and destroy needs --from-marks") {
+    kernel.create_namespace("ns01", "pair");  // hand-made, wearing the lab's mark
+    kernel.add_link("ns01", "keepme", LinkKind::veth);
+    kernel.clear_journal();
+    try {
+        engine.apply(load(kPair), "pair.yaml");
+        FAIL("apply should have refused the marked namespace");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::conflict);
+        CHECK(e.message() ==
+              "namespace 'ns01' already exists and was not created by lab 'pair' (use --adopt "
+              "ns01 to take it over)");
+    }
+    CHECK(kernel.journal().empty());
+    CHECK(kernel.has_link("ns01", "keepme"));
+    store.remove("pair");
+    try {
+        engine.destroy("pair");
+        FAIL("destroy should have asked for --from-marks");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(e.message() ==
+              "lab 'pair' has no record, so nothing is its by right; these 1 namespaces wear its "
+              "mark: ns01; `nstopo destroy --from-marks pair` deletes them");
+    }
+    CHECK(kernel.has_namespace("ns01"));
+    CHECK(engine.destroy("pair", {}, /*from_marks=*/true).found);
+    CHECK_FALSE(kernel.has_namespace("ns01"));
+}
+
+TEST_CASE_METHOD(EngineFixture, "a host veth wearing the lab's mark without a record is refused") {
+    kernel.add_link("", "veth0", LinkKind::veth, "host-link");
+    CHECK_THROWS_AS(engine.apply(load(kHostLink), "host-link.yaml"), Error);
+    CHECK(kernel.has_link("", "veth0"));
 }

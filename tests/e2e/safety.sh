@@ -57,6 +57,73 @@ expect_rc "destroy by name without the file" 0 "$NSTOPO" destroy pair-ns1-ns2
 expect_rc "destroy the last one" 0 "$NSTOPO" destroy
 expect_eq "nothing left" "" "$(ip netns list)"
 
+# A recorded namespace deleted and made again by hand (with a veth of its own inside) is not the
+# lab's: plan refuses it, status says so, destroy leaves it as it is.
+expect_rc "apply pair" 0 "$NSTOPO" apply "$TOPOLOGIES/pair.yaml"
+ip netns del ns01
+ip netns add ns01
+ip -n ns01 link add precious type veth peer name precious1
+expect_rc "plan refuses the re-made namespace" 1 "$NSTOPO" plan "$TOPOLOGIES/pair.yaml"
+expect_contains "names it" "namespace 'ns01' already exists and was not created by lab 'pair'" "$WORK/err"
+expect_rc "status" 0 "$NSTOPO" status pair
+expect_contains "status says it cannot converge" "cannot converge: namespace 'ns01' already exists" "$WORK/out"
+expect_rc "destroy" 0 "$NSTOPO" destroy pair
+expect_eq "the re-made namespace is kept, with its veth" "precious" \
+  "$(ip -n ns01 -br link show dev precious | awk '{print $1}' | cut -d@ -f1)"
+expect_eq "the lab's other namespace is gone" "ns01" "$(ip netns list | awk '{print $1}')"
+ip netns del ns01
+
+# A namespace that wins a race for a name the lab wants is never destroyed: apply of a
+# 50-namespace lab while `ip netns add c049` (plus a veth inside) runs.
+{
+  echo "name: race"; echo "namespaces:"
+  for i in $(seq -w 0 49); do echo "  c0$i: {}"; done
+} > "$WORK/race.yaml"
+for round in 1 2 3 4 5; do
+  "$NSTOPO" apply "$WORK/race.yaml" >/dev/null 2>&1 &
+  apply=$!
+  made=0
+  for _ in $(seq 1 200); do
+    if ip netns add c049 2>/dev/null; then made=1; break; fi
+    sleep 0.001
+  done
+  wait "$apply" || true
+  if [ "$made" -eq 1 ]; then
+    ip -n c049 link add racer type veth peer name racer1
+    expect_rc "round $round: destroy" 0 "$NSTOPO" destroy race
+    expect_eq "round $round: the race winner is kept" "racer" \
+      "$(ip -n c049 -br link show dev racer | awk '{print $1}' | cut -d@ -f1)"
+    ip netns del c049
+  else
+    expect_rc "round $round: destroy" 0 "$NSTOPO" destroy race
+  fi
+  expect_eq "round $round: nothing left" "" "$(ip netns list)"
+done
+
+# The mark alone grants nothing: a hand-made namespace and a host veth wearing a lab's mark are
+# refused by apply, and destroy without a record asks for --from-marks.
+ip netns add ns01
+ip -n ns01 link set lo alias nstopo:pair
+ip -n ns01 link add keepme type veth peer name keepme1
+before=$(kernel_snapshot)
+expect_rc "apply refuses the marked namespace" 1 "$NSTOPO" apply "$TOPOLOGIES/pair.yaml"
+expect_contains "names it" "namespace 'ns01' already exists and was not created by lab 'pair'" "$WORK/err"
+expect_eq "nothing changed" "$before" "$(kernel_snapshot)"
+rm -f /run/nstopo/labs/pair.json
+expect_rc "destroy without a record" 4 "$NSTOPO" destroy pair
+expect_contains "asks for --from-marks" "nstopo destroy --from-marks pair" "$WORK/err"
+expect_eq "still nothing changed" "$before" "$(kernel_snapshot)"
+expect_rc "destroy --from-marks" 0 "$NSTOPO" destroy --from-marks pair
+expect_contains "says what it deletes" "- delete namespace ns01" "$WORK/out"
+expect_eq "gone" "" "$(ip netns list)"
+ip link add veth0 type veth peer name bystander0
+ip link set veth0 alias nstopo:host-link
+expect_rc "apply refuses the marked host veth" 1 "$NSTOPO" apply "$TOPOLOGIES/host-link.yaml"
+expect_contains "names it" "host interface 'veth0' already exists and was not created by lab 'host-link'" "$WORK/err"
+expect_eq "the host veth is kept" "veth0" "$(ip -br link show dev veth0 | awk '{print $1}' | cut -d@ -f1)"
+ip link del veth0
+expect_eq "no namespace made" "" "$(ip netns list)"
+
 # Without privileges: one line saying what is missing and how to run it.
 expect_rc "unprivileged plan" 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
   --inh-caps=-all --bounding-set=-all "$NSTOPO" plan "$TOPOLOGIES/pair.yaml"

@@ -58,7 +58,14 @@ void check_golden(const std::string& name, const std::function<Scenario(FakeKern
     for (const auto& o : p.operations) executed += o.implied() ? 0 : 1;
     CHECK(kernel.journal().size() == executed);
 
-    const Plan again = plan(s.desired, kernel.observe(scope), s.options);
+    // Planned again with what apply would have recorded.
+    LabClaims recorded = recorded_state(s.desired);
+    recorded.adopt_namespaces = s.options.adopt_namespaces;
+    recorded.owned_namespaces.insert(s.options.owned_namespaces.begin(),
+                                     s.options.owned_namespaces.end());
+    recorded.owned_host_interfaces.insert(s.options.owned_host_interfaces.begin(),
+                                          s.options.owned_host_interfaces.end());
+    const Plan again = plan(s.desired, kernel.observe(scope), recorded);
     CHECK(to_text(again) == "no changes\n");
 }
 

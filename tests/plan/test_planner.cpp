@@ -115,7 +115,7 @@ TEST_CASE("conflict: a link another lab marked inside a namespace of the lab") {
     FakeKernel k;
     converge(k, pair_lab());
     k.add_link("ns01", "theirs0", LinkKind::veth, "other");
-    CHECK(conflict_of(k, pair_lab()).message() ==
+    CHECK(conflict_of(k, pair_lab(), recorded_state(pair_lab())).message() ==
           "link 'theirs0' in namespace 'ns01' belongs to lab 'other'");
 }
 
@@ -146,6 +146,7 @@ TEST_CASE("a recorded namespace without a mark is the lab's and goes when undecl
     k.add_unmarked_namespace("old");
     LabClaims o;
     o.owned_namespaces = {"old"};
+    o.identities.namespaces["old"] = k.identity("old");
     const auto lines = lines_of(plan_on(k, pair_lab(), o));
     CHECK(index_of(lines, "- delete namespace old") == 0);
 }
@@ -156,6 +157,8 @@ TEST_CASE("a recorded host link without a mark is the lab's, but not with anothe
     k.add_link("", "veth6", LinkKind::other, "other");
     LabClaims o;
     o.owned_host_interfaces = {"veth5", "veth6"};
+    o.identities.host_interfaces = {{"veth5", k.ifindex("", "veth5")},
+                                    {"veth6", k.ifindex("", "veth6")}};
     const Plan p = plan_on(k, pair_lab(), o);
     CHECK(mentions(p, "- delete link veth5 in host\n"));
     CHECK_FALSE(mentions(p, "veth6"));
@@ -298,7 +301,7 @@ TEST_CASE("a 1000-namespace chain plans, converges and tears down") {
     FakeKernel k;
     const Plan up = converge(k, lab);
     CHECK(up.operations.size() > 8000);
-    CHECK(plan_on(k, lab).empty());
+    CHECK(plan_on(k, lab, recorded_state(lab)).empty());
     const Plan down = converge(k, empty_lab("chain"), recorded_state(lab));
     std::size_t executed = 0;
     for (const auto& o : down.operations) executed += o.implied() ? 0 : 1;

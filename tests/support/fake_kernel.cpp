@@ -45,7 +45,8 @@ bool has_ipv4(const std::vector<Cidr>& addresses) {
 }  // namespace
 
 FakeKernel::FakeKernel() {
-    spaces_[kHostNamespace].links["lo"] = make_loopback("");
+    make_space(kHostNamespace);
+    place(kHostNamespace, "lo", make_loopback(""));
 }
 
 // --- the call protocol --------------------------------------------------------------------------
@@ -123,6 +124,7 @@ Interface FakeKernel::to_model(const std::string& name, const Link& link) const 
     i.mtu = link.mtu;
     i.mac = link.mac;
     i.owner = link.owner;
+    i.ifindex = link.ifindex;
     return i;
 }
 
@@ -134,6 +136,7 @@ Namespace FakeKernel::to_model(const std::string& name, const Space& space,
     n.routes = space.routes;
     for (const auto& key : sysctl_keys) n.sysctls[key] = sysctl(name, key);
     n.owner = space.links.at("lo").owner;
+    n.identity = space.cookie;
     return n;
 }
 
@@ -145,6 +148,18 @@ std::vector<std::string> FakeKernel::list_namespaces() {
 }
 
 // --- namespaces ---------------------------------------------------------------------------------
+
+FakeKernel::Space& FakeKernel::make_space(const std::string& name) {
+    Space& space = spaces_[name];
+    space.cookie = ++cookies_made_;
+    return space;
+}
+
+void FakeKernel::place(const std::string& ns, const std::string& ifname, Link link) {
+    Space& space = spaces_.at(ns);
+    link.ifindex = space.next_ifindex++;
+    space.links[ifname] = std::move(link);
+}
 
 FakeKernel::Link FakeKernel::make_loopback(const std::string& owner) const {
     Link lo;
@@ -159,7 +174,8 @@ void FakeKernel::create_namespace(const std::string& name, const std::string& la
     begin(call);
     if (name.empty()) refuse(call, EINVAL);
     if (spaces_.count(name)) refuse(call, EEXIST);
-    spaces_[name].links["lo"] = make_loopback(lab);
+    make_space(name);
+    place(name, "lo", make_loopback(lab));
 }
 
 void FakeKernel::delete_namespace(const std::string& name) {
@@ -213,7 +229,7 @@ void FakeKernel::create_veth(const Veth& veth, const std::string& lab) {
                                static_cast<std::uint8_t>(macs_made_)});
         link.owner = lab;
         link.peer = peer;
-        spaces_.at(end.ns).links[end.ifname] = link;
+        place(end.ns, end.ifname, link);
     }
 }
 
@@ -380,7 +396,8 @@ std::string FakeKernel::sysctl(const std::string& ns, const std::string& key) co
 void FakeKernel::add_unmarked_namespace(const std::string& name) {
     if (name.empty() || spaces_.count(name))
         throw std::logic_error("add_unmarked_namespace: '" + name + "' exists");
-    spaces_[name].links["lo"] = make_loopback("");
+    make_space(name);
+    place(name, "lo", make_loopback(""));
 }
 
 void FakeKernel::add_link(const std::string& ns, const std::string& ifname, LinkKind kind,
@@ -391,7 +408,7 @@ void FakeKernel::add_link(const std::string& ns, const std::string& ifname, Link
     Link link;
     link.kind = kind;
     link.owner = owner;
-    space->second.links[ifname] = link;
+    place(ns, ifname, link);
 }
 
 void FakeKernel::set_mark(const std::string& ns, const std::string& ifname,

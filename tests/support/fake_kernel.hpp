@@ -15,6 +15,8 @@
 //   subnet unless the namespace's net.ipv4.conf.all.promote_secondaries is "1"; then the next one
 //   becomes primary. A link that loses its last IPv4 address loses its IPv4 routes; a link set
 //   down, or deleted, loses all its routes.
+// Each namespace gets an identity (the next cookie) and its links ifindexes counting up, as the
+// kernel gives them.
 // Not modelled: IPv6 addresses flushed on link down, carrier, route protocols and tables.
 //
 // Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
@@ -77,6 +79,11 @@ class FakeKernel : public Kernel {
     bool has_link(const std::string& ns, const std::string& ifname) const;
     // The link's addresses in kernel order (primaries before their secondaries).
     std::vector<Cidr> addresses(const std::string& ns, const std::string& ifname) const;
+    // The namespace's identity and a link's ifindex, as observe() reports them.
+    std::uint64_t identity(const std::string& ns) const { return spaces_.at(ns).cookie; }
+    int ifindex(const std::string& ns, const std::string& ifname) const {
+        return spaces_.at(ns).links.at(ifname).ifindex;
+    }
     // A sysctl's value; "0" for one never written.
     std::string sysctl(const std::string& ns, const std::string& key) const;
 
@@ -90,8 +97,11 @@ class FakeKernel : public Kernel {
         std::vector<Cidr> addresses;  // in the order added
         std::optional<VethEnd> peer;
         int frees_after = -1;  // observe() calls left before a freed link vanishes; -1: alive
+        int ifindex = 0;
     };
     struct Space {
+        std::uint64_t cookie = 0;  // the namespace's identity: each new one gets the next
+        int next_ifindex = 1;      // ifindexes go upwards, as the kernel's
         std::map<std::string, Link> links;
         std::vector<Route> routes;
         std::map<std::string, std::string> sysctls;
@@ -107,6 +117,8 @@ class FakeKernel : public Kernel {
     Space& space_or_refuse(const Call& call, const std::string& ns);
     Link& link_or_refuse(const Call& call, const std::string& ns, const std::string& ifname);
     Link make_loopback(const std::string& owner) const;
+    Space& make_space(const std::string& name);
+    void place(const std::string& ns, const std::string& ifname, Link link);
     void remove_link(const VethEnd& end);
     void flush_routes(const std::string& ns, const std::string& dev, std::optional<Family> only);
     std::optional<std::string> route_device(const Space& space, const Route& r, int& error) const;
@@ -122,6 +134,7 @@ class FakeKernel : public Kernel {
     std::map<std::string, int> failures_;
     int free_delay_ = 0;
     std::uint32_t macs_made_ = 0;
+    std::uint64_t cookies_made_ = 0;
 };
 
 }  // namespace nstopo::test
