@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,11 @@
 #include "nstopo/probe.hpp"
 
 namespace nstopo {
+
+// The lab's ways out to the host: each veth end in a lab namespace whose peer lives in the host,
+// with the addresses of that host end.
+using LabExits = std::map<VethEnd, std::vector<IpAddress>>;
+LabExits lab_exits(const Topology& lab);
 
 struct CheckOptions {
     std::chrono::milliseconds timeout{1000};  // per check, all tries together
@@ -32,7 +38,10 @@ struct CheckReport {
 };
 
 // Runs every check concurrently (one thread each). A check whose probe throws fails with the
-// error's message as what happened; nothing is thrown.
-CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o);
+// error's message as what happened; nothing is thrown. Traffic stays inside the lab: a check
+// whose route leaves through one of `exits` (to the host, which may forward it anywhere) is not
+// sent and fails, unless it is for an address of the host end itself.
+CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o,
+                       const LabExits& exits = {});
 
 }  // namespace nstopo

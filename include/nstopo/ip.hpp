@@ -58,6 +58,8 @@ struct Cidr {
     Family family() const { return ip.family(); }
     Cidr network() const;  // host bits cleared
     bool is_network() const { return network() == *this; }
+    // The two subnets share an address (one contains the other); never across families.
+    bool overlaps(const Cidr& o) const;
     bool contains(const IpAddress& a) const;
     bool is_default() const { return prefix_len == 0; }
     std::string str() const;

@@ -24,6 +24,9 @@ struct ObserveScope {
     std::vector<std::string> host_interfaces;  // read these host links if they exist
     // Per namespace, the sysctl keys to read (relative to /proc/sys, dotted).
     std::map<std::string, std::vector<std::string>> sysctls;
+    // Also read the host's routing (Topology::host_routing): its main-table routes and every
+    // host link's addresses.
+    bool host_routing = false;
     // Veth pairs the caller expects; the observer uses them as hints to resolve peers cheaply.
     // A veth whose peer is not found through a hint is still resolved, only more slowly.
     std::vector<Veth> expected_veths;

@@ -158,6 +158,13 @@ struct Check {
     std::string str() const;  // "ns01 -> 10.0.0.1 from 192.168.0.1 via 192.168.0.254"
 };
 
+// The host's own routing, as far as a lab's host ends could take from it (observed only): the
+// routes of its main table but those the kernel adds itself, and the addresses of its links.
+struct HostRouting {
+    std::vector<Route> routes;
+    std::map<std::string, std::vector<Cidr>> addresses;  // by link
+};
+
 struct Topology {
     std::string name;  // the lab's name
     std::map<std::string, Namespace> namespaces;
@@ -167,6 +174,8 @@ struct Topology {
     SourceLocation where;  // the file
     // The file's `checks:`, in file order. Desired only; not part of operator==.
     std::vector<Check> checks;
+    // Observed only, when the scope asks for it; not part of operator==.
+    HostRouting host_routing;
 
     const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
     Interface* find_interface(const std::string& ns, const std::string& ifname);

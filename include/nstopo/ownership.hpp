@@ -78,6 +78,14 @@ class Ownership {
     const LabClaims& claims_;
 };
 
+// The widest subnet a lab may take as its own: a host end's address may be no wider (a wider one
+// would take from the host traffic it routes elsewhere), and checks aim only at lab subnets at
+// least this narrow. IPv4 /16, IPv6 /48.
+inline constexpr int kWidestLabPrefixV4 = 16;
+inline constexpr int kWidestLabPrefixV6 = 48;
+int widest_lab_prefix(Family f);
+bool narrow_enough_for_a_lab(const Cidr& subnet);
+
 // The namespace wears lab `lab`'s mark (what `destroy --from-marks` goes by).
 bool wears_mark_of(const Namespace& observed, const std::string& lab);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace nstopo {
@@ -31,8 +32,28 @@ std::string describe_echo(const EchoResult& e) {
     return e.answered ? fmt::format("reply in {:.1f} ms", ms(e.rtt)) : e.detail;
 }
 
-CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o) {
+// Why the check may not be sent: its route leaves the lab through the host, for an address that
+// is not the host end's own. "" when it stays inside.
+std::string leaves_the_lab(const Check& c, Prober& prober, const LabExits& exits) {
+    const bool on_loopback = c.to.is_loopback();
+    if (exits.empty() || on_loopback) return {};
+    const RouteAnswer r = prober.route_to(c.from, c.to, c.source);
+    if (!r.found) return {};  // nothing to send it through: the echo fails at once
+    const auto exit = exits.find(VethEnd{c.from, r.dev});
+    if (exit == exits.end()) return {};
+    const auto& own = exit->second;
+    if (std::find(own.begin(), own.end(), c.to) != own.end()) return {};
+    return "not sent: the route to " + c.to.str() + " leaves the lab through the host (" + r.dev +
+           "); checks only send traffic inside the lab";
+}
+
+CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o,
+                      const LabExits& exits) {
     CheckOutcome out{c, false, expectation(c), {}, {}};
+    if (auto why = leaves_the_lab(c, prober, exits); !why.empty()) {
+        out.happened = std::move(why);
+        return out;
+    }
     bool route_ok = true;
     if (c.via) {
         auto [text, ok] = judge_route(c, prober.route_to(c.from, c.to, c.source));
@@ -45,11 +66,12 @@ CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o) {
     return out;
 }
 
-CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& o) {
+CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& o,
+                            const LabExits& exits) {
     const auto start = Clock::now();
     CheckOutcome out;
     try {
-        out = evaluate(c, prober, o);
+        out = evaluate(c, prober, o, exits);
     } catch (const std::exception& e) {
         out = CheckOutcome{c, false, expectation(c), e.what(), {}};
     }
@@ -59,13 +81,27 @@ CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& 
 
 }  // namespace
 
+LabExits lab_exits(const Topology& lab) {
+    LabExits exits;
+    for (const auto& v : lab.veths) {
+        if (v.a.in_host() == v.b.in_host()) continue;
+        const VethEnd& host = v.a.in_host() ? v.a : v.b;
+        const VethEnd& inside = v.a.in_host() ? v.b : v.a;
+        auto& own = exits[inside];
+        if (const Interface* link = lab.find_interface(host.ns, host.ifname))
+            for (const auto& a : link->addresses) own.push_back(a.ip);
+    }
+    return exits;
+}
+
 std::size_t CheckReport::failed() const {
     std::size_t n = 0;
     for (const auto& o : outcomes) n += !o.held;
     return n;
 }
 
-CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o) {
+CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o,
+                       const LabExits& exits) {
     const auto start = Clock::now();
     CheckReport report;
     report.outcomes.resize(checks.size());
@@ -73,7 +109,7 @@ CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const C
         std::vector<std::jthread> threads;
         for (std::size_t i = 0; i < checks.size(); ++i)
             threads.emplace_back(
-                [&, i] { report.outcomes[i] = evaluate_timed(checks[i], prober, o); });
+                [&, i] { report.outcomes[i] = evaluate_timed(checks[i], prober, o, exits); });
     }
     report.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
     return report;

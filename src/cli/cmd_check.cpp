@@ -34,8 +34,8 @@ int run_check(Context& ctx, const CheckArgs& a) {
     for (const auto& check : t.checks) from.push_back(check.from);
     ctx.engine().require_applied(t.name, from, "; run nstopo apply " + a.file + " first");
     const auto prober = make_prober(ctx.kernel_options());
-    const CheckReport r =
-        run_checks(t.checks, *prober, {std::chrono::milliseconds(a.timeout_ms), a.tries});
+    const CheckReport r = run_checks(
+        t.checks, *prober, {std::chrono::milliseconds(a.timeout_ms), a.tries}, lab_exits(t));
     if (!a.junit.empty()) write_text(a.junit, checks_junit(t.name, r));
     if (a.json)
         std::cout << checks_json(t.name, r).dump(2) << "\n";

@@ -18,6 +18,8 @@ void check_unique_addresses(const Draft& draft, Diagnostics& diags);
 // Each route's `dev` and `via` against the completed namespace it is in; no two routes share a
 // destination and metric (check_routes.cpp).
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags);
+// Host-end addresses are no wider than a lab may take (check_host.cpp).
+void check_host_addresses(const Draft& draft, Diagnostics& diags);
 // Each check starts in a declared namespace, binds to one of its addresses, and aims inside the
 // lab (check_checks.cpp).
 void check_checks(const Draft& draft, const Topology& completed, Diagnostics& diags);

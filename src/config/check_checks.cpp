@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "check.hpp"
+#include "nstopo/ownership.hpp"
 
 namespace nstopo::config {
 
@@ -49,13 +50,26 @@ void check_source(const DraftCheck& d, const Namespace& ns, Diagnostics& diags) 
                 "`source` " + source.str() + " is not an address of namespace " + quote(ns.name));
 }
 
-// DECISION: checks send traffic only inside the lab: `to` must lie in a subnet of one of its
-// addresses (its loopback addresses included), or be a loopback address (which never leaves the
-// namespace).
+// DECISION: checks send traffic only inside the lab: `to` must be a loopback address (which
+// never leaves the namespace), an address of the lab, or lie in a subnet of one of its addresses
+// (its loopback addresses included) that is no wider than a lab may take (ownership.hpp): an
+// address 10.0.0.1/1 does not make 8.8.8.8 the lab's.
 void check_target(const DraftCheck& d, const std::vector<Cidr>& lab, Diagnostics& diags) {
     const IpAddress& to = d.check.to;
     if (to.is_loopback()) return;
-    if (std::any_of(lab.begin(), lab.end(), [&](const Cidr& a) { return a.contains(to); })) return;
+    const auto in = [&](const Cidr& a) { return a.ip == to || a.contains(to); };
+    const auto hit = std::find_if(lab.begin(), lab.end(), [&](const Cidr& a) {
+        return a.ip == to || (narrow_enough_for_a_lab(a) && a.contains(to));
+    });
+    if (hit != lab.end()) return;
+    const auto wide = std::find_if(lab.begin(), lab.end(), in);
+    if (wide != lab.end()) {
+        diags.error(d.to_where, "`to` " + to.str() + " is only in " + wide->network().str() +
+                                    ", which is wider than a lab may take (/" +
+                                    std::to_string(widest_lab_prefix(to.family())) +
+                                    "); checks only send traffic inside the lab");
+        return;
+    }
     diags.error(d.to_where, "`to` " + to.str() +
                                 " is outside every subnet of the lab; checks only send traffic "
                                 "inside the lab");

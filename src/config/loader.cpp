@@ -30,6 +30,7 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     check_veths(draft, diags);
     check_listed_interfaces(draft, diags);
     check_unique_addresses(draft, diags);
+    check_host_addresses(draft, diags);
     // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.
     Topology topology = complete_topology(draft, name, diags.file());
     check_routes(draft, topology, diags);

@@ -12,12 +12,14 @@ namespace nstopo::kernel {
 
 namespace {
 
-// The host's links and addresses (its routes are never nstopo's to read).
-Snapshot read_host(Sessions& sessions) {
+// The host's links and addresses, and with `with_routes` its main-table routes: read only to keep
+// the lab's host ends from taking what the host routes elsewhere, never changed.
+Snapshot read_host(Sessions& sessions, bool with_routes) {
     NlSocket& socket = sessions.socket(Op{kHostNamespace, "observe", "namespace"});
     Snapshot snap;
     read_links(snap, socket, kHostNamespace);
     read_addresses(snap, socket, kHostNamespace);
+    if (with_routes) read_routes(snap, socket, kHostNamespace);
     sessions.learn_ifindexes(kHostNamespace, ifindexes_of(snap));
     return snap;
 }
@@ -33,11 +35,13 @@ class Observation {
 
     Topology run() {
         read_namespaces();
-        if (!scope_.host_interfaces.empty()) host_ = read_host(sessions_);
+        if (!scope_.host_interfaces.empty() || scope_.host_routing)
+            host_ = read_host(sessions_, scope_.host_routing);
         Topology t;
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
         t.veths = pair_veths();
+        if (scope_.host_routing) t.host_routing = host_routing();
         normalize(t);
         return t;
     }
@@ -88,6 +92,14 @@ class Observation {
         if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
             n.owner = lo->second.owner;
         return n;
+    }
+
+    HostRouting host_routing() const {
+        HostRouting r;
+        r.routes = host_.routes;
+        for (const auto& [name, link] : host_.interfaces)
+            if (!link.addresses.empty()) r.addresses[name] = link.addresses;
+        return r;
     }
 
     std::map<std::string, Interface> host_interfaces() const {

@@ -99,6 +99,13 @@ std::string Cidr::parse_error(std::string_view text, bool allow_bare) {
     return {};
 }
 
+bool Cidr::overlaps(const Cidr& o) const {
+    if (family() != o.family()) return false;
+    const Cidr& wider = prefix_len <= o.prefix_len ? *this : o;
+    const Cidr& narrower = prefix_len <= o.prefix_len ? o : *this;
+    return wider.contains(narrower.ip);
+}
+
 Cidr Cidr::network() const {
     auto b = ip.bytes();
     for (int i = 0; i < static_cast<int>(ip.size()); ++i) {

@@ -39,6 +39,14 @@ bool Ownership::is_up(const Namespace& n) const {
     return claims_.owned_namespaces.contains(n.name) && owns_namespace(n, true) && n.owner == lab_;
 }
 
+int widest_lab_prefix(Family f) {
+    return f == Family::v4 ? kWidestLabPrefixV4 : kWidestLabPrefixV6;
+}
+
+bool narrow_enough_for_a_lab(const Cidr& subnet) {
+    return subnet.prefix_len >= widest_lab_prefix(subnet.family());
+}
+
 bool wears_mark_of(const Namespace& n, const std::string& lab) {
     return !lab.empty() && n.owner == lab;
 }

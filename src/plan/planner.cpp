@@ -162,8 +162,35 @@ class Planner {
                                      "' already exists and was not created by lab '" + lab_ +
                                      "'; nstopo never changes a host interface it did not create",
                                  want.where});
+            check_host_capture(want, found);
         }
         if (!found.empty()) throw_conflicts(found);
+    }
+
+    // An address on a host end adds a connected route to the host: refused when its subnet
+    // overlaps what the host routes elsewhere, an address of a host link or a route the lab does
+    // not own (default routes aside: every lab subnet is more specific than those).
+    void check_host_capture(const Interface& want, std::vector<Conflict>& found) const {
+        const HostRouting& host = observed_.host_routing;
+        for (const auto& a : want.addresses) {
+            const Cidr subnet = a.network();
+            const auto refuse = [&](const std::string& what) {
+                found.push_back({"host-end address " + a.str() + " on '" + want.name +
+                                     "' would take " + subnet.str() + " from the host, which " +
+                                     what + "; nstopo never changes the host's routing",
+                                 want.where});
+            };
+            for (const auto& [link, addresses] : host.addresses) {
+                if (desired_.host_interfaces.contains(link)) continue;
+                for (const auto& b : addresses)
+                    if (subnet.overlaps(b.network())) refuse("has " + b.str() + " on " + link);
+            }
+            for (const auto& r : host.routes) {
+                if (r.to.is_default() || (r.dev && desired_.host_interfaces.contains(*r.dev)))
+                    continue;
+                if (subnet.overlaps(r.to)) refuse("routes " + r.str());
+            }
+        }
     }
 
     // A link another lab marked, inside a namespace of this lab.

@@ -28,7 +28,10 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims) {
     scope.namespaces.insert(scope.namespaces.end(), claims.adopt_namespaces.begin(),
                             claims.adopt_namespaces.end());
 
-    for (const auto& [name, _] : desired.host_interfaces) scope.host_interfaces.push_back(name);
+    for (const auto& [name, link] : desired.host_interfaces) {
+        scope.host_interfaces.push_back(name);
+        if (!link.addresses.empty()) scope.host_routing = true;
+    }
     scope.host_interfaces.insert(scope.host_interfaces.end(), claims.owned_host_interfaces.begin(),
                                  claims.owned_host_interfaces.end());
     for (const auto& v : desired.veths)

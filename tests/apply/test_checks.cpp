@@ -91,3 +91,37 @@ TEST_CASE("checks run concurrently") {
     CHECK(p.most_at_once == 5);
     CHECK(r.elapsed < 900ms);  // one after another would take 1 s
 }
+
+TEST_CASE("a check whose route leaves the lab through the host is not sent") {
+    FakeProber p;
+    const LabExits exits{{VethEnd{"netns1", "veth1"}, {ip("10.1.1.2")}}};
+    p.routes["netns1 10.2.0.9"] = RouteAnswer{true, ip("10.1.1.2"), "veth1", {}};
+    p.routes["netns1 10.1.1.2"] = RouteAnswer{true, std::nullopt, "veth1", {}};
+    p.routes["netns1 10.3.0.1"] = RouteAnswer{true, std::nullopt, "inner0", {}};
+    p.echoes["netns1 10.1.1.2"] = reply(100us);
+    p.echoes["netns1 10.3.0.1"] = reply(100us);
+    const auto r = run_checks({check("netns1", "10.2.0.9"), check("netns1", "10.2.0.9", false),
+                               check("netns1", "10.1.1.2"), check("netns1", "10.3.0.1")},
+                              p, {1000ms, 3}, exits);
+    CHECK_FALSE(r.outcomes[0].held);
+    CHECK(r.outcomes[0].happened ==
+          "not sent: the route to 10.2.0.9 leaves the lab through the host (veth1); checks only "
+          "send traffic inside the lab");
+    CHECK_FALSE(r.outcomes[1].held);  // nothing sent proves nothing, either way
+    CHECK(r.outcomes[2].held);        // the host end's own address is the lab's
+    CHECK(r.outcomes[3].held);
+    // Only the two checks that stayed inside sent echo requests.
+    CHECK(p.requests.size() == 2);
+}
+
+TEST_CASE("lab exits: the lab ends of veths to the host, with the host end's addresses") {
+    Topology t;
+    Interface host;
+    host.name = "veth0";
+    host.addresses = {*Cidr::parse("10.1.1.2/24")};
+    t.host_interfaces["veth0"] = host;
+    t.veths = {Veth{{"", "veth0"}, {"netns1", "veth1"}, {}}, Veth{{"a", "x"}, {"b", "y"}, {}}};
+    const LabExits exits = lab_exits(t);
+    REQUIRE(exits.size() == 1);
+    CHECK(exits.at(VethEnd{"netns1", "veth1"}) == std::vector<IpAddress>{ip("10.1.1.2")});
+}

@@ -124,6 +124,54 @@ expect_eq "the host veth is kept" "veth0" "$(ip -br link show dev veth0 | awk '{
 ip link del veth0
 expect_eq "no namespace made" "" "$(ip netns list)"
 
+# Host ends may not take what the host routes elsewhere: a subnet overlapping a host address or
+# a host route the lab does not own is refused at plan time, before anything changes; so is one
+# wider than /16 (at validate).
+ip link add uplink0 type veth peer name uplink1
+ip addr add 192.0.2.1/24 dev uplink0
+ip link set uplink0 up
+ip route add 10.200.0.0/16 via 192.0.2.254
+capture() {  # capture HOST-ADDRESS: the host-link lab with that address on its host end
+  sed "s|10.1.1.2/24|$1|; s|10.1.1.1/24|$2|; /to: 10.1.1.2/d" "$TOPOLOGIES/host-link.yaml" > "$WORK/capture.yaml"
+}
+before=$(kernel_snapshot)
+capture 192.0.2.100/25 192.0.2.101/25
+expect_rc "a host end inside the uplink's subnet" 1 "$NSTOPO" apply "$WORK/capture.yaml"
+expect_contains "names the host address" "host-end address 192.0.2.100/25 on 'veth0' would take 192.0.2.0/25 from the host, which has 192.0.2.1/24 on uplink0; nstopo never changes the host's routing" "$WORK/err"
+capture 10.200.7.1/24 10.200.7.2/24
+expect_rc "a host end under a host route" 1 "$NSTOPO" plan "$WORK/capture.yaml"
+expect_contains "names the host route" "which routes 10.200.0.0/16 via 192.0.2.254 dev uplink0" "$WORK/err"
+capture 200.0.0.1/1 200.0.0.2/1
+expect_rc "a host end wider than /16" 3 "$NSTOPO" apply "$WORK/capture.yaml"
+expect_contains "says why" "host-end address 200.0.0.1/1 on 'veth0' is wider than /16" "$WORK/err"
+expect_eq "nothing changed" "$before" "$(kernel_snapshot)"
+ip link del uplink0
+
+# Checks never send traffic out of the lab: a check whose route leaves through the host end is
+# not sent (the host may forward it anywhere), one for the host end itself is.
+cat > "$WORK/out-of-lab.yaml" <<'YAML'
+name: outward
+namespaces:
+  netns1:
+    interfaces:
+      veth1: { addresses: [10.1.1.1/24, 10.5.0.1/16] }
+    routes:
+      - { to: 10.6.0.0/16, via: 10.1.1.2 }
+veths:
+  - [veth0, netns1/veth1]
+host:
+  interfaces:
+    veth0: { addresses: [10.1.1.2/24, 10.6.0.2/16] }
+checks:
+  - { from: netns1, to: 10.1.1.2 }
+  - { from: netns1, to: 10.6.9.9 }
+YAML
+expect_rc "apply" 0 "$NSTOPO" apply "$WORK/out-of-lab.yaml"
+expect_rc "check" 1 "$NSTOPO" check "$WORK/out-of-lab.yaml"
+expect_contains "the host end answers" "✓ netns1 -> 10.1.1.2" "$WORK/out"
+expect_contains "the other is not sent" "✗ netns1 -> 10.6.9.9: expected reachable, got not sent: the route to 10.6.9.9 leaves the lab through the host (veth1)" "$WORK/out"
+expect_rc "destroy" 0 "$NSTOPO" destroy outward
+
 # Without privileges: one line saying what is missing and how to run it.
 expect_rc "unprivileged plan" 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
   --inh-caps=-all --bounding-set=-all "$NSTOPO" plan "$TOPOLOGIES/pair.yaml"

@@ -102,6 +102,11 @@ Topology FakeKernel::observe(const ObserveScope& scope) {
     for (const auto& name : scope.host_interfaces)
         if (const auto it = host.find(name); it != host.end())
             t.host_interfaces[name] = to_model(name, it->second);
+    if (scope.host_routing) {
+        t.host_routing.routes = spaces_.at(kHostNamespace).routes;
+        for (const auto& [name, link] : host)
+            if (!link.addresses.empty()) t.host_routing.addresses[name] = link.addresses;
+    }
     // A pair appears once, when both of its ends were read.
     for (const auto& [ns, space] : spaces_)
         for (const auto& [ifname, link] : space.links) {
