@@ -56,8 +56,9 @@ std::unique_ptr<Prober> make_prober(const KernelOptions& options);
 
 // Runs `argv` (execvp: PATH lookup, no shell) inside namespace `ns` as `ip netns exec` does: the
 // process enters the network namespace and a private mount namespace with a fresh /sys of that
-// network namespace. Returns only by throwing Error (kind kernel) when a step or the exec fails.
-// Call it from a single-threaded process (unshare(CLONE_NEWNS) needs that).
+// network namespace. For kHostNamespace it runs where the process is. Returns only by throwing
+// Error (kind kernel) when a step or the exec fails. Call it from a single-threaded process
+// (unshare(CLONE_NEWNS) needs that).
 [[noreturn]] void exec_in_namespace(const KernelOptions& options, const std::string& ns,
                                     const std::vector<std::string>& argv);
 

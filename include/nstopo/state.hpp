@@ -66,7 +66,10 @@ class FileLock {
 
 class StateStore {
   public:
-    explicit StateStore(std::filesystem::path dir);
+    // `locks`: where the lock files go (default DIR/locks). A lock file stays once made, so it also
+    // remembers that a lab was applied here (known()); rootless mode keeps them outside the
+    // session, which ends with its last lab.
+    explicit StateStore(std::filesystem::path dir, std::filesystem::path locks = {});
 
     const std::filesystem::path& dir() const { return dir_; }
     std::optional<LabRecord> load(const std::string& lab) const;
@@ -94,6 +97,7 @@ class StateStore {
     std::filesystem::path record_path(const std::string& lab) const;
     std::filesystem::path lock_path(const std::string& lab) const;
     std::filesystem::path dir_;
+    std::filesystem::path locks_;
 };
 
 }  // namespace nstopo

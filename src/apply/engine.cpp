@@ -90,11 +90,16 @@ Identities identities_in(const Topology& desired, const Topology& observed) {
     return ids;
 }
 
-// What the record says while an apply runs: the identities recorded before, and those of the
-// namespaces the user adopts (the ones the apply was handed).
-Identities while_applying(const Identities& before, const LabClaims& claims,
-                          const Topology& observed) {
-    Identities ids = before;
+// What the record says while an apply runs: the identities recorded before, but for what is gone
+// (the plan may make it again, confirmed by its mark until the apply records it), and those of
+// the namespaces the user adopts (the ones the apply was handed).
+Identities while_applying(const LabClaims& claims, const Topology& observed) {
+    Identities ids = claims.identities;
+    std::erase_if(ids.namespaces,
+                  [&](const auto& id) { return !observed.namespaces.contains(id.first); });
+    std::erase_if(ids.host_interfaces, [&](const auto& id) {
+        return observed.find_interface(kHostNamespace, id.first) == nullptr;
+    });
     for (const auto& name : claims.adopt_namespaces)
         if (const auto it = observed.namespaces.find(name); it != observed.namespaces.end())
             ids.namespaces[name] = it->second.identity;
@@ -207,7 +212,7 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                              united(host_interface_names(desired), claims.owned_host_interfaces),
                              desired,
                              previous_macs,
-                             while_applying(claims.identities, claims, observed)};
+                             while_applying(claims, observed)};
         if (!result.plan.empty() || !recorded_as_applied) store_.save(applying);
     }
     if (!result.plan.empty()) {

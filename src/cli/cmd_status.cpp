@@ -27,10 +27,14 @@ int run_status(Context& ctx, const StatusArgs& a) {
     if (a.detailed_exitcode) ctx.errors_exit_failure();
     const auto labs =
         ctx.engine().status(a.lab.empty() ? std::nullopt : std::optional<std::string>(a.lab));
-    if (a.json)
-        std::cout << status_json(labs).dump(2) << "\n";
-    else
+    if (a.json) {
+        nlohmann::json j = status_json(labs);
+        j["mode"] = ctx.rootless() ? "rootless" : "root";
+        std::cout << j.dump(2) << "\n";
+    } else {
+        if (ctx.rootless()) std::printf("mode: %s\n", ctx.mode_note().c_str());
         std::fputs(status_text(labs, Style::for_stream(stdout)).c_str(), stdout);
+    }
     return a.detailed_exitcode && !in_sync(labs) ? exit_code::changes_pending : exit_code::ok;
 }
 

@@ -14,6 +14,7 @@
 #include "nstopo/engine.hpp"
 #include "nstopo/error.hpp"
 #include "nstopo/kernel.hpp"
+#include "nstopo/session.hpp"
 #include "nstopo/state.hpp"
 
 namespace CLI {
@@ -26,15 +27,19 @@ namespace nstopo::cli {
 struct GlobalOptions {
     int verbosity = 0;
     bool quiet = false;
+    bool rootless = false;  // rootless mode even for root
     std::string netns_dir;
     std::string state_dir;
 };
 
-// What a command needs before it may run. The Context enforces `root` the first time the
-// command asks for the kernel; `applied_lab` is the engine's to check (Engine::require_applied).
+// What a command needs before it may run. Context::enter() gives a command that needs `kernel`
+// its network namespaces: as root, the machine's; without root (or with --rootless), the user's
+// rootless session (nstopo/session.hpp), which `starts_session` commands start when there is
+// none. `applied_lab` is the engine's to check (Engine::require_applied).
 struct Needs {
-    bool root = false;         // enters and changes network namespaces
-    bool applied_lab = false;  // works inside a lab that is up
+    bool kernel = false;          // enters and changes network namespaces
+    bool starts_session = false;  // rootless: starts the user's session if none runs
+    bool applied_lab = false;     // works inside a lab that is up
 };
 
 class Context;
@@ -73,7 +78,16 @@ class Context {
     // errors.
     Topology accept(LoadResult r, const std::string& file) const;
 
-    // Whether the process may enter and change network namespaces.
+    // Gives the command the namespaces it needs (see Needs); before it runs, while the process is
+    // single-threaded. Prints a note when a rootless session was found ended.
+    void enter();
+    // After the command: a rootless session with no lab left ends (when no other command is in it).
+    void finish() noexcept;
+    bool rootless() const { return paths_.has_value(); }
+    // "rootless (session holder pid N)"; "" in root mode.
+    std::string mode_note() const;
+
+    // Whether the process may enter and change network namespaces (root, or in a session).
     bool privileged() const;
     // Error(permission), naming the command, unless privileged().
     void require_root() const;
@@ -97,6 +111,8 @@ class Context {
     const Command& command_;
     StateStore store_;
     std::string netns_dir_;
+    std::optional<RootlessPaths> paths_;
+    std::optional<Session> session_;
     std::unique_ptr<Kernel> kernel_;
     std::optional<Engine> engine_;
     bool errors_exit_failure_ = false;
@@ -112,6 +128,7 @@ Runner define_check(CLI::App& app);
 Runner define_exec(CLI::App& app);
 Runner define_graph(CLI::App& app);
 Runner define_help(CLI::App& app);
+Runner define_shell(CLI::App& app);
 
 // Shared by plan and apply --dry-run.
 int run_plan(Context& ctx, const std::string& file, bool json, bool detailed_exitcode,

@@ -47,12 +47,39 @@ Topology Context::load(const std::string& file) const {
     return accept(load_topology_file(file), file);
 }
 
+void Context::enter() {
+    if (!command_.needs.kernel || (!globals_.rootless && has_privileges())) return;
+    paths_ = rootless_paths();
+    session_.emplace(enter_rootless_session(
+        *paths_, command_.needs.starts_session ? SessionUse::start : SessionUse::join));
+    if (!session_->ended().empty()) std::fprintf(stderr, "nstopo: %s\n", session_->ended().c_str());
+    if (globals_.state_dir.empty()) store_ = StateStore(paths_->state_dir, paths_->home / "locks");
+    if (globals_.netns_dir.empty()) netns_dir_ = paths_->netns_dir.string();
+}
+
+void Context::finish() noexcept {
+    if (!session_ || session_->kind() == Session::Kind::ephemeral) return;
+    try {
+        release_kernel();
+        if (store_.load_all().empty()) end_idle_rootless_session(*paths_, *session_);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nstopo: cannot end the rootless session: %s\n", e.what());
+    }
+}
+
+std::string Context::mode_note() const {
+    if (!session_) return {};
+    if (session_->kind() == Session::Kind::ephemeral) return "rootless (no session is running)";
+    return "rootless (session holder pid " + std::to_string(session_->holder()) +
+           "; ip netns cannot see its namespaces: use nstopo exec NS CMD or nstopo shell NS)";
+}
+
 bool Context::privileged() const {
-    return has_privileges();
+    return session_.has_value() || has_privileges();
 }
 
 void Context::require_root() const {
-    require_privileges(command_.name);
+    if (!session_) require_privileges(command_.name);
 }
 
 KernelOptions Context::kernel_options() const {
@@ -61,7 +88,7 @@ KernelOptions Context::kernel_options() const {
 
 Engine& Context::engine(const EngineOptions& options) {
     if (engine_) return *engine_;
-    if (command_.needs.root) require_root();
+    if (command_.needs.kernel) require_root();
     kernel_ = make_netlink_kernel(kernel_options());
     engine_.emplace(*kernel_, store_, options);
     return *engine_;

@@ -7,11 +7,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
 #include "command.hpp"
 #include "nstopo/error.hpp"
+#include "nstopo/session.hpp"
 
 namespace nstopo::cli {
 namespace {
@@ -34,11 +36,17 @@ std::size_t first_word(const std::vector<std::string>& args, std::size_t start) 
 
 // `nstopo exec NS CMD...` means `nstopo exec NS -- CMD...`: everything after the namespace is the
 // command, its options included.
+// With --host there is no namespace: the command starts at the first word.
 void separate_exec_command(std::vector<std::string>& args, std::size_t command_at) {
     if (args[command_at] != "exec") return;
-    const std::size_t ns = first_word(args, command_at + 1);
-    if (ns + 1 < args.size() && args[ns + 1] != "--")
-        args.insert(args.begin() + static_cast<std::ptrdiff_t>(ns) + 1, "--");
+    const std::size_t first = first_word(args, command_at + 1);
+    const bool host = std::find(args.begin() + static_cast<std::ptrdiff_t>(command_at),
+                                args.begin() + static_cast<std::ptrdiff_t>(first),
+                                "--host") != args.begin() + static_cast<std::ptrdiff_t>(first);
+    const std::size_t command = host ? first : first + 1;
+    if (command < args.size() && args[command] != "--" &&
+        (command == 0 || args[command - 1] != "--"))
+        args.insert(args.begin() + static_cast<std::ptrdiff_t>(command), "--");
 }
 
 void configure_logging(const GlobalOptions& g) {
@@ -56,6 +64,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("-v,--verbose", g.verbosity,
                  "More output on stderr: -v for debug, -vv for one line per netlink transaction");
     app.add_flag("-q,--quiet", g.quiet, "Print only errors");
+    app.add_flag("--rootless", g.rootless,
+                 "Rootless mode even as root: the labs live in your own session (nstopo help)");
     app.add_option("--netns-dir", g.netns_dir,
                    "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)");
     app.add_option("--state-dir", g.state_dir,
@@ -106,13 +116,17 @@ int real_main(int argc, char** argv) {
     for (auto& [command, run] : runners) {
         if (!app.got_subcommand(command->name)) continue;
         Context ctx(globals, *command);
+        int rc = exit_code::failure;
         try {
-            return run(ctx);
+            ctx.enter();  // before any thread: joining a session needs a single-threaded process
+            rc = run(ctx);
         } catch (const Error& e) {
-            return report(e, &ctx);
+            rc = report(e, &ctx);
         } catch (const std::exception& e) {
-            return report(Error(ErrorKind::bug, e.what()), &ctx);
+            rc = report(Error(ErrorKind::bug, e.what()), &ctx);
         }
+        ctx.finish();
+        return rc;
     }
     return exit_code::usage;
 }
@@ -123,6 +137,7 @@ int real_main(int argc, char** argv) {
 int main(int argc, char** argv) {
     // A closed stdout (`nstopo apply lab.yaml | head`) must not kill an apply halfway through its
     // kernel changes: writes then fail with EPIPE and the work goes on.
+    nstopo::hold_session_if_asked(argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
     try {
         return nstopo::cli::real_main(argc, argv);

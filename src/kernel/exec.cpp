@@ -42,12 +42,14 @@ void exec_in_namespace(const KernelOptions& options, const std::string& ns,
                        const std::vector<std::string>& argv) {
     const Op op{ns, "run", argv.empty() ? std::string() : "'" + argv.front() + "'"};
     if (argv.empty()) fail(op, EINVAL, "no command given");
-    const kernel::NetnsDir dir(options.netns_dir);
-    const kernel::Fd target = dir.open(op, ns);
-    // For good: this process becomes the command.
-    if (::setns(target.get(), CLONE_NEWNET) != 0) fail(op, errno, "cannot enter the namespace");
-    enter_private_mounts(op);
-    mount_fresh_sys(op);
+    if (ns != kHostNamespace) {
+        const kernel::NetnsDir dir(options.netns_dir);
+        const kernel::Fd target = dir.open(op, ns);
+        // For good: this process becomes the command.
+        if (::setns(target.get(), CLONE_NEWNET) != 0) fail(op, errno, "cannot enter the namespace");
+        enter_private_mounts(op);
+        mount_fresh_sys(op);
+    }
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -21,6 +21,8 @@ class Fd {
     ~Fd() { reset(); }
 
     int get() const { return fd_; }
+    // Gives the descriptor up to the caller, who closes it.
+    int release() noexcept { return std::exchange(fd_, -1); }
     explicit operator bool() const { return fd_ >= 0; }
     void reset(int fd = -1) noexcept {
         if (fd_ >= 0) ::close(fd_);

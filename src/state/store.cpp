@@ -139,7 +139,8 @@ FileLock::~FileLock() {
     if (fd_ >= 0) ::close(fd_);  // closing the last fd releases the flock
 }
 
-StateStore::StateStore(fs::path dir) : dir_(std::move(dir)) {}
+StateStore::StateStore(fs::path dir, fs::path locks)
+    : dir_(std::move(dir)), locks_(locks.empty() ? dir_ / "locks" : std::move(locks)) {}
 
 fs::path StateStore::record_path(const std::string& lab) const {
     if (const auto why = lab_name_problem(lab); !why.empty())
@@ -211,7 +212,7 @@ bool StateStore::known(const std::string& lab) const {
 
 fs::path StateStore::lock_path(const std::string& lab) const {
     record_path(lab);  // validates the name
-    return dir_ / "locks" / (lab + ".lock");
+    return locks_ / (lab + ".lock");
 }
 
 FileLock StateStore::lock_file(const fs::path& path, const std::string& what,

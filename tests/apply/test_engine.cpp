@@ -481,3 +481,22 @@ TEST_CASE_METHOD(EngineFixture, "a host veth wearing the lab's mark without a re
     CHECK_THROWS_AS(engine.apply(load(kHostLink), "host-link.yaml"), Error);
     CHECK(kernel.has_link("", "veth0"));
 }
+
+TEST_CASE_METHOD(
+    EngineFixture,
+    "a namespace an interrupted run deleted is the lab's again once apply makes it anew") {
+    const Topology lab = load(kPair);
+    engine.apply(lab, "pair.yaml");
+    // A destroy killed after deleting ns01: the record still holds ns01's old identity.
+    LabRecord interrupted = *store.load("pair");
+    interrupted.phase = LabPhase::destroying;
+    store.save(interrupted);
+    kernel.delete_namespace("ns01");
+    // An apply that makes ns01 again and fails before it records the new identity...
+    kernel.fail_next("add_route", ENETUNREACH);
+    CHECK_THROWS_AS(engine.apply(lab, "pair.yaml"), Error);
+    // ...leaves a record by which the new ns01 (wearing the lab's mark) is the lab's.
+    engine.apply(lab, "pair.yaml");
+    CHECK(engine.plan(lab).empty());
+    CHECK(store.load("pair")->identities.namespaces.at("ns01") == kernel.identity("ns01"));
+}

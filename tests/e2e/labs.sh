@@ -1,5 +1,6 @@
 # Every seed lab: applies, passes its pings, plans empty, re-applies with zero kernel changes,
-# destroys to nothing, and destroys again with exit 0. Usage: labs.sh LAB
+# destroys to nothing, and destroys again with exit 0. Usage: labs.sh LAB. With
+# NSTOPO_MODE=rootless (lib.sh) all of it as an unprivileged user, in that user's session.
 source "$(dirname "$0")/lib.sh"
 lab=$1
 file="$TOPOLOGIES/$lab.yaml"
@@ -23,12 +24,12 @@ case "$lab" in
     expect_ping ns01 10.0.0.1 -I 192.168.0.1
     # TTL drops by 2, one per router (64 - 2).
     expect_contains "two routers on the path" "ttl=62" "$WORK/ping"
-    expect_eq "router forwarding on" 1 "$(ip netns exec router01 cat /proc/sys/net/ipv4/ip_forward)"
-    expect_eq "host forwarding on nothing else" 0 "$(ip netns exec ns01 cat /proc/sys/net/ipv4/ip_forward)"
-    expect_eq "host's own forwarding untouched" 0 "$(cat /proc/sys/net/ipv4/ip_forward)" ;;
+    expect_eq "router forwarding on" 1 "$(in_ns router01 cat /proc/sys/net/ipv4/ip_forward)"
+    expect_eq "host forwarding on nothing else" 0 "$(in_ns ns01 cat /proc/sys/net/ipv4/ip_forward)"
+    expect_eq "host's own forwarding untouched" 0 "$(on_host cat /proc/sys/net/ipv4/ip_forward)" ;;
   host-link)
     expect_ping netns1 10.1.1.2
-    if ping -c 1 -W 2 10.1.1.1 >/dev/null 2>&1; then pass; else fail "ping 10.1.1.1 from the host"; fi
+    if on_host ping -c 1 -W 2 10.1.1.1 >/dev/null 2>&1; then pass; else fail "ping 10.1.1.1 from the host"; fi
     expect_ping netns1 127.0.0.1 ;;
   dual-stack)
     expect_ping h1 192.168.20.10
@@ -41,7 +42,7 @@ case "$lab" in
     # The backup path: with r1's direct link down, r1 reaches r2 through r3. The first second or
     # so after the failover is lost while the new path resolves its neighbours (more on a loaded
     # machine): up to 30 tries over 6 s, any answer passes.
-    ip -n r1 link set r1-r2 down
+    in_ns r1 ip link set r1-r2 down
     expect_ping r1 10.255.0.2 -I 10.255.0.1 -c 30
     expect_rc "plan shows the drift" 2 "$NSTOPO" plan --detailed-exitcode "$file"
     expect_rc "apply repairs it" 0 "$NSTOPO" apply "$file" ;;

@@ -7,6 +7,25 @@ WORK=$(mktemp -d /run/nstopo-e2e.XXXXXX)
 failures=0
 checks=0
 
+# NSTOPO_MODE=rootless: every nstopo command runs as an unprivileged user (ROOTLESS_UID, default
+# 65534) with a private XDG_RUNTIME_DIR, through a wrapper that takes $NSTOPO's place; commands
+# inside lab namespaces go through `nstopo exec` (ip netns cannot see a session's namespaces).
+MODE=${NSTOPO_MODE:-root}
+source "$(dirname "${BASH_SOURCE[0]}")/user.sh"
+if [ "$MODE" = rootless ]; then
+  ROOTLESS_UID=${ROOTLESS_UID:-65534}
+  REAL_NSTOPO=$NSTOPO
+  NSTOPO=$WORK/nstopo
+  printf '#!/usr/bin/env bash\nsource %q\nas_user %q %q "$@"\n' "$(dirname "${BASH_SOURCE[0]}")/user.sh" \
+    "$ROOTLESS_UID" "$REAL_NSTOPO" > "$NSTOPO"
+  chmod 755 "$NSTOPO" "$WORK"
+  in_ns() { local ns=$1; shift; "$NSTOPO" exec "$ns" "$@"; }
+  on_host() { "$NSTOPO" exec --host "$@"; }
+else
+  in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+  on_host() { "$@"; }
+fi
+
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 pass() { checks=$((checks + 1)); }
 
@@ -35,7 +54,7 @@ expect_contains() {
 # answer is success (the first may be lost while a fresh path resolves its neighbours).
 expect_ping() {
   local ns=$1 dst=$2; shift 2
-  if ip netns exec "$ns" ping -c 3 -i 0.2 -W 2 "$@" "$dst" >"$WORK/ping" 2>&1; then pass; else
+  if in_ns "$ns" ping -c 3 -i 0.2 -W 2 "$@" "$dst" >"$WORK/ping" 2>&1; then pass; else
     fail "ping from $ns to $dst $*"; cat "$WORK/ping" >&2
   fi
 }
@@ -59,6 +78,7 @@ settled_snapshot() {
 # A byte-for-byte picture of the kernel: namespaces, and in each, and in the host, links,
 # addresses and routes, as ip -j prints them (ifindex-free fields are what matter; keep all).
 kernel_snapshot() {
+  if [ "$MODE" = rootless ]; then session_snapshot; return; fi
   ip netns list | sort
   for ns in "" $(ip netns list | awk '{print $1}' | sort); do
     local n=()
@@ -68,6 +88,24 @@ kernel_snapshot() {
     ip "${n[@]}" -j addr show
     ip "${n[@]}" -j route show table all
     ip "${n[@]}" -j -6 route show table all
+  done
+}
+
+# In rootless mode: the machine's namespaces (none may appear), then each namespace of the labs
+# that are up as `ip -j` sees it from inside.
+session_snapshot() {
+  ip netns list | sort
+  local ns
+  for ns in $("$NSTOPO" status --json 2>/dev/null | python3 -c '
+import json, sys
+for lab in json.load(sys.stdin)["labs"]:
+    for ns in sorted(lab["observed"]["namespaces"]):
+        print(ns)'); do
+    echo "== $ns"
+    in_ns "$ns" ip -j -d link show
+    in_ns "$ns" ip -j addr show
+    in_ns "$ns" ip -j route show table all
+    in_ns "$ns" ip -j -6 route show table all
   done
 }
 

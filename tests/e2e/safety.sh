@@ -172,9 +172,10 @@ expect_contains "the host end answers" "✓ netns1 -> 10.1.1.2" "$WORK/out"
 expect_contains "the other is not sent" "✗ netns1 -> 10.6.9.9: expected reachable, got not sent: the route to 10.6.9.9 leaves the lab through the host (veth1)" "$WORK/out"
 expect_rc "destroy" 0 "$NSTOPO" destroy outward
 
-# Without privileges: one line saying what is missing and how to run it.
-expect_rc "unprivileged plan" 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
+# Without privileges nstopo works in rootless mode (rootless.sh tests it at length): plan sees an
+# empty session of its own, and nothing of it reaches the machine.
+expect_rc "unprivileged plan" 0 setpriv --reuid=65534 --regid=65534 --clear-groups \
   --inh-caps=-all --bounding-set=-all "$NSTOPO" plan "$TOPOLOGIES/pair.yaml"
-expect_contains "how to run it" "run it as: sudo nstopo plan" "$WORK/err"
-expect_eq "one line" 1 "$(wc -l < "$WORK/err")"
+expect_contains "plans the whole lab" "+ create namespace ns01" "$WORK/out"
+expect_eq "nothing on the machine" "" "$(ip netns list)"
 finish
