@@ -14,10 +14,10 @@ namespace nstopo {
 // directory: letters, digits, '_', '.' and '-', at most kMaxLabName bytes, not "." or "..".
 inline constexpr std::size_t kMaxLabName = 32;
 // A namespace's name becomes a path under the netns directory: non-empty, not "." or "..", no
-// '/', NUL or whitespace, at most kMaxNamespaceName bytes.
+// '/', NUL, whitespace or control character, at most kMaxNamespaceName bytes.
 inline constexpr std::size_t kMaxNamespaceName = 64;
 // An interface's name: non-empty, at most kMaxInterfaceName (IFNAMSIZ - 1) bytes, not "." or
-// "..", no '/', ':', NUL or whitespace.
+// "..", no '/', ':', NUL, whitespace or control character.
 inline constexpr std::size_t kMaxInterfaceName = 15;
 
 // Empty when the name is valid, else why not, to follow "NAME " in a message ("contains '/'",
@@ -26,8 +26,18 @@ std::string lab_name_problem(const std::string& name);
 std::string namespace_name_problem(const std::string& name);
 std::string interface_name_problem(const std::string& name);
 
-// `s` in single quotes for a message: control bytes escaped as \xNN, a long text shortened at a
-// character boundary. Everything a user named that a message repeats goes through this.
+// Whether `s` holds a control character: C0 (below 0x20), DEL, or C1 (U+0080-U+009F, or a byte
+// 0x80-0x9f outside any UTF-8 sequence). Names with one are refused: plan, status and graph print
+// names as they are, and a terminal would act on these instead of printing them.
+bool has_control_character(std::string_view s);
+
+// How many bytes of the character at s[i] must not reach a terminal as they are (a control
+// character); 0 for a printable one.
+std::size_t unprintable_length(std::string_view s, std::size_t i);
+
+// `s` in single quotes for a message: C0 controls, DEL and bytes that are not UTF-8 escaped as
+// \xNN, the other unprintable characters as \uNNNN, a long text shortened at a character
+// boundary. Everything a user named that a message repeats goes through this.
 std::string quote(std::string_view s);
 
 // Case-insensitive Levenshtein distance, or a number above `limit` once it is certain to exceed it.

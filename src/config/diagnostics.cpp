@@ -34,18 +34,19 @@ bool same_diagnostic(const Diagnostic& x, const Diagnostic& y) {
            x.message == y.message;
 }
 
-// `line` with each control byte (but tab) and each byte of an invalid UTF-8 sequence replaced by
-// '?', so printing it cannot upset a terminal. The same length: columns still match.
+// `line` with each byte of a control character (but tab) and of an invalid UTF-8 sequence
+// replaced by '?', so printing it cannot upset a terminal. The same length: columns still match.
 std::string printable(std::string_view line) {
     std::string out(line);
     for (std::size_t i = 0; i < out.size();) {
-        const auto u = static_cast<unsigned char>(out[i]);
         const auto n = utf8_sequence_length(out, i);
-        if (n == 0 || (u < 0x20 && u != '\t') || u == 0x7f) {
-            out[i++] = '?';
-        } else {
+        const auto bad = n == 0 ? 1 : out[i] == '\t' ? 0 : unprintable_length(out, i);
+        if (bad == 0) {
             i += n;
+            continue;
         }
+        out.replace(i, bad, bad, '?');
+        i += bad;
     }
     return out;
 }

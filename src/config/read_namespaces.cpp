@@ -116,11 +116,6 @@ bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-bool is_control(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 || u == 0x7f) && !is_blank(c);
-}
-
 // Runs of whitespace become one space; none at either end.
 std::string collapse_whitespace(const std::string& text) {
     std::string out;
@@ -143,11 +138,12 @@ std::optional<std::string> read_sysctl_value(const Reader& r, NodeId id, const s
     if (!text) return std::nullopt;
     if (r.node(id).plain)
         if (const auto b = parse_bool(*text)) return *b ? "1" : "0";
-    if (std::any_of(text->begin(), text->end(), is_control)) {
+    // Whitespace first: tabs and newlines are blanks between words, not control characters.
+    auto value = collapse_whitespace(*text);
+    if (has_control_character(value)) {
         r.error(id, subject + " has a control character in its value");
         return std::nullopt;
     }
-    auto value = collapse_whitespace(*text);
     if (!value.empty()) return value;
     r.error(id, subject + " has an empty value");
     return std::nullopt;

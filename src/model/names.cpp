@@ -22,6 +22,44 @@ std::size_t char_boundary(std::string_view s, std::size_t i) {
     return i;
 }
 
+// One character of a name: its code point and how many bytes it takes. A byte that starts no
+// UTF-8 sequence stands for itself (code = the byte, size 1): names read from the kernel or a
+// command line need not be UTF-8.
+struct Utf8Char {
+    char32_t code;
+    std::size_t size;
+    bool valid() const { return size > 1 || code < 0x80; }
+};
+
+Utf8Char char_at(std::string_view s, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (size == 1 || i + size > s.size()) return {lead, 1};
+    char32_t code = lead & (0x7fu >> size);
+    for (std::size_t k = 1; k < size; ++k) {
+        if (!is_utf8_continuation(s[i + k])) return {lead, 1};
+        code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3fu);
+    }
+    return {code, size};
+}
+
+// C0 controls, DEL and C1 controls (U+0080-U+009F; ECMA-48 gives U+009B the meaning of ESC [):
+// a terminal acts on them instead of printing them.
+bool is_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+// Calls fn(character, offset) for each character of `s` until fn returns true; true if it did.
+template <typename Fn>
+bool any_char(std::string_view s, Fn fn) {
+    for (std::size_t i = 0; i < s.size();) {
+        const Utf8Char c = char_at(s, i);
+        if (fn(c, i)) return true;
+        i += c.size;
+    }
+    return false;
+}
+
 bool has_space_or_nul(const std::string& s) {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) {
         return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -54,6 +92,7 @@ std::string namespace_name_problem(const std::string& name) {
     if (name == "." || name == "..") return "'" + name + "' is not a usable name";
     if (name.find('/') != std::string::npos) return "contains '/'";
     if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (has_control_character(name)) return "contains a control character";
     if (name.size() > kMaxNamespaceName) return too_long(name.size(), kMaxNamespaceName);
     return {};
 }
@@ -64,6 +103,7 @@ std::string interface_name_problem(const std::string& name) {
     if (name.find('/') != std::string::npos) return "contains '/'";
     if (name.find(':') != std::string::npos) return "contains ':'";
     if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (has_control_character(name)) return "contains a control character";
     if (name.size() > kMaxInterfaceName) return too_long(name.size(), kMaxInterfaceName);
     return {};
 }
@@ -79,18 +119,31 @@ std::string lab_name_problem(const std::string& name) {
            "; use only letters, digits, '_', '.' and '-'";
 }
 
+bool has_control_character(std::string_view s) {
+    return any_char(s, [](Utf8Char c, std::size_t) { return is_control(c.code); });
+}
+
+std::size_t unprintable_length(std::string_view s, std::size_t i) {
+    const Utf8Char c = char_at(s, i);
+    return is_control(c.code) ? c.size : 0;
+}
+
 std::string quote(std::string_view s) {
     const auto shown = s.size() > kQuoteMax ? char_boundary(s, kQuoteShown) : s.size();
     std::string out = "'";
-    for (const char c : s.substr(0, shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+    for (std::size_t i = 0; i < shown;) {
+        const Utf8Char c = char_at(s, i);
+        char buf[16];
+        if (!c.valid() || (c.size == 1 && is_control(c.code))) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c.code));
+            out += buf;
+        } else if (unprintable_length(s, i) != 0) {
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c.code));
             out += buf;
         } else {
-            out += c;
+            out.append(s, i, c.size);
         }
+        i += c.size;
     }
     if (shown < s.size()) out += "...";
     return out + "'";
