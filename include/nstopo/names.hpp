@@ -11,13 +11,17 @@
 namespace nstopo {
 
 // A lab's name goes into a 64-byte ifalias with a prefix, and into file names of the state
-// directory: letters, digits, '_', '.' and '-', at most kMaxLabName bytes, not "." or "..".
+// directory: letters, digits, '_', '.' and '-', at most kMaxLabName bytes, not "." or "..", not
+// starting with '-' (`nstopo destroy -x` would be an option).
 inline constexpr std::size_t kMaxLabName = 32;
 // A namespace's name becomes a path under the netns directory: non-empty, not "." or "..", no
-// '/', NUL, whitespace or control character, at most kMaxNamespaceName bytes.
+// '/', NUL, whitespace or control character, not starting with '-', at most kMaxNamespaceName
+// bytes.
 inline constexpr std::size_t kMaxNamespaceName = 64;
-// An interface's name: non-empty, at most kMaxInterfaceName (IFNAMSIZ - 1) bytes, not "." or
-// "..", no '/', ':', NUL, whitespace or control character.
+// An interface's name, as the kernel's dev_valid_name and register_netdevice take it: non-empty,
+// at most kMaxInterfaceName (IFNAMSIZ - 1) bytes, not ".", "..", "all" or "default", no '/', ':',
+// '%', NUL, whitespace (the kernel's isspace(): 0x09-0x0d, 0x20 and 0xa0, also as a byte of a
+// UTF-8 character) or control character.
 inline constexpr std::size_t kMaxInterfaceName = 15;
 
 // Empty when the name is valid, else why not, to follow "NAME " in a message ("contains '/'",

@@ -60,6 +60,35 @@ bool any_char(std::string_view s, Fn fn) {
     return false;
 }
 
+// The kernel's isspace() (lib/ctype.c) also counts 0xa0, the Latin-1 no-break space, and
+// dev_valid_name refuses an interface name with any byte it counts. In UTF-8, 0xa0 is a trailing
+// byte of many characters (U+00A0, U+00E0 'à', U+0420 'Р', ...). The offset of the first such
+// character, or npos.
+std::size_t kernel_space_at(std::string_view s) {
+    std::size_t at = std::string_view::npos;
+    any_char(s, [&](Utf8Char c, std::size_t i) {
+        const bool found = s.substr(i, c.size).find('\xa0') != std::string_view::npos;
+        if (found) at = i;
+        return found;
+    });
+    return at;
+}
+
+std::string kernel_space_problem(std::string_view s, std::size_t at) {
+    const Utf8Char c = char_at(s, at);
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c.code));
+    const std::string what =
+        c.valid() ? std::string(code) + ", whose UTF-8 form holds the byte 0xa0" : "the byte 0xa0";
+    return "contains " + what + ", a space to the kernel (dev_valid_name refuses it)";
+}
+
+// "all" and "default" name the kernel's own directories in /proc/sys/net/ipv{4,6}/conf: it refuses
+// to register a device so named (sysctl_dev_name_is_allowed, include/net/ip.h).
+bool is_reserved_interface_name(const std::string& name) {
+    return name == "all" || name == "default";
+}
+
 bool has_space_or_nul(const std::string& s) {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) {
         return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -93,6 +122,10 @@ std::string namespace_name_problem(const std::string& name) {
     if (name.find('/') != std::string::npos) return "contains '/'";
     if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
     if (has_control_character(name)) return "contains a control character";
+    // `nstopo exec -x`, `nstopo destroy -x`, `ip -n -x`: every command line taking the name as
+    // an argument would read it as an option.
+    if (name.front() == '-')
+        return "starts with '-', which a command line would take for an option";
     if (name.size() > kMaxNamespaceName) return too_long(name.size(), kMaxNamespaceName);
     return {};
 }
@@ -100,9 +133,19 @@ std::string namespace_name_problem(const std::string& name) {
 std::string interface_name_problem(const std::string& name) {
     if (name.empty()) return "is empty";
     if (name == "." || name == "..") return "'" + name + "' is not a usable name";
+    if (is_reserved_interface_name(name))
+        return "'" + name +
+               "' is reserved: /proc/sys/net/ipv4/conf has its own 'all' and 'default', and the "
+               "kernel refuses a device so named";
     if (name.find('/') != std::string::npos) return "contains '/'";
     if (name.find(':') != std::string::npos) return "contains ':'";
+    // dev_prep_valid_name: a '%' makes the name a pattern ("eth%d") the kernel fills with a free
+    // number, or refuses; the link would never have the name the file gave it.
+    if (name.find('%') != std::string::npos)
+        return "contains '%', which the kernel reads as a pattern for a free number";
     if (has_space_or_nul(name)) return "contains whitespace or a NUL byte";
+    if (const auto at = kernel_space_at(name); at != std::string::npos)
+        return kernel_space_problem(name, at);
     if (has_control_character(name)) return "contains a control character";
     if (name.size() > kMaxInterfaceName) return too_long(name.size(), kMaxInterfaceName);
     return {};

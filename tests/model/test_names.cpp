@@ -32,3 +32,40 @@ TEST_CASE("quote escapes every character a terminal would act on") {
           "'l\xc3\xa4"
           "b'");
 }
+
+TEST_CASE("interface names the kernel refuses to register") {
+    // sysctl_dev_name_is_allowed: /proc/sys/net/ipv4/conf has its own "all" and "default".
+    for (const std::string name : {"all", "default"})
+        CHECK(interface_name_problem(name) ==
+              "'" + name +
+                  "' is reserved: /proc/sys/net/ipv4/conf has its own 'all' and 'default', and the "
+                  "kernel refuses a device so named");
+    CHECK(interface_name_problem("all0").empty());
+    CHECK(namespace_name_problem("default").empty());
+    // dev_valid_name: the kernel's isspace() counts 0xa0, also as a byte of a UTF-8 character.
+    CHECK(interface_name_problem("a\xc2\xa0"
+                                 "b") ==
+          "contains U+00A0, whose UTF-8 form holds the byte 0xa0, a space to the kernel "
+          "(dev_valid_name refuses it)");
+    CHECK(interface_name_problem("\xd0\xa0-0") ==
+          "contains U+0420, whose UTF-8 form holds the byte 0xa0, a space to the kernel "
+          "(dev_valid_name refuses it)");
+    CHECK(interface_name_problem("a\xa0") ==
+          "contains the byte 0xa0, a space to the kernel (dev_valid_name refuses it)");
+    CHECK(interface_name_problem("\xd0\xa1-0").empty());  // U+0421: d0 a1
+    CHECK(namespace_name_problem("a\xc2\xa0"
+                                 "b")
+              .empty());  // a file name may hold it
+    // dev_prep_valid_name: "eth%d" is a pattern the kernel fills in.
+    CHECK(interface_name_problem("eth%d") ==
+          "contains '%', which the kernel reads as a pattern for a free number");
+}
+
+TEST_CASE("lab and namespace names may not start with '-': a command line would read an option") {
+    const std::string why = "starts with '-', which a command line would take for an option";
+    CHECK(lab_name_problem("-rf") == why);
+    CHECK(namespace_name_problem("-x") == why);
+    CHECK(lab_name_problem("lab-1").empty());
+    CHECK(namespace_name_problem("ns-1").empty());
+    CHECK(interface_name_problem("-x").empty());  // always after `dev` on a command line
+}
