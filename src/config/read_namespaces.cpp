@@ -13,13 +13,28 @@ const std::vector<std::string> kHostKeys = {"interfaces"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
 constexpr std::uint64_t kMaxMtu = 65535;
 
-// Why `ip` cannot be an interface address; empty if it can.
-std::string address_problem(const IpAddress& ip) {
+// Why `cidr` cannot be an address of a link of kind `kind`; empty if it can.
+std::string address_problem(const Cidr& cidr, LinkKind kind) {
+    const IpAddress& ip = cidr.ip;
     if (ip.is_v6_link_local())
         return "is IPv6 link-local; the kernel manages IPv6 link-local addresses";
     if (ip.is_multicast()) return "is multicast; an interface address must be unicast";
     if (ip.is_unspecified()) return "is unspecified; an interface address must be unicast";
-    return {};
+    // DECISION: refused, not made to work. The kernel takes it, with a prefix route to every
+    // destination through this link, which would shadow the lab's default routes.
+    if (cidr.prefix_len == 0)
+        return "has prefix length 0: it would claim every destination as on this link; write "
+               "the length of its subnet";
+    if (kind == LinkKind::loopback || !ip.is_loopback()) return {};
+    // ipv6_add_addr refuses ::1 on any device but a loopback one.
+    if (ip.family() == Family::v6)
+        return "is the IPv6 loopback address; the kernel takes it on 'lo' only (\"Cannot assign "
+               "loopback address on this device\")";
+    // DECISION: refused too, though the kernel takes it: ip_route_input_slow drops packets to
+    // 127.0.0.0/8 that arrive on other devices as martians, and ip_route_output_key refuses to
+    // send from such a source through them, so the address could never be used there.
+    return "is in 127.0.0.0/8, which the kernel uses on 'lo' only: packets to or from it on any "
+           "other link are dropped as martians";
 }
 
 void read_address(const Reader& r, NodeId id, DraftInterface& out) {
@@ -30,7 +45,7 @@ void read_address(const Reader& r, NodeId id, DraftInterface& out) {
         r.error(id, "invalid address " + quote(*text) + ": " + Cidr::parse_error(*text));
         return;
     }
-    if (const auto problem = address_problem(cidr->ip); !problem.empty()) {
+    if (const auto problem = address_problem(*cidr, out.iface.kind); !problem.empty()) {
         r.error(id, "address " + cidr->str() + " " + problem);
         return;
     }
