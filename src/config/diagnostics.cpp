@@ -100,12 +100,20 @@ std::string caret_padding(std::string_view line, int column) {
 
 }  // namespace
 
-void Diagnostics::error(const SourceLocation& where, std::string message) {
+void Diagnostics::add(Severity severity, const SourceLocation& where, std::string message) {
     Diagnostic d;
-    d.severity = Severity::error;
+    d.severity = severity;
     d.where = where;
     d.message = std::move(message);
     items_.push_back(std::move(d));
+}
+
+void Diagnostics::error(const SourceLocation& where, std::string message) {
+    add(Severity::error, where, std::move(message));
+}
+
+void Diagnostics::warning(const SourceLocation& where, std::string message) {
+    add(Severity::warning, where, std::move(message));
 }
 
 bool Diagnostics::has_errors() const {

@@ -26,6 +26,9 @@ class Reader {
     void error(NodeId id, std::string message) const {
         diags_.error(tree_[id].pos, std::move(message));
     }
+    void warning(NodeId id, std::string message) const {
+        diags_.warning(tree_[id].pos, std::move(message));
+    }
     Diagnostics& diagnostics() const { return diags_; }
     NodeId root() const { return tree_.root; }
 

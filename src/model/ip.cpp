@@ -99,19 +99,27 @@ std::string Cidr::parse_error(std::string_view text, bool allow_bare) {
     return {};
 }
 
-Cidr Cidr::network() const {
+namespace {
+
+// `ip` with the bits after its first `prefix_len` all cleared, or all set.
+IpAddress with_host_bits(const IpAddress& ip, int prefix_len, bool set) {
     auto b = ip.bytes();
     for (int i = 0; i < static_cast<int>(ip.size()); ++i) {
         const int bits_kept = std::clamp(prefix_len - i * 8, 0, 8);
-        b[i] &= static_cast<std::uint8_t>(0xff00 >> bits_kept);
+        const auto host = static_cast<std::uint8_t>(0xff >> bits_kept);
+        b[i] = static_cast<std::uint8_t>(set ? b[i] | host : b[i] & ~host);
     }
-    Cidr n;
-    if (ip.family() == Family::v4)
-        n.ip = IpAddress::v4({b[0], b[1], b[2], b[3]});
-    else
-        n.ip = IpAddress::v6(b);
-    n.prefix_len = prefix_len;
-    return n;
+    return ip.family() == Family::v4 ? IpAddress::v4({b[0], b[1], b[2], b[3]}) : IpAddress::v6(b);
+}
+
+}  // namespace
+
+Cidr Cidr::network() const {
+    return Cidr{with_host_bits(ip, prefix_len, false), prefix_len};
+}
+
+IpAddress Cidr::last() const {
+    return with_host_bits(ip, prefix_len, true);
 }
 
 bool Cidr::contains(const IpAddress& a) const {

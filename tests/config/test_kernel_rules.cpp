@@ -33,3 +33,55 @@ namespaces:
           Lines{"t.yaml:4:25: error: address ::2/0 has prefix length 0: it would claim every "
                 "destination as on this link; write the length of its subnet"});
 }
+
+TEST_CASE(
+    "a gateway at the broadcast address of a subnet is refused, at its network address warned") {
+    CHECK(errors(R"(
+namespaces:
+  r:
+    interfaces:
+      r0: { addresses: [10.0.0.1/24, 10.8.0.1/30, 10.9.0.0/31, 10.10.0.1/32] }
+      r1: { addresses: [172.16.0.1/16] }
+    routes:
+      - { to: 10.1.0.0/16, via: 10.0.0.255 }
+      - { to: 10.2.0.0/16, via: 10.8.0.3, dev: r0 }
+      - { to: 10.3.0.0/16, via: 10.9.0.1 }
+      - { to: 10.4.0.0/16, via: 172.16.255.255 }
+      - { to: 10.5.0.0/16, via: 10.8.0.0 }
+veths: [[r/r0, h0], [r/r1, h1]]
+)") == Lines{"t.yaml:7:33: error: `via` 10.0.0.255 is the broadcast address of 10.0.0.0/24; the "
+             "kernel would refuse the route with \"Nexthop has invalid gateway\"",
+             "t.yaml:8:33: error: `via` 10.8.0.3 is the broadcast address of 10.8.0.0/30; the "
+             "kernel would refuse the route with \"Nexthop has invalid gateway\"",
+             "t.yaml:10:33: error: `via` 172.16.255.255 is the broadcast address of "
+             "172.16.0.0/16; the kernel would refuse the route with \"Nexthop has invalid "
+             "gateway\"",
+             "t.yaml:11:33: warning: `via` 10.8.0.0 is the network address of 10.8.0.0/30; only "
+             "Linux 5.14 and later take it as a host's address, older kernels refuse the route"});
+    // IPv6 has no broadcast: the last and first addresses of a prefix are gateways like others.
+    CHECK(loaded(R"(
+namespaces:
+  r:
+    interfaces:
+      r0: { addresses: ["2001:db8::1/64"] }
+    routes:
+      - { to: "2001:db8:1::/48", via: "2001:db8::ffff:ffff:ffff:ffff" }
+      - { to: "2001:db8:2::/48", via: "2001:db8::" }
+veths: [[r/r0, h0]]
+)")
+              .namespaces.at("r")
+              .routes.size() == 2);
+}
+
+TEST_CASE("a file with warnings only loads") {
+    CHECK(warnings(R"(
+namespaces:
+  r:
+    interfaces:
+      r0: { addresses: [10.0.0.1/24] }
+    routes:
+      - { to: default, via: 10.0.0.0 }
+veths: [[r/r0, h0]]
+)") == Lines{"t.yaml:6:29: warning: `via` 10.0.0.0 is the network address of 10.0.0.0/24; only "
+             "Linux 5.14 and later take it as a host's address, older kernels refuse the route"});
+}
