@@ -147,12 +147,29 @@ std::string collapse_whitespace(const std::string& text) {
     return out;
 }
 
+// YAML 1.1's other spellings of true and false, which YAML 1.2 (this format) reads as words.
+std::optional<bool> parse_yaml11_bool(std::string_view text) {
+    for (const std::string_view word : {"yes", "Yes", "YES", "on", "On", "ON"})
+        if (text == word) return true;
+    for (const std::string_view word : {"no", "No", "NO", "off", "Off", "OFF"})
+        if (text == word) return false;
+    return std::nullopt;
+}
+
 std::optional<std::string> read_sysctl_value(const Reader& r, NodeId id, const std::string& key) {
     const std::string subject = "sysctl " + quote(key);
     const auto* text = r.scalar(id, subject, "a single value");
     if (!text) return std::nullopt;
     if (r.node(id).plain)
         if (const auto b = parse_bool(*text)) return *b ? "1" : "0";
+    // DECISION: refused, not translated: a writer meaning 1 gets told, and one meaning the word
+    // quotes it, as with "true".
+    if (const auto b = parse_yaml11_bool(*text); b && r.node(id).plain) {
+        r.error(id, subject + " is " + quote(*text) +
+                        ", which YAML 1.1 reads as a boolean but this format as a word; write " +
+                        (*b ? "1 or true" : "0 or false") + ", or quote it to write the word");
+        return std::nullopt;
+    }
     // Whitespace first: tabs and newlines are blanks between words, not control characters.
     auto value = collapse_whitespace(*text);
     if (has_control_character(value)) {

@@ -85,3 +85,33 @@ veths: [[r/r0, h0]]
 )") == Lines{"t.yaml:6:29: warning: `via` 10.0.0.0 is the network address of 10.0.0.0/24; only "
              "Linux 5.14 and later take it as a host's address, older kernels refuse the route"});
 }
+
+TEST_CASE("a sysctl value yes, no, on or off is refused unless quoted") {
+    CHECK(errors(R"(
+namespaces:
+  a:
+    sysctls:
+      net.ipv4.conf.all.rp_filter: yes
+      net.ipv4.conf.all.arp_ignore: Off
+      net.ipv4.conf.all.arp_filter: ON
+      net.ipv4.conf.all.proxy_arp: no
+)") == Lines{"t.yaml:4:36: error: sysctl 'net.ipv4.conf.all.rp_filter' is 'yes', which YAML 1.1 "
+             "reads as a boolean but this format as a word; write 1 or true, or quote it to "
+             "write the word",
+             "t.yaml:5:37: error: sysctl 'net.ipv4.conf.all.arp_ignore' is 'Off', which YAML 1.1 "
+             "reads as a boolean but this format as a word; write 0 or false, or quote it to "
+             "write the word",
+             "t.yaml:6:37: error: sysctl 'net.ipv4.conf.all.arp_filter' is 'ON', which YAML 1.1 "
+             "reads as a boolean but this format as a word; write 1 or true, or quote it to "
+             "write the word",
+             "t.yaml:7:36: error: sysctl 'net.ipv4.conf.all.proxy_arp' is 'no', which YAML 1.1 "
+             "reads as a boolean but this format as a word; write 0 or false, or quote it to "
+             "write the word"});
+    const Topology t = loaded(R"(
+namespaces:
+  a:
+    sysctls: { net.ipv4.conf.all.rp_filter: "on", net.ipv4.conf.all.arp_ignore: true }
+)");
+    CHECK(t.namespaces.at("a").sysctls.at("net.ipv4.conf.all.rp_filter") == "on");
+    CHECK(t.namespaces.at("a").sysctls.at("net.ipv4.conf.all.arp_ignore") == "1");
+}
