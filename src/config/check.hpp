@@ -15,6 +15,10 @@ void check_veths(const Draft& draft, Diagnostics& diags);
 void check_listed_interfaces(const Draft& draft, Diagnostics& diags);
 // No address (the IP, whatever its prefix length) is on two interfaces of the lab, or twice on one.
 void check_unique_addresses(const Draft& draft, Diagnostics& diags);
+// Each sysctl key against the completed namespace it is in: a key of an interface names one the
+// namespace will have, and no key is one the kernel keeps in the host's namespace only
+// (check_sysctls.cpp).
+void check_sysctls(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Each route's `dev` and `via` against the completed namespace it is in; no two routes share a
 // destination and metric (check_routes.cpp).
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags);

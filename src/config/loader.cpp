@@ -32,6 +32,8 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     check_unique_addresses(draft, diags);
     // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.
     Topology topology = complete_topology(draft, name, diags.file());
+    // Sysctl keys likewise: a key may name any veth end of the namespace or `lo`.
+    check_sysctls(draft, topology, diags);
     check_routes(draft, topology, diags);
     check_checks(draft, topology, diags);
     normalize(topology);

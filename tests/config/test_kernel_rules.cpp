@@ -115,3 +115,40 @@ namespaces:
     CHECK(t.namespaces.at("a").sysctls.at("net.ipv4.conf.all.rp_filter") == "on");
     CHECK(t.namespaces.at("a").sysctls.at("net.ipv4.conf.all.arp_ignore") == "1");
 }
+
+TEST_CASE("a sysctl key of an interface names one the namespace will have") {
+    std::string veths;
+    for (int i = 0; i < 10; ++i)
+        veths += "[r/r" + std::to_string(i) + ", h" + std::to_string(i) + "], ";
+    CHECK(errors(R"(
+namespaces:
+  r:
+    sysctls:
+      net.ipv4.conf.al.forwarding: 1
+      net.ipv4.conf.r1.forwarding: 1
+      net.ipv6.conf.r10.forwarding: 1
+      net.ipv4.neigh.lo.retrans_time_ms: 100
+veths: [)" + veths +
+                 "]\n") ==
+          Lines{"t.yaml:4:7: error: sysctl 'net.ipv4.conf.al.forwarding' names interface 'al', "
+                "which namespace 'r' will not have (its interfaces: lo, r0, r1, r2, r3, r4, r5, r6 "
+                "and 3 more); did you mean 'all'?",
+                "t.yaml:6:7: error: sysctl 'net.ipv6.conf.r10.forwarding' names interface 'r10', "
+                "which namespace 'r' will not have (its interfaces: lo, r0, r1, r2, r3, r4, r5, "
+                "r6 and 3 more)"});
+}
+
+TEST_CASE("a sysctl key the kernel keeps in the initial namespace is refused") {
+    CHECK(errors(R"(
+namespaces:
+  a:
+    sysctls:
+      net.core.default_qdisc: fq
+      net.ipv6.neigh.default.gc_thresh1: 128
+      net.core.somaxconn: 1024
+      net.core.wmem_max: 1048576
+)") == Lines{"t.yaml:4:7: error: sysctl 'net.core.default_qdisc' exists only in the host's own "
+             "network namespace; the kernel gives a lab namespace no such key",
+             "t.yaml:5:7: error: sysctl 'net.ipv6.neigh.default.gc_thresh1' exists only in the "
+             "host's own network namespace; the kernel gives a lab namespace no such key"});
+}
