@@ -30,13 +30,25 @@ std::string lab_name_problem(const std::string& name);
 std::string namespace_name_problem(const std::string& name);
 std::string interface_name_problem(const std::string& name);
 
+// Empty when a name shows what it is, else why a reader may take it for another (to follow
+// "NAME " in a warning): it holds a bidirectional formatting character, or it mixes ASCII letters
+// with characters of the Cyrillic (U+0400-U+04FF) or Greek (U+0370-U+03FF) block, which hold
+// look-alikes of Latin letters ("nѕ01" with a Cyrillic "ѕ"). The kernel takes such names and
+// nothing breaks, so these are warnings, not problems.
+std::string name_warning(const std::string& name);
+
+// `name` with the common Cyrillic and Greek look-alikes of Latin letters replaced by those
+// letters: two names with the same skeleton look the same on screen.
+std::string look_alike_skeleton(std::string_view name);
+
 // Whether `s` holds a control character: C0 (below 0x20), DEL, or C1 (U+0080-U+009F, or a byte
 // 0x80-0x9f outside any UTF-8 sequence). Names with one are refused: plan, status and graph print
 // names as they are, and a terminal would act on these instead of printing them.
 bool has_control_character(std::string_view s);
 
 // How many bytes of the character at s[i] must not reach a terminal as they are (a control
-// character); 0 for a printable one.
+// character, or a bidirectional formatting character: U+200E, U+200F, U+202A-U+202E,
+// U+2066-U+2069, which reorder the text around them on screen); 0 for a printable one.
 std::size_t unprintable_length(std::string_view s, std::size_t i);
 
 // `s` in single quotes for a message: C0 controls, DEL and bytes that are not UTF-8 escaped as

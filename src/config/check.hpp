@@ -9,6 +9,8 @@ namespace nstopo::config {
 
 // The lab's name: `name:`, or else the file name without its extension. Reported if unusable.
 std::string check_lab_name(const Draft& draft, Diagnostics& diags);
+// No namespace name looks like another one on screen (a warning: look_alike_skeleton).
+void check_look_alike_namespaces(const Draft& draft, Diagnostics& diags);
 // Every veth end names a declared namespace; no end is used twice; no veth joins an end to itself.
 void check_veths(const Draft& draft, Diagnostics& diags);
 // Every interface listed in a namespace (but `lo`) or under `host` is an end of some veth.

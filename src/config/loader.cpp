@@ -27,6 +27,7 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     const Draft draft = read_draft(*tree, diags);
     // References between the parts of the draft.
     const std::string name = check_lab_name(draft, diags);
+    check_look_alike_namespaces(draft, diags);
     check_veths(draft, diags);
     check_listed_interfaces(draft, diags);
     check_unique_addresses(draft, diags);

@@ -220,8 +220,7 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
     DraftNamespace ns;
     ns.name = r.text(key);
     ns.where = r.at(key);
-    if (const auto problem = namespace_name_problem(ns.name); !problem.empty())
-        r.error(key, name_message("namespace", ns.name, problem));
+    r.name(key, "namespace", ns.name, namespace_name_problem(ns.name));
     const std::string subject = "namespace " + quote(ns.name);
     if (!r.map(value, subject)) return ns;
     r.check_keys(value, kNamespaceKeys, "in " + subject);

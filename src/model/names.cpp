@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <utility>
 
 namespace nstopo {
 
@@ -58,6 +61,62 @@ bool any_char(std::string_view s, Fn fn) {
         i += c.size;
     }
     return false;
+}
+
+// Bidirectional formatting characters: marks (U+200E, U+200F), embeddings and overrides
+// (U+202A-U+202E) and isolates (U+2066-U+2069). They reorder the text around them on screen.
+bool is_bidi_control(char32_t c) {
+    return c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+enum class Script : std::uint8_t { other, latin, cyrillic, greek };
+
+// Kept simple: ASCII letters are Latin, and every character of the Cyrillic (U+0400-U+04FF) or
+// Greek (U+0370-U+03FF) block counts as a letter of that script.
+Script script_of(char32_t c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return Script::latin;
+    if (c >= 0x0400 && c <= 0x04ff) return Script::cyrillic;
+    if (c >= 0x0370 && c <= 0x03ff) return Script::greek;
+    return Script::other;
+}
+
+// Cyrillic and Greek letters that look like a Latin one in common fonts, by code point.
+constexpr std::pair<char32_t, char> kLookAlikes[] = {
+    {0x0391, 'A'}, {0x0392, 'B'}, {0x0395, 'E'}, {0x0396, 'Z'}, {0x0397, 'H'}, {0x0399, 'I'},
+    {0x039a, 'K'}, {0x039c, 'M'}, {0x039d, 'N'}, {0x039f, 'O'}, {0x03a1, 'P'}, {0x03a4, 'T'},
+    {0x03a5, 'Y'}, {0x03a7, 'X'}, {0x03b1, 'a'}, {0x03b9, 'i'}, {0x03ba, 'k'}, {0x03bd, 'v'},
+    {0x03bf, 'o'}, {0x03c1, 'p'}, {0x03c5, 'u'}, {0x03c7, 'x'}, {0x0405, 'S'}, {0x0406, 'I'},
+    {0x0408, 'J'}, {0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'}, {0x041a, 'K'}, {0x041c, 'M'},
+    {0x041d, 'H'}, {0x041e, 'O'}, {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0423, 'Y'},
+    {0x0425, 'X'}, {0x0430, 'a'}, {0x0435, 'e'}, {0x043e, 'o'}, {0x0440, 'p'}, {0x0441, 'c'},
+    {0x0443, 'y'}, {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'}, {0x0458, 'j'}, {0x04ae, 'Y'},
+    {0x04af, 'y'}, {0x04bb, 'h'}, {0x04cf, 'l'},
+};
+static_assert(std::is_sorted(std::begin(kLookAlikes), std::end(kLookAlikes)));
+
+// The Latin letter `c` looks like, or 0.
+char latin_look_alike(char32_t c) {
+    const auto* end = std::end(kLookAlikes);
+    const auto* it =
+        std::lower_bound(std::begin(kLookAlikes), end, c,
+                         [](const auto& entry, char32_t v) { return entry.first < v; });
+    return it != end && it->first == c ? it->second : '\0';
+}
+
+// "Cyrillic", "Greek" or "Cyrillic and Greek": the scripts `name` mixes with ASCII letters, or "".
+std::string mixed_scripts(std::string_view name) {
+    bool latin = false, cyrillic = false, greek = false;
+    any_char(name, [&](Utf8Char c, std::size_t) {
+        const Script script = script_of(c.code);
+        latin = latin || script == Script::latin;
+        cyrillic = cyrillic || script == Script::cyrillic;
+        greek = greek || script == Script::greek;
+        return false;
+    });
+    if (!latin) return {};
+    if (cyrillic && greek) return "Cyrillic and Greek";
+    return cyrillic ? "Cyrillic" : greek ? "Greek" : "";
 }
 
 // The kernel's isspace() (lib/ctype.c) also counts 0xa0, the Latin-1 no-break space, and
@@ -168,7 +227,38 @@ bool has_control_character(std::string_view s) {
 
 std::size_t unprintable_length(std::string_view s, std::size_t i) {
     const Utf8Char c = char_at(s, i);
-    return is_control(c.code) ? c.size : 0;
+    return is_control(c.code) || is_bidi_control(c.code) ? c.size : 0;
+}
+
+std::string name_warning(const std::string& name) {
+    char32_t bidi = 0;
+    any_char(name, [&](Utf8Char c, std::size_t) {
+        if (is_bidi_control(c.code)) bidi = c.code;
+        return bidi != 0;
+    });
+    if (bidi != 0) {
+        char code[16];
+        std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(bidi));
+        return "holds the bidirectional control " + std::string(code) +
+               ", which can make it print as another name";
+    }
+    if (const auto scripts = mixed_scripts(name); !scripts.empty())
+        return "mixes Latin letters with " + scripts +
+               " ones, some of which look like Latin letters";
+    return {};
+}
+
+std::string look_alike_skeleton(std::string_view name) {
+    std::string out;
+    for (std::size_t i = 0; i < name.size();) {
+        const Utf8Char c = char_at(name, i);
+        if (const char latin = latin_look_alike(c.code); latin != '\0')
+            out += latin;
+        else
+            out.append(name, i, c.size);
+        i += c.size;
+    }
+    return out;
 }
 
 std::string quote(std::string_view s) {

@@ -69,3 +69,45 @@ TEST_CASE("lab and namespace names may not start with '-': a command line would 
     CHECK(namespace_name_problem("ns-1").empty());
     CHECK(interface_name_problem("-x").empty());  // always after `dev` on a command line
 }
+
+TEST_CASE("names that may be taken for others are warned about, not refused") {
+    // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE, U+200F RIGHT-TO-LEFT MARK
+    for (const std::string name : {"ns\xe2\x80\xae"
+                                   "10",
+                                   "a\xe2\x81\xa6",
+                                   "\xe2\x80\x8f"
+                                   "b"}) {
+        INFO(quote(name));
+        CHECK(namespace_name_problem(name).empty());
+        CHECK(interface_name_problem(name).empty());
+        CHECK(name_warning(name).starts_with("holds the bidirectional control U+"));
+    }
+    CHECK(name_warning("ns\xe2\x80\xae"
+                       "10") ==
+          "holds the bidirectional control U+202E, which can make it print as another name");
+    CHECK(quote("ns\xe2\x80\xae"
+                "10") == "'ns\\u202e10'");
+    // "nѕ01" with U+0455 CYRILLIC SMALL LETTER DZE, "rοuter" with U+03BF GREEK SMALL LETTER OMICRON
+    CHECK(name_warning("n\xd1\x95"
+                       "01") ==
+          "mixes Latin letters with Cyrillic ones, some of which look like Latin letters");
+    CHECK(name_warning("r\xce\xbfuter") ==
+          "mixes Latin letters with Greek ones, some of which look like Latin letters");
+    CHECK(
+        name_warning("a\xd1\x95\xce\xbf") ==
+        "mixes Latin letters with Cyrillic and Greek ones, some of which look like Latin letters");
+    CHECK(
+        name_warning("\xd1\x81\xd0\xb5\xd1\x80\xd0\xb2\xd0\xb5\xd1\x80-1").empty());  // "сервер-1"
+    CHECK(name_warning("caf\xc3\xa9-1").empty());
+    CHECK(name_warning("ns01").empty());
+}
+
+TEST_CASE("look-alike skeletons map Cyrillic and Greek look-alikes to Latin letters") {
+    CHECK(look_alike_skeleton("n\xd1\x95"
+                              "01") == "ns01");
+    CHECK(look_alike_skeleton("\xd1\x80\xd0\xbe"
+                              "rt") == "port");                // Cyrillic р, о
+    CHECK(look_alike_skeleton("\xce\x91\xce\x92") == "AB");    // Greek Α, Β
+    CHECK(look_alike_skeleton("\xd0\xb4-1") == "\xd0\xb4-1");  // д looks like no Latin letter
+    CHECK(look_alike_skeleton("ns01") == "ns01");
+}
