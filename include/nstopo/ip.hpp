@@ -56,7 +56,8 @@ struct Cidr {
     static std::string parse_error(std::string_view text, bool allow_bare = false);
 
     Family family() const { return ip.family(); }
-    Cidr network() const;  // host bits cleared
+    Cidr network() const;    // host bits cleared
+    IpAddress last() const;  // host bits set: the highest address (IPv4: the broadcast address)
     bool is_network() const { return network() == *this; }
     // The two subnets share an address (one contains the other); never across families.
     bool overlaps(const Cidr& o) const;

@@ -9,12 +9,18 @@ namespace nstopo::config {
 
 // The lab's name: `name:`, or else the file name without its extension. Reported if unusable.
 std::string check_lab_name(const Draft& draft, Diagnostics& diags);
+// No namespace name looks like another one on screen (a warning: look_alike_skeleton).
+void check_look_alike_namespaces(const Draft& draft, Diagnostics& diags);
 // Every veth end names a declared namespace; no end is used twice; no veth joins an end to itself.
 void check_veths(const Draft& draft, Diagnostics& diags);
 // Every interface listed in a namespace (but `lo`) or under `host` is an end of some veth.
 void check_listed_interfaces(const Draft& draft, Diagnostics& diags);
 // No address (the IP, whatever its prefix length) is on two interfaces of the lab, or twice on one.
 void check_unique_addresses(const Draft& draft, Diagnostics& diags);
+// Each sysctl key against the completed namespace it is in: a key of an interface names one the
+// namespace will have, and no key is one the kernel keeps in the host's namespace only
+// (check_sysctls.cpp).
+void check_sysctls(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Each route's `dev` and `via` against the completed namespace it is in; no two routes share a
 // destination and metric (check_routes.cpp).
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags);

@@ -9,6 +9,10 @@ namespace nstopo::config {
 
 namespace {
 
+bool written_before(const SourceLocation& x, const SourceLocation& y) {
+    return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+}
+
 // "interface 'ns01/eth0'", or "host interface 'veth0'".
 std::string end_label(const VethEnd& end) {
     return (end.in_host() ? "host interface " : "interface ") + quote(end.str());
@@ -77,6 +81,23 @@ std::string check_lab_name(const Draft& draft, Diagnostics& diags) {
     return name;
 }
 
+void check_look_alike_namespaces(const Draft& draft, Diagnostics& diags) {
+    std::vector<const DraftNamespace*> in_file_order;
+    for (const auto& [_, ns] : draft.namespaces) in_file_order.push_back(&ns);
+    std::stable_sort(in_file_order.begin(), in_file_order.end(),
+                     [](const DraftNamespace* x, const DraftNamespace* y) {
+                         return written_before(x->where, y->where);
+                     });
+    std::map<std::string, const DraftNamespace*> first;
+    for (const DraftNamespace* ns : in_file_order) {
+        const auto [it, inserted] = first.emplace(look_alike_skeleton(ns->name), ns);
+        if (inserted) continue;
+        diags.warning(ns->where, "namespace name " + quote(ns->name) + " looks like namespace " +
+                                     quote(it->second->name) + " (line " +
+                                     std::to_string(it->second->where.line) + ")");
+    }
+}
+
 void check_veths(const Draft& draft, Diagnostics& diags) {
     std::map<VethEnd, int> first_use;
     for (const auto& v : draft.veths) {
@@ -107,7 +128,7 @@ void check_unique_addresses(const Draft& draft, Diagnostics& diags) {
     collect_addresses(kHostNamespace, draft.host_interfaces, all);
     // In file order, so the second of two is the one reported.
     std::stable_sort(all.begin(), all.end(), [](const PlacedAddress& x, const PlacedAddress& y) {
-        return std::tie(x.where.line, x.where.column) < std::tie(y.where.line, y.where.column);
+        return written_before(x.where, y.where);
     });
     std::map<IpAddress, const PlacedAddress*> first;
     for (const auto& a : all) {

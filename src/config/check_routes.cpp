@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "check.hpp"
@@ -42,7 +44,8 @@ class SubnetSet {
 // hundreds of links and routes used to gather it again for every route (quadratic).
 // - the subnets a gateway may be in: those of the up interfaces' addresses, and the destinations
 //   of routes without a gateway through such an interface; per interface and all together;
-// - the namespace's own addresses.
+// - the namespace's own addresses;
+// - the first and last addresses of the IPv4 subnets of up interfaces, by subnet.
 class OnLink {
   public:
     explicit OnLink(const Namespace& ns) {
@@ -50,12 +53,17 @@ class OnLink {
             for (const auto& a : link.addresses) own_.insert(a.ip);
             if (link.state != LinkState::up) continue;
             for (const auto& a : link.addresses) add(name, a);
+            for (const auto& a : link.addresses) add_ends(a);
         }
         for (const auto& r : ns.routes)
             if (!r.via && r.dev && is_up(ns, *r.dev)) add(*r.dev, r.to);
     }
 
     bool is_own_address(const IpAddress& ip) const { return own_.count(ip) != 0; }
+    // The subnet whose broadcast address `ip` is.
+    std::optional<Cidr> broadcast_of(const IpAddress& ip) const { return find(broadcasts_, ip); }
+    // The subnet whose network (lowest) address `ip` is.
+    std::optional<Cidr> network_of(const IpAddress& ip) const { return find(networks_, ip); }
     // The subnets through `dev` (through any up interface when not given).
     const SubnetSet& through(const std::optional<std::string>& dev) const {
         if (!dev) return any_;
@@ -68,8 +76,21 @@ class OnLink {
         by_dev_[dev].add(subnet);
         any_.add(subnet);
     }
+    // fib_add_ifaddr gives an IPv4 subnet shorter than /31 a broadcast route for its last address
+    // (a /31 or /32 has none: RFC 3021).
+    void add_ends(const Cidr& address) {
+        if (address.family() != Family::v4 || address.prefix_len >= 31) return;
+        broadcasts_.emplace(address.last(), address.network());
+        networks_.emplace(address.network().ip, address.network());
+    }
+    static std::optional<Cidr> find(const std::map<IpAddress, Cidr>& m, const IpAddress& ip) {
+        const auto it = m.find(ip);
+        return it == m.end() ? std::nullopt : std::optional<Cidr>(it->second);
+    }
 
     std::set<IpAddress> own_;
+    std::map<IpAddress, Cidr> broadcasts_;
+    std::map<IpAddress, Cidr> networks_;
     std::map<std::string, SubnetSet> by_dev_;
     SubnetSet any_;
     SubnetSet none_;
@@ -79,6 +100,25 @@ std::string subnet_list(const std::set<Cidr>& subnets) {
     std::string out;
     for (const auto& s : subnets) out += (out.empty() ? "" : ", ") + s.str();
     return out.empty() ? "none" : out;
+}
+
+// A gateway at either end of an IPv4 subnet. The broadcast address is an error: its broadcast
+// route makes fib_check_nh refuse the route ("Nexthop has invalid gateway"). The network address
+// is a warning only: since Linux 5.14 the kernel has no broadcast route for it and takes it as a
+// host's address ("ip: Treat IPv4 segment's lowest address as unicast"), so the route works where
+// a neighbour holds it; older kernels refuse the route, and it is most often a slip for the
+// gateway's own address.
+void check_subnet_ends(const DraftRoute& dr, const OnLink& on_link, Diagnostics& diags) {
+    const IpAddress& gw = *dr.route.via;
+    const std::string via = "`via` " + gw.str();
+    if (const auto subnet = on_link.broadcast_of(gw))
+        diags.error(dr.via_where, via + " is the broadcast address of " + subnet->str() +
+                                      "; the kernel would refuse the route with \"Nexthop has "
+                                      "invalid gateway\"");
+    else if (const auto net = on_link.network_of(gw))
+        diags.warning(dr.via_where, via + " is the network address of " + net->str() +
+                                        "; only Linux 5.14 and later take it as a host's address, "
+                                        "older kernels refuse the route");
 }
 
 // DECISION: a gateway outside every directly connected subnet is an error, not a warning. The
@@ -101,7 +141,10 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_l
         return;
     }
     const SubnetSet& subnets = on_link.through(r.dev);
-    if (subnets.contains(gw)) return;
+    if (subnets.contains(gw)) {
+        check_subnet_ends(dr, on_link, diags);
+        return;
+    }
     const std::string scope =
         r.dev ? quote(*r.dev) : "an up interface of namespace " + quote(ns.name);
     diags.error(dr.via_where,

@@ -34,18 +34,19 @@ bool same_diagnostic(const Diagnostic& x, const Diagnostic& y) {
            x.message == y.message;
 }
 
-// `line` with each control byte (but tab) and each byte of an invalid UTF-8 sequence replaced by
-// '?', so printing it cannot upset a terminal. The same length: columns still match.
+// `line` with each byte of a control character (but tab) and of an invalid UTF-8 sequence
+// replaced by '?', so printing it cannot upset a terminal. The same length: columns still match.
 std::string printable(std::string_view line) {
     std::string out(line);
     for (std::size_t i = 0; i < out.size();) {
-        const auto u = static_cast<unsigned char>(out[i]);
         const auto n = utf8_sequence_length(out, i);
-        if (n == 0 || (u < 0x20 && u != '\t') || u == 0x7f) {
-            out[i++] = '?';
-        } else {
+        const auto bad = n == 0 ? 1 : out[i] == '\t' ? 0 : unprintable_length(out, i);
+        if (bad == 0) {
             i += n;
+            continue;
         }
+        out.replace(i, bad, bad, '?');
+        i += bad;
     }
     return out;
 }
@@ -99,12 +100,20 @@ std::string caret_padding(std::string_view line, int column) {
 
 }  // namespace
 
-void Diagnostics::error(const SourceLocation& where, std::string message) {
+void Diagnostics::add(Severity severity, const SourceLocation& where, std::string message) {
     Diagnostic d;
-    d.severity = Severity::error;
+    d.severity = severity;
     d.where = where;
     d.message = std::move(message);
     items_.push_back(std::move(d));
+}
+
+void Diagnostics::error(const SourceLocation& where, std::string message) {
+    add(Severity::error, where, std::move(message));
+}
+
+void Diagnostics::warning(const SourceLocation& where, std::string message) {
+    add(Severity::warning, where, std::move(message));
 }
 
 bool Diagnostics::has_errors() const {

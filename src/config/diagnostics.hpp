@@ -26,12 +26,18 @@ class Diagnostics {
 
     void error(const SourceLocation& where, std::string message);
     void error(Pos p, std::string message) { error(at(p), std::move(message)); }
+    // Something a reader of the file should know that does not stop it from loading: a file with
+    // warnings only loads, and the commands print them and go on.
+    void warning(const SourceLocation& where, std::string message);
+    void warning(Pos p, std::string message) { warning(at(p), std::move(message)); }
     bool has_errors() const;
 
     // Sorted by position, duplicates removed, cut at kMaxDiagnostics, source lines from `text`.
     std::vector<Diagnostic> finish(std::string_view text) &&;
 
   private:
+    void add(Severity severity, const SourceLocation& where, std::string message);
+
     std::string file_;
     std::vector<Diagnostic> items_;
 };

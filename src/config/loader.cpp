@@ -27,12 +27,15 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     const Draft draft = read_draft(*tree, diags);
     // References between the parts of the draft.
     const std::string name = check_lab_name(draft, diags);
+    check_look_alike_namespaces(draft, diags);
     check_veths(draft, diags);
     check_listed_interfaces(draft, diags);
     check_unique_addresses(draft, diags);
     check_host_addresses(draft, diags);
     // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.
     Topology topology = complete_topology(draft, name, diags.file());
+    // Sysctl keys likewise: a key may name any veth end of the namespace or `lo`.
+    check_sysctls(draft, topology, diags);
     check_routes(draft, topology, diags);
     check_checks(draft, topology, diags);
     normalize(topology);

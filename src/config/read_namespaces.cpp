@@ -13,13 +13,28 @@ const std::vector<std::string> kHostKeys = {"interfaces"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
 constexpr std::uint64_t kMaxMtu = 65535;
 
-// Why `ip` cannot be an interface address; empty if it can.
-std::string address_problem(const IpAddress& ip) {
+// Why `cidr` cannot be an address of a link of kind `kind`; empty if it can.
+std::string address_problem(const Cidr& cidr, LinkKind kind) {
+    const IpAddress& ip = cidr.ip;
     if (ip.is_v6_link_local())
         return "is IPv6 link-local; the kernel manages IPv6 link-local addresses";
     if (ip.is_multicast()) return "is multicast; an interface address must be unicast";
     if (ip.is_unspecified()) return "is unspecified; an interface address must be unicast";
-    return {};
+    // DECISION: refused, not made to work. The kernel takes it, with a prefix route to every
+    // destination through this link, which would shadow the lab's default routes.
+    if (cidr.prefix_len == 0)
+        return "has prefix length 0: it would claim every destination as on this link; write "
+               "the length of its subnet";
+    if (kind == LinkKind::loopback || !ip.is_loopback()) return {};
+    // ipv6_add_addr refuses ::1 on any device but a loopback one.
+    if (ip.family() == Family::v6)
+        return "is the IPv6 loopback address; the kernel takes it on 'lo' only (\"Cannot assign "
+               "loopback address on this device\")";
+    // DECISION: refused too, though the kernel takes it: ip_route_input_slow drops packets to
+    // 127.0.0.0/8 that arrive on other devices as martians, and ip_route_output_key refuses to
+    // send from such a source through them, so the address could never be used there.
+    return "is in 127.0.0.0/8, which the kernel uses on 'lo' only: packets to or from it on any "
+           "other link are dropped as martians";
 }
 
 void read_address(const Reader& r, NodeId id, DraftInterface& out) {
@@ -30,7 +45,7 @@ void read_address(const Reader& r, NodeId id, DraftInterface& out) {
         r.error(id, "invalid address " + quote(*text) + ": " + Cidr::parse_error(*text));
         return;
     }
-    if (const auto problem = address_problem(cidr->ip); !problem.empty()) {
+    if (const auto problem = address_problem(*cidr, out.iface.kind); !problem.empty()) {
         r.error(id, "address " + cidr->str() + " " + problem);
         return;
     }
@@ -116,11 +131,6 @@ bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-bool is_control(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 || u == 0x7f) && !is_blank(c);
-}
-
 // Runs of whitespace become one space; none at either end.
 std::string collapse_whitespace(const std::string& text) {
     std::string out;
@@ -137,17 +147,35 @@ std::string collapse_whitespace(const std::string& text) {
     return out;
 }
 
+// YAML 1.1's other spellings of true and false, which YAML 1.2 (this format) reads as words.
+std::optional<bool> parse_yaml11_bool(std::string_view text) {
+    for (const std::string_view word : {"yes", "Yes", "YES", "on", "On", "ON"})
+        if (text == word) return true;
+    for (const std::string_view word : {"no", "No", "NO", "off", "Off", "OFF"})
+        if (text == word) return false;
+    return std::nullopt;
+}
+
 std::optional<std::string> read_sysctl_value(const Reader& r, NodeId id, const std::string& key) {
     const std::string subject = "sysctl " + quote(key);
     const auto* text = r.scalar(id, subject, "a single value");
     if (!text) return std::nullopt;
     if (r.node(id).plain)
         if (const auto b = parse_bool(*text)) return *b ? "1" : "0";
-    if (std::any_of(text->begin(), text->end(), is_control)) {
+    // DECISION: refused, not translated: a writer meaning 1 gets told, and one meaning the word
+    // quotes it, as with "true".
+    if (const auto b = parse_yaml11_bool(*text); b && r.node(id).plain) {
+        r.error(id, subject + " is " + quote(*text) +
+                        ", which YAML 1.1 reads as a boolean but this format as a word; write " +
+                        (*b ? "1 or true" : "0 or false") + ", or quote it to write the word");
+        return std::nullopt;
+    }
+    // Whitespace first: tabs and newlines are blanks between words, not control characters.
+    auto value = collapse_whitespace(*text);
+    if (has_control_character(value)) {
         r.error(id, subject + " has a control character in its value");
         return std::nullopt;
     }
-    auto value = collapse_whitespace(*text);
     if (!value.empty()) return value;
     r.error(id, subject + " has an empty value");
     return std::nullopt;
@@ -192,8 +220,7 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
     DraftNamespace ns;
     ns.name = r.text(key);
     ns.where = r.at(key);
-    if (const auto problem = namespace_name_problem(ns.name); !problem.empty())
-        r.error(key, name_message("namespace", ns.name, problem));
+    r.name(key, "namespace", ns.name, namespace_name_problem(ns.name));
     const std::string subject = "namespace " + quote(ns.name);
     if (!r.map(value, subject)) return ns;
     r.check_keys(value, kNamespaceKeys, "in " + subject);

@@ -59,10 +59,8 @@ std::optional<VethEnd> read_end(const Reader& r, NodeId id) {
     else
         r.wrong_type(id, "a veth end", "NAMESPACE/INTERFACE, INTERFACE or a map");
     if (!end) return std::nullopt;
-    if (const auto problem = interface_name_problem(end->ifname); !problem.empty()) {
-        r.error(id, name_message("interface", end->ifname, problem));
+    if (!r.name(id, "interface", end->ifname, interface_name_problem(end->ifname)))
         return std::nullopt;
-    }
     if (end->ifname == "lo") {
         r.error(id, "a veth end cannot be named 'lo'; that name belongs to the loopback device");
         return std::nullopt;

@@ -110,6 +110,17 @@ void Reader::unknown_key(NodeId key, const std::vector<std::string>& known,
     error(key, "unknown key " + quote(text(key)) + " " + context + suggestion(text(key), known));
 }
 
+bool Reader::name(NodeId id, const std::string& what, const std::string& name,
+                  const std::string& problem) const {
+    if (!problem.empty()) {
+        error(id, name_message(what, name, problem));
+        return false;
+    }
+    if (const auto why = name_warning(name); !why.empty())
+        warning(id, name_message(what, name, why));
+    return true;
+}
+
 std::optional<bool> Reader::boolean(NodeId id, std::string_view key) const {
     const YamlNode& n = node(id);
     if (n.kind == NodeKind::scalar && n.plain)

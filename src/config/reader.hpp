@@ -26,6 +26,9 @@ class Reader {
     void error(NodeId id, std::string message) const {
         diags_.error(tree_[id].pos, std::move(message));
     }
+    void warning(NodeId id, std::string message) const {
+        diags_.warning(tree_[id].pos, std::move(message));
+    }
     Diagnostics& diagnostics() const { return diags_; }
     NodeId root() const { return tree_.root; }
 
@@ -50,6 +53,10 @@ class Reader {
     // Reports key `key`: "unknown key 'K' CONTEXT; did you mean 'X'?".
     void unknown_key(NodeId key, const std::vector<std::string>& known,
                      const std::string& context) const;
+    // Reports `problem` (from namespace_name_problem, ...) of `name` at `id` as an error, "WHAT
+    // name 'NAME' PROBLEM", else its name_warning as a warning. False after an error.
+    bool name(NodeId id, const std::string& what, const std::string& name,
+              const std::string& problem) const;
     // Reports "SUBJECT must be EXPECTED, got ...".
     void wrong_type(NodeId id, const std::string& subject, const std::string& expected) const;
 

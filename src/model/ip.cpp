@@ -99,6 +99,21 @@ std::string Cidr::parse_error(std::string_view text, bool allow_bare) {
     return {};
 }
 
+namespace {
+
+// `ip` with the bits after its first `prefix_len` all cleared, or all set.
+IpAddress with_host_bits(const IpAddress& ip, int prefix_len, bool set) {
+    auto b = ip.bytes();
+    for (int i = 0; i < static_cast<int>(ip.size()); ++i) {
+        const int bits_kept = std::clamp(prefix_len - i * 8, 0, 8);
+        const auto host = static_cast<std::uint8_t>(0xff >> bits_kept);
+        b[i] = static_cast<std::uint8_t>(set ? b[i] | host : b[i] & ~host);
+    }
+    return ip.family() == Family::v4 ? IpAddress::v4({b[0], b[1], b[2], b[3]}) : IpAddress::v6(b);
+}
+
+}  // namespace
+
 bool Cidr::overlaps(const Cidr& o) const {
     if (family() != o.family()) return false;
     const Cidr& wider = prefix_len <= o.prefix_len ? *this : o;
@@ -107,18 +122,11 @@ bool Cidr::overlaps(const Cidr& o) const {
 }
 
 Cidr Cidr::network() const {
-    auto b = ip.bytes();
-    for (int i = 0; i < static_cast<int>(ip.size()); ++i) {
-        const int bits_kept = std::clamp(prefix_len - i * 8, 0, 8);
-        b[i] &= static_cast<std::uint8_t>(0xff00 >> bits_kept);
-    }
-    Cidr n;
-    if (ip.family() == Family::v4)
-        n.ip = IpAddress::v4({b[0], b[1], b[2], b[3]});
-    else
-        n.ip = IpAddress::v6(b);
-    n.prefix_len = prefix_len;
-    return n;
+    return Cidr{with_host_bits(ip, prefix_len, false), prefix_len};
+}
+
+IpAddress Cidr::last() const {
+    return with_host_bits(ip, prefix_len, true);
 }
 
 bool Cidr::contains(const IpAddress& a) const {

@@ -31,6 +31,16 @@ inline Lines errors(std::string_view text, const std::string& file = "t.yaml") {
     return out;
 }
 
+// "FILE:LINE:COL: warning: MESSAGE" for each diagnostic of `text`, which must load: warnings only.
+inline Lines warnings(std::string_view text, const std::string& file = "t.yaml") {
+    const auto r = load_topology_text(yaml(text), file);
+    Lines out;
+    for (const auto& d : r.diagnostics) out.push_back(first_line(format_diagnostic(d)));
+    INFO(::Catch::Detail::stringify(out));
+    CHECK(r.ok());
+    return out;
+}
+
 // The topology of `text`, which must load without diagnostics.
 inline Topology loaded(std::string_view text, const std::string& file = "t.yaml") {
     auto r = load_topology_text(yaml(text), file);

@@ -91,3 +91,11 @@ TEST_CASE("after kMaxDiagnostics errors, one more says the rest were cut") {
     CHECK(format_diagnostic(r.diagnostics[100]) ==
           "t.yaml: error: too many errors; only the first 100 are shown\n");
 }
+
+TEST_CASE("the source line under a diagnostic shows each byte of a control character as '?'") {
+    CHECK(formatted("namespaces:\n  ns\xc2\x9b"
+                    "2J: {}\n") ==
+          "labs/t.yaml:2:3: error: namespace name 'ns\\u009b2J' contains a control character\n"
+          "  ns??2J: {}\n"
+          "  ^\n");
+}

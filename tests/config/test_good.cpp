@@ -186,7 +186,7 @@ TEST_CASE("anchors and aliases may share a value") {
     const Topology t = loaded(R"(
 namespaces:
   a:
-    sysctls: &tuned { net.core.somaxconn: 4096, net.ipv4.tcp_syncookies: yes }
+    sysctls: &tuned { net.core.somaxconn: 4096, net.ipv4.tcp_syncookies: "yes" }
   b:
     sysctls: *tuned
 )");

@@ -91,3 +91,11 @@ TEST_CASE("MAC addresses parse, print lower-case and classify") {
     CHECK_FALSE(MacAddress::parse("02:ab-cd:00:00:01"));
     CHECK_FALSE(MacAddress::parse("02:ab:cd:00:00:001"));
 }
+
+TEST_CASE("CIDR last() sets host bits: the IPv4 broadcast address") {
+    CHECK(Cidr::parse("10.0.0.1/24")->last().str() == "10.0.0.255");
+    CHECK(Cidr::parse("10.8.0.1/30")->last().str() == "10.8.0.3");
+    CHECK(Cidr::parse("10.255.2.3/9")->last().str() == "10.255.255.255");
+    CHECK(Cidr::parse("10.1.2.3/32")->last().str() == "10.1.2.3");
+    CHECK(Cidr::parse("2001:db8::1/64")->last().str() == "2001:db8::ffff:ffff:ffff:ffff");
+}
