@@ -115,6 +115,13 @@ class Engine {
     void require_lab_namespace(const std::string& ns, const std::string& hint) const;
 
   private:
+    struct ApplyState;
+    ApplyState begin_apply(const Topology& desired, const std::string& source,
+                           std::optional<PreparedApply> prepared) const;
+    Plan plan_and_record(ApplyState& s);
+    ExecuteReport execute_and_verify(ApplyState& s, const Plan& plan, const ExecuteOptions& exec);
+    std::optional<LabRecord> record_to_destroy(const std::string& lab, bool known,
+                                               bool from_marks) const;
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     // Why lab `lab` cannot be destroyed without a record: the namespaces that wear its mark (and

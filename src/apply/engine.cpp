@@ -167,76 +167,119 @@ std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
     return p;
 }
 
-ApplyResult Engine::apply(const Topology& desired, const std::string& source,
-                          const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
-    if (prepared && prepared->lab != desired.name) prepared.reset();  // releases its lock
-    const FileLock lab_lock =
-        prepared ? std::move(prepared->lock) : store_.lock_lab(desired.name, options_.lock_wait);
-    const auto previous = prepared ? std::optional<LabRecord>(std::move(prepared->record))
-                                   : store_.load(desired.name);
-    const LabClaims claims = claims_of(previous);
-    const ObserveScope scope = scope_for(desired, claims);
-    const auto previous_macs = previous ? previous->macs : std::map<VethEnd, MacAddress>{};
-    const Topology held = held_to_first_macs(desired, previous_macs);
-
-    // Whether the record already holds `desired` as applied: compared once (a deep comparison).
-    const bool recorded_as_applied =
-        previous && previous->phase == LabPhase::applied && previous->desired == desired;
-    ApplyResult result;
+// One apply's state, from the lock to the record it leaves.
+struct Engine::ApplyState {
+    const Topology& desired;
+    const std::string& source;
+    std::optional<PreparedApply> prepared;
+    FileLock lock;
+    std::optional<LabRecord> previous;
+    LabClaims claims;
+    ObserveScope scope;
+    Topology held;  // desired, its unset MACs held to those first created
+    // The record already holds `desired` as applied: compared once (a deep comparison).
+    bool recorded_as_applied = false;
     LabRecord applying;                        // what the record says while the plan runs
     std::map<VethEnd, MacAddress> final_macs;  // to record once the kernel matches
     Identities final_ids;
-    {
-        // Claim the names and record them before the first change, so that a crash at any later
-        // point leaves a record that destroy (or a re-run of apply) works from.
-        const FileLock registry = store_.lock_registry(options_.lock_wait);
-        check_claims(desired);
-        // A reading made before the registry lock is as good as one made under it: nothing has
-        // been changed for this apply yet, and a name another lab claimed meanwhile is a
-        // conflict in check_claims. A prepared reading was made under the lab's lock too, while
-        // the file was parsed: a change someone makes by hand meanwhile is the next apply's, as
-        // one made just after any reading would be.
-        const Topology observed = prepared && reads_the_same(prepared->scope, scope)
-                                      ? std::move(prepared->observed)
-                                      : kernel_.observe(scope);
-        if (previous) remove_leftover_files(*previous, observed);
-        result.plan = nstopo::plan(held, observed, claims);
-        if (result.plan.empty()) {
-            final_macs = first_macs(desired, observed);
-            final_ids = identities_in(desired, observed);
-        }
-        applying = LabRecord{desired.name,
-                             source,
-                             LabPhase::applying,
-                             united(namespace_names(desired), claims.owned_namespaces),
-                             united(host_interface_names(desired), claims.owned_host_interfaces),
-                             desired,
-                             previous_macs,
-                             while_applying(claims, observed)};
-        if (!result.plan.empty() || !recorded_as_applied) store_.save(applying);
-    }
-    if (!result.plan.empty()) {
-        result.report = execute(result.plan, kernel_, exec);
-        // What the plan created is the lab's by the record just written, confirmed by its mark.
-        const Verified after = verify(held, claims_of(applying));
-        if (!after.residual.empty())
-            throw Error(
-                ErrorKind::verification,
-                "apply finished but the kernel does not match lab '" + desired.name +
-                    "'; these operations are still pending:" + residual_lines(after.residual));
-        final_macs = first_macs(desired, after.observed);
-        final_ids = identities_in(desired, after.observed);
-    } else if (recorded_as_applied && previous->source == source &&
+
+    // The record says all that the kernel showed, with nothing left to record.
+    bool record_is_current() const {
+        return recorded_as_applied && previous->source == source &&
                owns_just_the_names_of(*previous, desired) && previous->macs == final_macs &&
-               previous->identities == final_ids) {
+               previous->identities == final_ids;
+    }
+
+    LabRecord applied() && {
+        return LabRecord{desired.name,
+                         source,
+                         LabPhase::applied,
+                         namespace_names(desired),
+                         host_interface_names(desired),
+                         desired,
+                         std::move(final_macs),
+                         std::move(final_ids)};
+    }
+
+    // What the kernel shows of what the lab will record once it matches.
+    void observed_as_final(const Topology& observed) {
+        final_macs = first_macs(desired, observed);
+        final_ids = identities_in(desired, observed);
+    }
+};
+
+// The lab's lock (or the prepared one), its record, and what it claims and needs read.
+Engine::ApplyState Engine::begin_apply(const Topology& desired, const std::string& source,
+                                       std::optional<PreparedApply> prepared) const {
+    if (prepared && prepared->lab != desired.name) prepared.reset();  // releases its lock
+    ApplyState s{desired, source, std::move(prepared), {}, {}, {}, {}, {}, false, {}, {}, {}};
+    s.lock = s.prepared ? std::move(s.prepared->lock)
+                        : store_.lock_lab(desired.name, options_.lock_wait);
+    s.previous = s.prepared ? std::optional<LabRecord>(std::move(s.prepared->record))
+                            : store_.load(desired.name);
+    s.claims = claims_of(s.previous);
+    s.scope = scope_for(desired, s.claims);
+    s.held = held_to_first_macs(desired,
+                                s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{});
+    s.recorded_as_applied =
+        s.previous && s.previous->phase == LabPhase::applied && s.previous->desired == desired;
+    return s;
+}
+
+// Claims the names and records them before the first change, so that a crash at any later point
+// leaves a record that destroy (or a re-run of apply) works from. Returns the plan.
+Plan Engine::plan_and_record(ApplyState& s) {
+    const FileLock registry = store_.lock_registry(options_.lock_wait);
+    check_claims(s.desired);
+    // A reading made before the registry lock is as good as one made under it: nothing has been
+    // changed for this apply yet, and a name another lab claimed meanwhile is a conflict in
+    // check_claims. A prepared reading was made under the lab's lock too, while the file was
+    // parsed: a change someone makes by hand meanwhile is the next apply's, as one made just after
+    // any reading would be.
+    const Topology observed = s.prepared && reads_the_same(s.prepared->scope, s.scope)
+                                  ? std::move(s.prepared->observed)
+                                  : kernel_.observe(s.scope);
+    if (s.previous) remove_leftover_files(*s.previous, observed);
+    Plan plan = nstopo::plan(s.held, observed, s.claims);
+    if (plan.empty()) s.observed_as_final(observed);
+    s.applying = LabRecord{s.desired.name,
+                           s.source,
+                           LabPhase::applying,
+                           united(namespace_names(s.desired), s.claims.owned_namespaces),
+                           united(host_interface_names(s.desired), s.claims.owned_host_interfaces),
+                           s.desired,
+                           s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{},
+                           while_applying(s.claims, observed)};
+    if (!plan.empty() || !s.recorded_as_applied) store_.save(s.applying);
+    return plan;
+}
+
+ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
+                                         const ExecuteOptions& exec) {
+    ExecuteReport report = execute(plan, kernel_, exec);
+    // What the plan created is the lab's by the record just written, confirmed by its mark.
+    const Verified after = verify(s.held, claims_of(s.applying));
+    if (!after.residual.empty())
+        throw Error(ErrorKind::verification,
+                    "apply finished but the kernel does not match lab '" + s.desired.name +
+                        "'; these operations are still pending:" + residual_lines(after.residual));
+    s.observed_as_final(after.observed);
+    return report;
+}
+
+ApplyResult Engine::apply(const Topology& desired, const std::string& source,
+                          const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
+    ApplyState s = begin_apply(desired, source, std::move(prepared));
+    ApplyResult result;
+    result.plan = plan_and_record(s);
+    if (!result.plan.empty()) {
+        result.report = execute_and_verify(s, result.plan, exec);
+    } else if (s.record_is_current()) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
         return result;
     }
-
-    store_.save(LabRecord{desired.name, source, LabPhase::applied, namespace_names(desired),
-                          host_interface_names(desired), desired, std::move(final_macs),
-                          std::move(final_ids)});
+    store_.save(std::move(s).applied());
     return result;
 }
 
@@ -260,22 +303,25 @@ void Engine::remove_leftover_files(const LabRecord& record, const Topology& obse
             kernel_.delete_namespace(name);
 }
 
+// What destroy goes by: the record; or, when it was lost and the user says --from-marks, the
+// namespaces that wear the lab's mark (each then confirmed by that mark, ownership.hpp). nullopt
+// when there is nothing to destroy; Error(usage) when the user must say more.
+std::optional<LabRecord> Engine::record_to_destroy(const std::string& lab, bool known,
+                                                   bool from_marks) const {
+    if (auto record = store_.load(lab)) return record;
+    const auto marked = marked_namespaces(lab);
+    if (marked.empty() && known) return std::nullopt;
+    if (marked.empty() || !from_marks) throw without_record(lab, known, marked);
+    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}};
+}
+
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec, bool from_marks) {
     // Before the lock, whose file would make the name known.
     const bool known = store_.known(lab);
     if (!known && !from_marks) throw without_record(lab, known);
     const FileLock lab_lock = store_.lock_lab(lab, options_.lock_wait);
-    auto record = store_.load(lab);
-    if (!record) {
-        // The record is gone (deleted by hand): only the user may say that what wears the lab's
-        // mark is the lab's. Each namespace is then confirmed by its mark (ownership.hpp).
-        const auto marked = marked_namespaces(lab);
-        if (marked.empty() || !from_marks) {
-            if (marked.empty() && known) return {};
-            throw without_record(lab, known, marked);
-        }
-        record = LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}};
-    }
+    auto record = record_to_destroy(lab, known, from_marks);
+    if (!record) return {};
     record->phase = LabPhase::destroying;
     store_.save(*record);
 
