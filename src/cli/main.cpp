@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include "command.hpp"
 #include "nstopo/error.hpp"
@@ -82,15 +83,46 @@ int report(const Error& e, const Context* ctx) {
     return ctx && ctx->errors_exit_as_failure() ? exit_code::failure : exit_code_for(e.kind());
 }
 
+using Runners = std::vector<std::pair<const Command*, Runner>>;
+
+// A misspelt command is named with the nearest one, before CLI11 sees the line; the exec
+// command's own words are set apart. Returns the exit code when the line is refused.
+std::optional<int> check_command_word(std::vector<std::string>& args) {
+    const std::size_t command_at = first_word(args, 0);
+    if (command_at >= args.size()) return std::nullopt;
+    if (!find_command(args[command_at])) return report(unknown_command(args[command_at]), nullptr);
+    separate_exec_command(args, command_at);
+    return std::nullopt;
+}
+
+// Every command of the table as a CLI11 subcommand, with the runner its options feed.
+Runners define_commands(CLI::App& app) {
+    Runners runners;
+    for (const auto& command : command_table())
+        runners.emplace_back(&command,
+                             command.define(*app.add_subcommand(command.name, command.summary)));
+    return runners;
+}
+
+// Runs one command in its context: an error it throws is reported here, once.
+int run_command(const GlobalOptions& globals, const Command& command, const Runner& run) {
+    Context ctx(globals, command);
+    int rc = exit_code::failure;
+    try {
+        ctx.enter();  // before any thread: joining a session needs a single-threaded process
+        rc = run(ctx);
+    } catch (const Error& e) {
+        rc = report(e, &ctx);
+    } catch (const std::exception& e) {
+        rc = report(Error(ErrorKind::bug, e.what()), &ctx);
+    }
+    ctx.finish();
+    return rc;
+}
+
 int real_main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    // A misspelt command is named with the nearest one, before CLI11 sees it.
-    const std::size_t command_at = first_word(args, 0);
-    if (command_at < args.size()) {
-        if (!find_command(args[command_at]))
-            return report(unknown_command(args[command_at]), nullptr);
-        separate_exec_command(args, command_at);
-    }
+    if (const auto refused = check_command_word(args)) return *refused;
 
     CLI::App app{
         "nstopo: converge Linux network namespaces, veths, addresses and routes to a "
@@ -100,34 +132,16 @@ int real_main(int argc, char** argv) {
     app.fallthrough();  // global options anywhere on the line
     GlobalOptions globals;
     add_global_options(app, globals);
-    std::vector<std::pair<const Command*, Runner>> runners;
-    for (const auto& command : command_table())
-        runners.emplace_back(&command,
-                             command.define(*app.add_subcommand(command.name, command.summary)));
-
+    const Runners runners = define_commands(app);
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
         app.parse(args);
     } catch (const CLI::ParseError& e) {
-        const int rc = app.exit(e);
-        return rc == 0 ? exit_code::ok : exit_code::usage;
+        return app.exit(e) == 0 ? exit_code::ok : exit_code::usage;
     }
     configure_logging(globals);
-    for (auto& [command, run] : runners) {
-        if (!app.got_subcommand(command->name)) continue;
-        Context ctx(globals, *command);
-        int rc = exit_code::failure;
-        try {
-            ctx.enter();  // before any thread: joining a session needs a single-threaded process
-            rc = run(ctx);
-        } catch (const Error& e) {
-            rc = report(e, &ctx);
-        } catch (const std::exception& e) {
-            rc = report(Error(ErrorKind::bug, e.what()), &ctx);
-        }
-        ctx.finish();
-        return rc;
-    }
+    for (const auto& [command, run] : runners)
+        if (app.got_subcommand(command->name)) return run_command(globals, *command, run);
     return exit_code::usage;
 }
 
