@@ -52,6 +52,17 @@ class Kernel {
     // Creates a veth pair with each end created directly in its namespace, both marked
     // link_mark(lab), both down. Fails (EEXIST) if either name exists.
     virtual void create_veth(const Veth& veth, const std::string& lab) = 0;
+    // Creates a bridge with these options, marked link_mark(lab), down. Fails (EEXIST) if the
+    // name exists.
+    virtual void create_bridge(const std::string& ns, const std::string& ifname,
+                               const BridgeOptions& options, const std::string& lab) = 0;
+    // Sets the STP state and ageing time of an existing bridge.
+    virtual void set_bridge_options(const std::string& ns, const std::string& ifname,
+                                    const BridgeOptions& options) = 0;
+    // Makes the link a port of bridge `master` of the same namespace (moving it from any other
+    // bridge), or with master "" detaches it from its bridge.
+    virtual void set_master(const std::string& ns, const std::string& ifname,
+                            const std::string& master) = 0;
     virtual void delete_link(const std::string& ns, const std::string& ifname) = 0;
     virtual void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) = 0;
     virtual void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) = 0;

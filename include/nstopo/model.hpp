@@ -52,8 +52,19 @@ struct Veth {
     bool has_end(const VethEnd& e) const { return a == e || b == e; }
 };
 
-enum class LinkKind : std::uint8_t { veth, loopback, other };
+enum class LinkKind : std::uint8_t { veth, loopback, bridge, other };
 std::string to_string(LinkKind k);
+
+// How a bridge forwards. Desired and observed: the bridge's STP state and its MAC ageing time.
+struct BridgeOptions {
+    bool stp = false;
+    // In hundredths of a second, as the kernel keeps it. 0 = a hub: the bridge learns no MAC
+    // address and floods every frame to every port.
+    std::uint32_t ageing_time = kDefaultAgeingTime;
+    static constexpr std::uint32_t kDefaultAgeingTime = 30000;  // the kernel's default, 300 s
+    bool hub() const { return ageing_time == 0; }
+    bool operator==(const BridgeOptions&) const = default;
+};
 
 struct Interface {
     std::string name;
@@ -65,6 +76,10 @@ struct Interface {
     // Desired: nullopt = the address the kernel gave the link when nstopo created it (the apply
     // layer keeps it in the lab's record and holds the link to it). Observed: always set.
     std::optional<MacAddress> mac;
+    // The bridge of the same namespace this link is a port of; "" if none.
+    std::string master;
+    // Set exactly when kind is LinkKind::bridge.
+    std::optional<BridgeOptions> bridge;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
     // Observed only: the kernel's index of the link in its namespace. A namespace numbers its

@@ -42,6 +42,13 @@ struct CreateVeth {
     static constexpr ActionTraits traits{"create-veth", Phase::veths, Effect::create};
     Veth veth;
 };
+// A bridge, with its options, in the phase that creates links (before ports attach to it).
+struct CreateBridge {
+    static constexpr ActionTraits traits{"create-bridge", Phase::veths, Effect::create};
+    std::string ns;
+    std::string ifname;
+    BridgeOptions options;
+};
 // Deleting a link undoes the phase that creates links.
 struct DeleteLink {
     static constexpr ActionTraits traits{"delete-link", Phase::veths, Effect::remove};
@@ -65,6 +72,19 @@ struct SetMtu {
     std::string ns;
     std::string ifname;
     std::uint32_t mtu;
+};
+struct SetBridgeOptions {
+    static constexpr ActionTraits traits{"set-bridge-options", Phase::links, Effect::change};
+    std::string ns;
+    std::string ifname;
+    BridgeOptions options;
+};
+// Attaches a link to a bridge of its namespace, or (master "") detaches it.
+struct SetMaster {
+    static constexpr ActionTraits traits{"set-master", Phase::links, Effect::change};
+    std::string ns;
+    std::string ifname;
+    std::string master;
 };
 struct SetMac {
     static constexpr ActionTraits traits{"set-mac", Phase::links, Effect::change};
@@ -98,7 +118,8 @@ struct DeleteRoute {
 }  // namespace op
 
 using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth,
-                            op::DeleteLink, op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
+                            op::CreateBridge, op::DeleteLink, op::SetSysctl, op::SetLinkState,
+                            op::SetMtu, op::SetMac, op::SetBridgeOptions, op::SetMaster,
                             op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute>;
 
 // What an implied operation happens with (see Operation).
@@ -156,6 +177,10 @@ std::string object_of(const Action& a);
 //   + create namespace ns01
 //   - delete namespace ns01
 //   + create veth ns01/ns01-veth0 <-> router01/gw01-veth0
+//   + create bridge br0 in sw1 (hub)
+//   ~ set bridge br0 stp on, ageing time 300 s in sw1
+//   ~ set master of sw1-p1 br0 in sw1
+//   ~ set master of sw1-p1 none in sw1
 //   - delete link ns01-veth0 in ns01
 //   - delete link veth0 in host (with namespace netns1)
 //   ~ set sysctl net.ipv4.ip_forward=1 in router01

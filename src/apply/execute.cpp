@@ -23,6 +23,12 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
                 k.delete_namespace(a.ns);
             } else if constexpr (std::is_same_v<T, op::CreateVeth>) {
                 k.create_veth(a.veth, lab);
+            } else if constexpr (std::is_same_v<T, op::CreateBridge>) {
+                k.create_bridge(a.ns, a.ifname, a.options, lab);
+            } else if constexpr (std::is_same_v<T, op::SetBridgeOptions>) {
+                k.set_bridge_options(a.ns, a.ifname, a.options);
+            } else if constexpr (std::is_same_v<T, op::SetMaster>) {
+                k.set_master(a.ns, a.ifname, a.master);
             } else if constexpr (std::is_same_v<T, op::DeleteLink>) {
                 k.delete_link(a.ns, a.ifname);
             } else if constexpr (std::is_same_v<T, op::SetSysctl>) {
@@ -41,6 +47,8 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
                 k.add_route(a.ns, a.route);
             } else if constexpr (std::is_same_v<T, op::DeleteRoute>) {
                 k.delete_route(a.ns, a.route);
+            } else {
+                static_assert(sizeof(T) == 0, "an action without a kernel call");
             }
         },
         action);

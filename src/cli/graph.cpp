@@ -10,10 +10,30 @@ namespace nstopo {
 
 namespace {
 
-// What a node shows under its name: forwarding, loopback addresses, routes.
+// "switch br0 (hub) 10.0.1.254/24: sw1-p1 sw1-p2", one line per bridge of these links.
+void add_bridge_lines(const std::map<std::string, Interface>& links,
+                      std::vector<std::string>& lines) {
+    for (const auto& [name, link] : links) {
+        if (link.kind != LinkKind::bridge) continue;
+        std::string line = "switch " + name;
+        if (link.bridge && link.bridge->hub()) line += " (hub)";
+        if (link.bridge && link.bridge->stp) line += " (stp)";
+        for (const auto& a : link.addresses) line += " " + a.str();
+        std::vector<std::string> ports;
+        for (const auto& [port, p] : links)
+            if (p.master == name) ports.push_back(port);
+        line += ":";
+        for (const auto& port : ports) line += " " + port;
+        lines.push_back(line);
+    }
+}
+
+// What a node shows under its name: forwarding, bridges with their ports, loopback addresses,
+// routes.
 std::vector<std::string> node_details(const Namespace& ns) {
     std::vector<std::string> lines;
     if (ns.forwarding()) lines.emplace_back("forwarding");
+    add_bridge_lines(ns.interfaces, lines);
     if (const auto lo = ns.interfaces.find("lo"); lo != ns.interfaces.end())
         for (const auto& a : lo->second.addresses) lines.push_back("lo " + a.str());
     for (const auto& r : ns.routes) {
@@ -130,7 +150,11 @@ std::string dot_end(const VethEnd& end) {
 std::string graph_mermaid(const Topology& t) {
     const auto ids = mermaid_ids(t);
     std::string out = "flowchart LR\n";
-    if (has_host(t)) out += "  host((\"host\"))\n";
+    if (has_host(t)) {
+        std::vector<std::string> lines{"host"};
+        add_bridge_lines(t.host_interfaces, lines);
+        out += "  host((\"" + mermaid_text(join(lines, "<br/>")) + "\"))\n";
+    }
     for (const auto& [name, ns] : t.namespaces) out += "  " + mermaid_node(ids.at(name), ns) + "\n";
     for (const auto& v : t.veths) {
         const std::string label = end_label(t, v.a) + "<br/>" + end_label(t, v.b);
@@ -145,7 +169,11 @@ std::string graph_dot(const Topology& t) {
     out += "  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.4, ranksep=0.8];\n";
     out += "  node [shape=plain, fontname=\"Helvetica\", fontsize=12];\n";
     out += "  edge [color=\"#555555\", penwidth=1.5];\n";
-    if (has_host(t)) out += dot_node("host", {"root namespace"}, t.host_interfaces, kRootLook);
+    if (has_host(t)) {
+        std::vector<std::string> details{"root namespace"};
+        add_bridge_lines(t.host_interfaces, details);
+        out += dot_node("host", details, t.host_interfaces, kRootLook);
+    }
     for (const auto& [name, ns] : t.namespaces)
         out += dot_node(name, node_details(ns), ns.interfaces,
                         ns.forwarding() ? kRouterLook : kHostLook);

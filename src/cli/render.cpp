@@ -15,6 +15,21 @@ std::string addresses_text(const Interface& i) {
     return s;
 }
 
+// "  bridge (hub) ports sw1-p1 sw1-p2": a bridge's mode and its ports.
+std::string bridge_text(const Interface& bridge, const std::map<std::string, Interface>& links) {
+    std::string s = "  bridge";
+    if (bridge.bridge && bridge.bridge->stp) s += " (stp)";
+    if (bridge.bridge && bridge.bridge->hub()) s += " (hub)";
+    s += " ports";
+    bool any = false;
+    for (const auto& [name, i] : links)
+        if (i.master == bridge.name) {
+            s += " " + name;
+            any = true;
+        }
+    return any ? s : s + " -";
+}
+
 void append_links(std::string& out, const std::map<std::string, Interface>& links, const Style& s) {
     for (const auto& [name, i] : links) {
         const auto state = to_string(i.state);
@@ -22,6 +37,8 @@ void append_links(std::string& out, const std::map<std::string, Interface>& link
                            s.paint(state, i.state == LinkState::up ? kGreen : kRed),
                            addresses_text(i).empty() ? "-" : addresses_text(i).substr(1));
         if (i.mtu) out += fmt::format("  mtu {}", *i.mtu);
+        if (!i.master.empty()) out += "  master " + i.master;
+        if (i.kind == LinkKind::bridge) out += bridge_text(i, links);
         out += "\n";
     }
 }

@@ -15,6 +15,10 @@ void check_look_alike_namespaces(const Draft& draft, Diagnostics& diags);
 void check_veths(const Draft& draft, Diagnostics& diags);
 // Every interface listed in a namespace (but `lo`) or under `host` is an end of some veth.
 void check_listed_interfaces(const Draft& draft, Diagnostics& diags);
+// Each bridge's name is free in its namespace, its ports are veth ends of that namespace on no
+// other bridge and never the bridge itself, and it is not both a hub and an STP bridge
+// (check_bridges.cpp).
+void check_bridges(const Draft& draft, Diagnostics& diags);
 // No address (the IP, whatever its prefix length) is on two interfaces of the lab, or twice on one.
 void check_unique_addresses(const Draft& draft, Diagnostics& diags);
 // Each sysctl key against the completed namespace it is in: a key of an interface names one the

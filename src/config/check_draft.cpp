@@ -56,6 +56,14 @@ void collect_addresses(const std::string& ns, const std::map<std::string, DraftI
                 {link.iface.addresses[i].ip, link.address_where[i], end_label(VethEnd{ns, name})});
 }
 
+void collect_bridge_addresses(const std::string& ns,
+                              const std::map<std::string, DraftBridge>& bridges,
+                              std::vector<PlacedAddress>& out) {
+    std::map<std::string, DraftInterface> links;
+    for (const auto& [name, b] : bridges) links.emplace(name, b.link);
+    collect_addresses(ns, links, out);
+}
+
 void check_listed(const std::string& ns, const std::map<std::string, DraftInterface>& links,
                   const std::set<VethEnd>& ends, Diagnostics& diags) {
     for (const auto& [name, link] : links) {
@@ -124,8 +132,12 @@ void check_listed_interfaces(const Draft& draft, Diagnostics& diags) {
 
 void check_unique_addresses(const Draft& draft, Diagnostics& diags) {
     std::vector<PlacedAddress> all;
-    for (const auto& [name, ns] : draft.namespaces) collect_addresses(name, ns.interfaces, all);
+    for (const auto& [name, ns] : draft.namespaces) {
+        collect_addresses(name, ns.interfaces, all);
+        collect_bridge_addresses(name, ns.bridges, all);
+    }
     collect_addresses(kHostNamespace, draft.host_interfaces, all);
+    collect_bridge_addresses(kHostNamespace, draft.host_bridges, all);
     // In file order, so the second of two is the one reported.
     std::stable_sort(all.begin(), all.end(), [](const PlacedAddress& x, const PlacedAddress& y) {
         return written_before(x.where, y.where);

@@ -8,16 +8,22 @@ namespace nstopo::config {
 // wider than a lab may take (ownership.hpp: /16, /48) would take traffic the host routes
 // elsewhere (200.0.0.1/1 is half the internet). Overlaps with the host's own addresses and routes
 // are the planner's to refuse: only the kernel knows them.
+namespace {
+void check_wide(const std::string& name, const DraftInterface& link, Diagnostics& diags) {
+    for (std::size_t i = 0; i < link.iface.addresses.size(); ++i) {
+        const Cidr& a = link.iface.addresses[i];
+        if (narrow_enough_for_a_lab(a)) continue;
+        diags.error(link.address_where[i],
+                    "host-end address " + a.str() + " on " + quote(name) + " is wider than /" +
+                        std::to_string(widest_lab_prefix(a.family())) +
+                        ": its subnet would take from the host traffic it routes elsewhere");
+    }
+}
+}  // namespace
+
 void check_host_addresses(const Draft& draft, Diagnostics& diags) {
-    for (const auto& [name, link] : draft.host_interfaces)
-        for (std::size_t i = 0; i < link.iface.addresses.size(); ++i) {
-            const Cidr& a = link.iface.addresses[i];
-            if (narrow_enough_for_a_lab(a)) continue;
-            diags.error(link.address_where[i],
-                        "host-end address " + a.str() + " on " + quote(name) + " is wider than /" +
-                            std::to_string(widest_lab_prefix(a.family())) +
-                            ": its subnet would take from the host traffic it routes elsewhere");
-        }
+    for (const auto& [name, link] : draft.host_interfaces) check_wide(name, link, diags);
+    for (const auto& [name, b] : draft.host_bridges) check_wide(name, b.link, diags);
 }
 
 }  // namespace nstopo::config

@@ -57,6 +57,29 @@ void place_end(const Draft& draft, const VethEnd& end, const SourceLocation& whe
     links->emplace(end.ifname, std::move(link));
 }
 
+Interface bridge_of(const DraftBridge& b) {
+    Interface link = b.link.iface;
+    link.kind = LinkKind::bridge;
+    BridgeOptions options;
+    options.stp = b.stp;
+    if (b.hub) options.ageing_time = 0;
+    link.bridge = options;
+    return link;
+}
+
+// The bridges of one namespace, and their ports' `master`. Ports that are no link of the
+// namespace were reported (check_bridges).
+void place_bridges(const std::map<std::string, DraftBridge>& bridges,
+                   std::map<std::string, Interface>& links) {
+    for (const auto& [name, b] : bridges) {
+        links.emplace(name, bridge_of(b));
+        for (const auto& port : b.ports)
+            if (const auto it = links.find(port.name);
+                it != links.end() && it->second.kind == LinkKind::veth)
+                it->second.master = name;
+    }
+}
+
 }  // namespace
 
 Topology complete_topology(const Draft& draft, const std::string& name, const std::string& file) {
@@ -70,6 +93,9 @@ Topology complete_topology(const Draft& draft, const std::string& name, const st
         place_end(draft, v.veth.a, v.a_where, t);
         place_end(draft, v.veth.b, v.b_where, t);
     }
+    for (const auto& [ns_name, ns] : draft.namespaces)
+        place_bridges(ns.bridges, t.namespaces.at(ns_name).interfaces);
+    place_bridges(draft.host_bridges, t.host_interfaces);
     for (const auto& c : draft.checks) t.checks.push_back(c.check);
     return t;
 }

@@ -15,6 +15,20 @@ struct DraftInterface {
     std::vector<SourceLocation> address_where;  // parallel to iface.addresses
 };
 
+struct DraftPort {
+    std::string name;
+    SourceLocation where;
+};
+
+struct DraftBridge {
+    DraftInterface link;           // kind bridge; `where` is its key
+    std::vector<DraftPort> ports;  // in file order
+    bool stp = false;
+    bool hub = false;
+    SourceLocation stp_where;  // where `stp:` was written; unknown if not
+    SourceLocation hub_where;
+};
+
 struct DraftRoute {
     Route route;  // metric defaulted by family
     SourceLocation via_where;
@@ -30,6 +44,7 @@ struct DraftNamespace {
     std::string name;
     SourceLocation where;                              // its key
     std::map<std::string, DraftInterface> interfaces;  // as listed under `interfaces:`
+    std::map<std::string, DraftBridge> bridges;        // as listed under `bridges:`
     std::vector<DraftRoute> routes;                    // in file order
     std::optional<bool> forwarding;
     LinkState loopback = LinkState::up;
@@ -54,6 +69,7 @@ struct Draft {
     SourceLocation name_where;
     std::map<std::string, DraftNamespace> namespaces;
     std::map<std::string, DraftInterface> host_interfaces;  // as listed under `host: interfaces:`
+    std::map<std::string, DraftBridge> host_bridges;        // as listed under `host: bridges:`
     std::vector<DraftVeth> veths;                           // those whose two ends could be read
     std::vector<DraftCheck> checks;                         // those that could be read
 };

@@ -30,6 +30,7 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     check_look_alike_namespaces(draft, diags);
     check_veths(draft, diags);
     check_listed_interfaces(draft, diags);
+    check_bridges(draft, diags);
     check_unique_addresses(draft, diags);
     check_host_addresses(draft, diags);
     // Routes are checked against the completed namespaces: `dev` may be any veth end or `lo`.

@@ -6,10 +6,12 @@ namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kNamespaceKeys = {"interfaces", "routes", "forwarding", "loopback",
-                                                 "sysctls"};
+const std::vector<std::string> kNamespaceKeys = {"interfaces", "bridges",  "routes",
+                                                 "forwarding", "loopback", "sysctls"};
 const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu", "mac"};
-const std::vector<std::string> kHostKeys = {"interfaces"};
+const std::vector<std::string> kBridgeKeys = {"ports", "stp", "hub", "addresses",
+                                              "state", "mtu", "mac"};
+const std::vector<std::string> kHostKeys = {"interfaces", "bridges"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
 constexpr std::uint64_t kMaxMtu = 65535;
 
@@ -77,14 +79,8 @@ void check_loopback_keys(const Reader& r, NodeId id) {
     if (const auto mac = r.entry(id, "mac")) r.error(mac->first, "`mac` cannot be set on 'lo'");
 }
 
-DraftInterface read_interface(const Reader& r, NodeId key, NodeId value) {
-    DraftInterface d;
-    d.iface.name = r.text(key);
-    d.iface.kind = d.iface.name == "lo" ? LinkKind::loopback : LinkKind::veth;
-    d.iface.where = r.at(key);
-    const std::string subject = "interface " + quote(d.iface.name);
-    if (!r.map(value, subject)) return d;
-    r.check_keys(value, kInterfaceKeys, "in " + subject);
+// The keys every link takes: addresses, state, mtu, mac.
+void read_link_keys(const Reader& r, NodeId value, DraftInterface& d) {
     if (const auto v = r.find(value, "addresses"))
         if (const auto* items = r.list(*v, code("addresses")))
             for (const NodeId item : *items) read_address(r, item, d);
@@ -94,7 +90,54 @@ DraftInterface read_interface(const Reader& r, NodeId key, NodeId value) {
         if (const auto mtu = r.integer(*v, "mtu", kMinMtu, kMaxMtu))
             d.iface.mtu = static_cast<std::uint32_t>(*mtu);
     if (const auto v = r.find(value, "mac")) d.iface.mac = read_mac(r, *v);
+}
+
+DraftInterface read_interface(const Reader& r, NodeId key, NodeId value) {
+    DraftInterface d;
+    d.iface.name = r.text(key);
+    d.iface.kind = d.iface.name == "lo" ? LinkKind::loopback : LinkKind::veth;
+    d.iface.where = r.at(key);
+    const std::string subject = "interface " + quote(d.iface.name);
+    if (!r.map(value, subject)) return d;
+    r.check_keys(value, kInterfaceKeys, "in " + subject);
+    read_link_keys(r, value, d);
     return d;
+}
+
+void read_ports(const Reader& r, NodeId id, DraftBridge& b) {
+    const auto* items = r.list(id, code("ports"));
+    if (!items) return;
+    for (const NodeId item : *items)
+        if (const auto* name = r.scalar(item, "a port", "an interface name"))
+            b.ports.push_back(DraftPort{*name, r.at(item)});
+}
+
+DraftBridge read_bridge(const Reader& r, NodeId key, NodeId value) {
+    DraftBridge b;
+    b.link.iface.name = r.text(key);
+    b.link.iface.kind = LinkKind::bridge;
+    b.link.iface.where = r.at(key);
+    r.name(key, "bridge", b.link.iface.name, interface_name_problem(b.link.iface.name));
+    const std::string subject = "bridge " + quote(b.link.iface.name);
+    if (!r.map(value, subject)) return b;
+    r.check_keys(value, kBridgeKeys, "in " + subject);
+    read_link_keys(r, value, b.link);
+    if (const auto v = r.find(value, "ports")) read_ports(r, *v, b);
+    if (const auto v = r.find(value, "stp")) {
+        b.stp = r.boolean(*v, "stp").value_or(false);
+        b.stp_where = r.at(*v);
+    }
+    if (const auto v = r.find(value, "hub")) {
+        b.hub = r.boolean(*v, "hub").value_or(false);
+        b.hub_where = r.at(*v);
+    }
+    return b;
+}
+
+void read_bridges(const Reader& r, NodeId id, std::map<std::string, DraftBridge>& out) {
+    const auto* entries = r.map(id, code("bridges"), "a map of bridge names");
+    if (!entries) return;
+    for (const auto& [k, v] : *entries) out.emplace(r.text(k), read_bridge(r, k, v));
 }
 
 void read_interfaces(const Reader& r, NodeId id, bool in_host,
@@ -225,6 +268,7 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
     if (!r.map(value, subject)) return ns;
     r.check_keys(value, kNamespaceKeys, "in " + subject);
     if (const auto v = r.find(value, "interfaces")) read_interfaces(r, *v, false, ns.interfaces);
+    if (const auto v = r.find(value, "bridges")) read_bridges(r, *v, ns.bridges);
     if (const auto v = r.find(value, "routes")) read_routes(r, *v, ns);
     if (const auto v = r.find(value, "forwarding")) ns.forwarding = r.boolean(*v, "forwarding");
     if (const auto v = r.find(value, "loopback"))
@@ -250,10 +294,13 @@ void read_host(const Reader& r, NodeId id, Draft& draft) {
         const auto& key = r.text(k);
         if (key == "interfaces")
             read_interfaces(r, v, true, draft.host_interfaces);
+        else if (key == "bridges")
+            read_bridges(r, v, draft.host_bridges);
         else if (std::find(kNamespaceKeys.begin(), kNamespaceKeys.end(), key) !=
                  kNamespaceKeys.end())
             r.error(k, code(key) +
-                           " is not allowed in `host`; the host namespace takes `interfaces` only");
+                           " is not allowed in `host`; the host namespace takes `interfaces` and "
+                           "`bridges` only");
         else
             r.unknown_key(k, kHostKeys, "in `host`");
     }

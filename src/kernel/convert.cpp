@@ -64,6 +64,7 @@ LinkKind kind_of(rtnl_link* link) {
     if (rtnl_link_get_arptype(link) == ARPHRD_LOOPBACK) return LinkKind::loopback;
     const char* type = rtnl_link_get_type(link);
     if (type != nullptr && std::strcmp(type, "veth") == 0) return LinkKind::veth;
+    if (type != nullptr && std::strcmp(type, "bridge") == 0) return LinkKind::bridge;
     return LinkKind::other;
 }
 
@@ -91,6 +92,27 @@ Interface to_model(rtnl_link* link) {
     i.owner = lab_from_mark(string_or_empty(rtnl_link_get_ifalias(link)));
     i.ifindex = rtnl_link_get_ifindex(link);
     return i;
+}
+
+std::optional<std::pair<std::string, BridgeOptions>> bridge_options_to_model(nl_msg* msg) {
+    nlmsghdr* hdr = nlmsg_hdr(msg);
+    nlattr* tb[IFLA_MAX + 1] = {};
+    if (hdr->nlmsg_type != RTM_NEWLINK ||
+        nlmsg_parse(hdr, sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0 ||
+        tb[IFLA_IFNAME] == nullptr || tb[IFLA_LINKINFO] == nullptr)
+        return std::nullopt;
+    nlattr* info[IFLA_INFO_MAX + 1] = {};
+    if (nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) < 0 ||
+        info[IFLA_INFO_KIND] == nullptr || info[IFLA_INFO_DATA] == nullptr ||
+        std::strcmp(nla_get_string(info[IFLA_INFO_KIND]), "bridge") != 0)
+        return std::nullopt;
+    nlattr* data[IFLA_BR_MAX + 1] = {};
+    if (nla_parse_nested(data, IFLA_BR_MAX, info[IFLA_INFO_DATA], nullptr) < 0) return std::nullopt;
+    BridgeOptions b;
+    if (data[IFLA_BR_STP_STATE] != nullptr) b.stp = nla_get_u32(data[IFLA_BR_STP_STATE]) != 0;
+    if (data[IFLA_BR_AGEING_TIME] != nullptr)
+        b.ageing_time = nla_get_u32(data[IFLA_BR_AGEING_TIME]);
+    return std::pair{std::string(nla_get_string(tb[IFLA_IFNAME])), b};
 }
 
 std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "nl_handles.hpp"
 #include "nstopo/model.hpp"
@@ -28,6 +29,10 @@ Interface to_model(rtnl_link* link);
 // (IPv6 link-local, and lo's 127.0.0.1/8 and ::1/128) or what the model cannot hold. The address
 // is IFA_LOCAL, or IFA_ADDRESS where there is no IFA_LOCAL (IPv6), as libnl reads it.
 std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback);
+// The name and options (IFLA_INFO_DATA: IFLA_BR_STP_STATE, IFLA_BR_AGEING_TIME) of the bridge an
+// RTM_NEWLINK message shows; nullopt for any other link. libnl 3.7 does not parse a bridge's
+// IFLA_INFO_DATA.
+std::optional<std::pair<std::string, BridgeOptions>> bridge_options_to_model(nl_msg* msg);
 // An observed route of the main table with its device name; nullopt for routes the kernel
 // manages or the model cannot express (each such skip of a user route is logged).
 std::optional<Route> to_model(rtnl_route* route, const std::unordered_map<int, std::string>& names,

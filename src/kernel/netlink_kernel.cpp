@@ -1,5 +1,6 @@
 // The libnl implementation of nstopo::Kernel. Not thread-safe: one thread at a time per object.
 #include <linux/if.h>
+#include <netlink/msg.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
@@ -68,6 +69,31 @@ class NetlinkKernel final : public Kernel {
             delete_quietly(veth.a);
             throw;
         }
+    }
+
+    // Made by the namespace's own socket, in place; marked by a change of its own, as a veth end.
+    void create_bridge(const std::string& ns, const std::string& ifname,
+                       const BridgeOptions& options, const std::string& lab) override {
+        send_bridge(Op{ns, "create bridge", ifname}, ifname, options, true);
+        try {
+            mark(ns, ifname, lab);
+        } catch (...) {
+            delete_quietly(VethEnd{ns, ifname});
+            throw;
+        }
+    }
+
+    void set_bridge_options(const std::string& ns, const std::string& ifname,
+                            const BridgeOptions& options) override {
+        send_bridge(Op{ns, "set bridge options", ifname}, ifname, options, false);
+    }
+
+    void set_master(const std::string& ns, const std::string& ifname,
+                    const std::string& master) override {
+        const Op op{ns, "set master", (master.empty() ? std::string("none") : master) + on(ifname)};
+        const kernel::LinkPtr change = kernel::link_named(ifname);
+        rtnl_link_set_master(change.get(), master.empty() ? 0 : sessions_.ifindex(op, master));
+        change_link(op, change.get());
     }
 
     void delete_link(const std::string& ns, const std::string& ifname) override {
@@ -167,6 +193,15 @@ class NetlinkKernel final : public Kernel {
         const kernel::LinkPtr pair = kernel::veth_pair(veth, a_ns, b_ns);
         sessions_.socket(Op{}).run(op, [&](nl_sock* sk) {
             return rtnl_link_add(sk, pair.get(), NLM_F_CREATE | NLM_F_EXCL);
+        });
+    }
+
+    void send_bridge(const Op& op, const std::string& ifname, const BridgeOptions& options,
+                     bool create) {
+        const kernel::MsgPtr msg = kernel::bridge_request(ifname, options, create);
+        sessions_.socket(op).run(op, [&](nl_sock* sk) {
+            if (const int rc = nl_send_auto(sk, msg.get()); rc < 0) return rc;
+            return nl_wait_for_ack(sk);
         });
     }
 

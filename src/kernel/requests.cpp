@@ -1,6 +1,9 @@
 #include "requests.hpp"
 
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/route/link/veth.h>
 
 #include <new>
@@ -47,6 +50,26 @@ LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns) {
     if (b_ns) rtnl_link_set_ns_fd(peer.get(), b_ns.get());
     single_queue(peer.get());
     return link;
+}
+
+MsgPtr bridge_request(const std::string& ifname, const BridgeOptions& options, bool create) {
+    const int flags = NLM_F_ACK | (create ? NLM_F_CREATE | NLM_F_EXCL : 0);
+    MsgPtr msg = checked(MsgPtr(nlmsg_alloc_simple(RTM_NEWLINK, flags)));
+    ifinfomsg hdr{};
+    hdr.ifi_family = AF_UNSPEC;
+    nl_msg* m = msg.get();
+    if (nlmsg_append(m, &hdr, sizeof hdr, NLMSG_ALIGNTO) < 0 ||
+        nla_put_string(m, IFLA_IFNAME, ifname.c_str()) < 0)
+        throw std::bad_alloc();
+    nlattr* info = nla_nest_start(m, IFLA_LINKINFO);
+    if (info == nullptr || nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0) throw std::bad_alloc();
+    nlattr* data = nla_nest_start(m, IFLA_INFO_DATA);
+    if (data == nullptr || nla_put_u32(m, IFLA_BR_STP_STATE, options.stp ? 1 : 0) < 0 ||
+        nla_put_u32(m, IFLA_BR_AGEING_TIME, options.ageing_time) < 0)
+        throw std::bad_alloc();
+    nla_nest_end(m, data);
+    nla_nest_end(m, info);
+    return msg;
 }
 
 AddrPtr address(int ifindex, const Cidr& a, Dad dad) {

@@ -18,6 +18,11 @@ LinkPtr link_named(const std::string& ifname);
 // leaves that end in the namespace of the sending socket.
 LinkPtr veth_pair(const Veth& veth, const Fd& a_ns, const Fd& b_ns);
 
+// An RTM_NEWLINK for a bridge named `ifname` with these options (IFLA_LINKINFO, IFLA_INFO_DATA:
+// IFLA_BR_STP_STATE, IFLA_BR_AGEING_TIME), asking for an ACK. `create`: NLM_F_CREATE|NLM_F_EXCL
+// (a new bridge), else a change of an existing one. libnl 3.7 has no setters for these.
+MsgPtr bridge_request(const std::string& ifname, const BridgeOptions& options, bool create);
+
 AddrPtr address(int ifindex, const Cidr& a, Dad dad = Dad::skip);
 // A main-table route. `oif` 0 leaves the device to the kernel (resolved from `via`).
 RoutePtr route_to_add(const Route& r, int oif);

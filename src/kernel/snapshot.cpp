@@ -49,15 +49,45 @@ VethLink veth_link(rtnl_link* link, const std::string& ns) {
 
 }  // namespace
 
+namespace {
+
+// The options of the namespace's bridges, from a second link dump read raw (libnl's link parser
+// drops a bridge's IFLA_INFO_DATA). Only namespaces that have a bridge pay for it.
+void read_bridge_options(Snapshot& snap, NlSocket& socket, const std::string& ns) {
+    const Op op{ns, "list", "bridges"};
+    socket.dump(op, link_dump_request(op).get(), [&](nl_msg* msg) {
+        const auto found = bridge_options_to_model(msg);
+        if (!found) return;
+        const auto it = snap.interfaces.find(found->first);
+        if (it != snap.interfaces.end() && it->second.kind == LinkKind::bridge)
+            it->second.bridge = found->second;
+    });
+}
+
+}  // namespace
+
 void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     const Op op{ns, "list", "links"};
     const CachePtr links = dump(socket, op, "route/link", link_dump_request(op).get());
+    std::vector<std::pair<std::string, int>> masters;  // link, its master's ifindex
+    bool has_bridge = false;
     for_each_in<rtnl_link>(links.get(), [&](rtnl_link* link) {
         Interface i = to_model(link);
         snap.names[rtnl_link_get_ifindex(link)] = i.name;
         if (i.kind == LinkKind::veth) snap.veths.push_back(veth_link(link, ns));
+        if (i.kind == LinkKind::bridge) {
+            has_bridge = true;
+            i.bridge = BridgeOptions{};
+        }
+        if (const int master = rtnl_link_get_master(link); master > 0)
+            masters.emplace_back(i.name, master);
         snap.interfaces[i.name] = std::move(i);
     });
+    // A master in another namespace cannot be: the kernel keeps a port beside its bridge.
+    for (const auto& [name, master] : masters)
+        if (const auto it = snap.names.find(master); it != snap.names.end())
+            snap.interfaces.at(name).master = it->second;
+    if (has_bridge) read_bridge_options(snap, socket, ns);
 }
 
 // Parsed here rather than by libnl's address cache type: libnl 3.7's parser looks up the

@@ -21,6 +21,8 @@ std::string to_string(LinkKind k) {
             return "veth";
         case LinkKind::loopback:
             return "loopback";
+        case LinkKind::bridge:
+            return "bridge";
         case LinkKind::other:
             return "other";
     }
@@ -50,8 +52,9 @@ bool Veth::same_pair(const Veth& o) const {
 }
 
 bool Interface::operator==(const Interface& o) const {
-    return std::tie(name, kind, addresses, state, mtu, mac, owner) ==
-           std::tie(o.name, o.kind, o.addresses, o.state, o.mtu, o.mac, o.owner);
+    return std::tie(name, kind, addresses, state, mtu, mac, master, bridge, owner) ==
+           std::tie(o.name, o.kind, o.addresses, o.state, o.mtu, o.mac, o.master, o.bridge,
+                    o.owner);
 }
 
 std::uint32_t default_metric(Family f) {
@@ -64,6 +67,7 @@ std::optional<std::uint32_t> default_mtu(LinkKind k) {
             return 1500;
         case LinkKind::loopback:
             return 65536;
+        case LinkKind::bridge:  // follows its ports; a bridge without ports has 1500
         case LinkKind::other:
             return std::nullopt;
     }

@@ -97,6 +97,23 @@ std::string object_of(const Action& a) {
 
 namespace {
 
+// "stp on, ageing time 300 s", "stp off, hub (ageing time 0)".
+std::string options_text(const BridgeOptions& b) {
+    const std::string stp = b.stp ? "stp on, " : "stp off, ";
+    if (b.hub()) return stp + "hub (ageing time 0)";
+    const auto cs = b.ageing_time;
+    return stp + "ageing time " + std::to_string(cs / 100) +
+           (cs % 100 ? "." + std::to_string(cs % 100 / 10) + std::to_string(cs % 10) : "") + " s";
+}
+
+// What a new bridge has besides the kernel's defaults: " (hub)", " (stp)", "".
+std::string options_suffix(const BridgeOptions& b) {
+    if (b == BridgeOptions{}) return "";
+    if (b.hub()) return b.stp ? " (stp, hub)" : " (hub)";
+    if (b.ageing_time == BridgeOptions::kDefaultAgeingTime) return " (stp)";
+    return " (" + options_text(b) + ")";
+}
+
 // What the action does, without its effect symbol and implied suffix.
 std::string describe_action(const Action& a) {
     return std::visit(
@@ -116,6 +133,19 @@ std::string describe_action(const Action& a) {
             },
             [](const op::SetMtu& o) {
                 return "set mtu " + std::to_string(o.mtu) + " on " + o.ifname + " in " +
+                       where_text(o.ns);
+            },
+            [](const op::CreateBridge& o) {
+                return "create bridge " + o.ifname + " in " + where_text(o.ns) +
+                       options_suffix(o.options);
+            },
+            [](const op::SetBridgeOptions& o) {
+                return "set bridge " + o.ifname + " " + options_text(o.options) + " in " +
+                       where_text(o.ns);
+            },
+            [](const op::SetMaster& o) {
+                return "set master of " + o.ifname + " " +
+                       (o.master.empty() ? std::string("none") : o.master) + " in " +
                        where_text(o.ns);
             },
             [](const op::SetMac& o) {

@@ -19,7 +19,7 @@ struct OrderKey {
     VethEnd other{};     // second end of a veth
     Cidr cidr{};         // address, route destination
     std::uint32_t metric = 0;
-    int rank = 0;  // settings of one link: mac, then mtu, then state
+    int rank = 0;  // settings of one link: mac, mtu, state, bridge options, master
     auto operator<=>(const OrderKey&) const = default;
 };
 
@@ -32,7 +32,14 @@ OrderKey order_key(const Action& a) {
                 const Veth c = o.veth.canonical();
                 return OrderKey{.ns = c.a.ns, .name = c.a.ifname, .other = c.b};
             },
+            [](const op::CreateBridge& o) { return OrderKey{.ns = o.ns, .name = o.ifname}; },
             [](const op::DeleteLink& o) { return OrderKey{.ns = o.ns, .name = o.ifname}; },
+            [](const op::SetBridgeOptions& o) {
+                return OrderKey{.ns = o.ns, .name = o.ifname, .rank = 3};
+            },
+            [](const op::SetMaster& o) {
+                return OrderKey{.ns = o.ns, .name = o.ifname, .rank = 4};
+            },
             [](const op::SetSysctl& o) { return OrderKey{.ns = o.ns, .name = o.key}; },
             [](const op::SetMac& o) { return OrderKey{.ns = o.ns, .name = o.ifname, .rank = 0}; },
             [](const op::SetMtu& o) { return OrderKey{.ns = o.ns, .name = o.ifname, .rank = 1}; },

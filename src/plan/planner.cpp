@@ -110,6 +110,7 @@ class Planner {
         // rejects a gateway outside the connected subnets of an up link.
         plan_namespaces();
         plan_veths();
+        plan_bridges();
         plan_sysctls();
         plan_links();
         plan_addresses();
@@ -231,9 +232,9 @@ class Planner {
                want->second->same_pair(*have->second);
     }
 
-    // nstopo brings the link into existence: a namespace's lo, or a declared veth end.
+    // nstopo brings the link into existence: a namespace's lo, a declared bridge or veth end.
     bool created_by_lab(const VethEnd& end, const Interface& want) const {
-        return want.kind == LinkKind::loopback ||
+        return want.kind == LinkKind::loopback || want.kind == LinkKind::bridge ||
                (want.kind == LinkKind::veth && desired_pairs_.count(end) > 0);
     }
 
@@ -303,6 +304,8 @@ class Planner {
             const auto want = declared_links.find(end.ifname);
             if (want == declared_links.end()) {
                 found.emplace_back(end, SourceLocation{});
+            } else if (want->second.kind == LinkKind::bridge && have.kind != LinkKind::bridge) {
+                found.emplace_back(end, want->second.where);
             } else if (want->second.kind == LinkKind::veth && !pair_present(end)) {
                 const auto pair = desired_pairs_.find(end);
                 found.emplace_back(
@@ -346,6 +349,16 @@ class Planner {
             if (!pair_present(v.a)) bringup_.add(explicit_op(op::CreateVeth{v}, v.where));
     }
 
+    // Bridges before their ports attach (the links phase).
+    void plan_bridges() {
+        for_each_declared_link([this](const std::string& ns, const Interface& want) {
+            if (want.kind != LinkKind::bridge || surviving_link({ns, want.name})) return;
+            bringup_.add(
+                explicit_op(op::CreateBridge{ns, want.name, want.bridge.value_or(BridgeOptions{})},
+                            want.where));
+        });
+    }
+
     void plan_sysctls() {
         for (const auto& [name, want] : desired_.namespaces) {
             const Namespace* have = observed_namespace(name);
@@ -380,6 +393,17 @@ class Planner {
         if (want.state != state)
             bringup_.add(explicit_op(op::SetLinkState{ns, want.name, want.state}, want.where));
         if (state == LinkState::up && want.state == LinkState::down) going_down_.insert(end);
+        if (have && want.bridge && have->bridge != want.bridge)
+            bringup_.add(
+                explicit_op(op::SetBridgeOptions{ns, want.name, *want.bridge}, want.where));
+        if (want.master != master_at_bringup(ns, have))
+            bringup_.add(explicit_op(op::SetMaster{ns, want.name, want.master}, want.where));
+    }
+
+    // The bridge the link is a port of when bring-up starts: none if its bridge goes first.
+    std::string master_at_bringup(const std::string& ns, const Interface* have) const {
+        if (!have || have->master.empty() || doomed_.count({ns, have->master})) return {};
+        return have->master;
     }
 
     void plan_addresses() {

@@ -14,6 +14,8 @@ json interface_to_json(const Interface& i) {
     for (const auto& a : i.addresses) j["addresses"].push_back(a.str());
     if (i.mtu) j["mtu"] = *i.mtu;
     if (i.mac) j["mac"] = i.mac->str();
+    if (!i.master.empty()) j["master"] = i.master;
+    if (i.bridge) j["bridge"] = {{"stp", i.bridge->stp}, {"ageing_time", i.bridge->ageing_time}};
     if (!i.owner.empty()) j["owner"] = i.owner;
     return j;
 }
@@ -67,6 +69,7 @@ LinkKind kind_from(const json& j) {
     const auto s = j.get<std::string>();
     if (s == "veth") return LinkKind::veth;
     if (s == "loopback") return LinkKind::loopback;
+    if (s == "bridge") return LinkKind::bridge;
     return LinkKind::other;
 }
 
@@ -80,6 +83,13 @@ Interface interface_from(const std::string& name, const json& j) {
     if (j.contains("mac"))
         i.mac = parse_or<MacAddress>(j["mac"], "mac",
                                      [](const std::string& s) { return MacAddress::parse(s); });
+    i.master = j.value("master", "");
+    if (j.contains("bridge")) {
+        BridgeOptions b;
+        b.stp = j["bridge"].at("stp").get<bool>();
+        b.ageing_time = j["bridge"].at("ageing_time").get<std::uint32_t>();
+        i.bridge = b;
+    }
     i.owner = j.value("owner", "");
     return i;
 }

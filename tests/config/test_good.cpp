@@ -245,3 +245,31 @@ veths:
     CHECK(routes[0].str() == "10.9.0.0/16 via 10.0.0.2 metric 0");
     CHECK(routes[1].str() == "2001:db8:9::/48 via 2001:db8::2 metric 1024");
 }
+
+TEST_CASE("bridges: a bridge is an interface of its namespace, its ports name it their master") {
+    const Topology t = load_good("bridges.yaml");
+    const Namespace& sw = t.namespaces.at("sw1");
+    REQUIRE(sw.interfaces.size() == 7);  // lo, three ports, three bridges
+    const Interface& br0 = sw.interfaces.at("br0");
+    CHECK(br0.kind == LinkKind::bridge);
+    CHECK(br0.addresses == std::vector<Cidr>{cidr("10.0.1.254/24")});
+    CHECK(br0.mtu == 1400u);
+    CHECK(br0.master.empty());
+    REQUIRE(br0.bridge);
+    CHECK_FALSE(br0.bridge->stp);
+    CHECK(br0.bridge->ageing_time == BridgeOptions::kDefaultAgeingTime);
+    for (const char* port : {"sw1-p1", "sw1-p2", "sw1-p3"}) {
+        CHECK(sw.interfaces.at(port).master == "br0");
+        CHECK_FALSE(sw.interfaces.at(port).bridge);
+    }
+    CHECK(sw.interfaces.at("br1").bridge->hub());
+    CHECK_FALSE(sw.interfaces.at("br1").bridge->stp);
+    CHECK(sw.interfaces.at("br2").bridge->stp);
+    CHECK_FALSE(sw.interfaces.at("br2").bridge->hub());
+    CHECK(t.namespaces.at("h1").interfaces.at("eth0").master.empty());
+    const Interface& host_br = t.host_interfaces.at("br0");
+    CHECK(host_br.kind == LinkKind::bridge);
+    CHECK(host_br.addresses == std::vector<Cidr>{cidr("10.1.1.254/24")});
+    CHECK(t.host_interfaces.at("veth0").master == "br0");
+    CHECK(t.host_interfaces.at("veth2").master == "br0");
+}

@@ -68,7 +68,7 @@ host:
   routes: []
 )") == Lines{"t.yaml:2:3: error: unknown key 'interface' in `host`; did you mean 'interfaces'?",
              "t.yaml:3:3: error: `routes` is not allowed in `host`; the host namespace takes "
-             "`interfaces` only"});
+             "`interfaces` and `bridges` only"});
 }
 
 TEST_CASE("wrong types say what was expected and what was found") {

@@ -46,6 +46,41 @@ case "$lab" in
     expect_ping r1 10.255.0.2 -I 10.255.0.1 -c 30
     expect_rc "plan shows the drift" 2 "$NSTOPO" plan --detailed-exitcode "$file"
     expect_rc "apply repairs it" 0 "$NSTOPO" apply "$file" ;;
+  office-lan)
+    expect_ping pc1 10.0.1.3
+    expect_ping pc1 10.0.2.20 -I 10.0.1.1
+    expect_contains "one router on the path" "ttl=63" "$WORK/ping"
+    expect_eq "the switch's ports" "br0 br0 br0 br0" \
+      "$(in_ns sw-office ip -j link show | jq -r '[.[] | select(.master) | .master] | join(" ")')"
+    # Drift, each shown by plan and repaired by apply: a port detached by hand, the bridge
+    # deleted by hand, a hand-made bridge in a lab namespace, hub mode set by hand.
+    in_ns sw-office ip link set p-pc2 nomaster
+    expect_rc "plan shows the detached port" 2 "$NSTOPO" plan --detailed-exitcode "$file"
+    expect_contains "plan attaches it again" "~ set master of p-pc2 br0 in sw-office" "$WORK/out"
+    expect_rc "apply repairs the port" 0 "$NSTOPO" apply "$file"
+    expect_ping pc2 10.0.1.1
+    in_ns sw-lab ip link del br0
+    expect_rc "plan shows the missing bridge" 2 "$NSTOPO" plan --detailed-exitcode "$file"
+    expect_contains "plan creates it again" "+ create bridge br0 in sw-lab" "$WORK/out"
+    expect_rc "apply repairs the bridge" 0 "$NSTOPO" apply "$file"
+    expect_ping printer 10.0.2.20
+    in_ns pc1 ip link add br9 type bridge
+    expect_rc "plan shows the hand-made bridge" 2 "$NSTOPO" plan --detailed-exitcode "$file"
+    expect_contains "plan deletes it" "- delete link br9 in pc1" "$WORK/out"
+    in_ns sw-office ip link set br0 type bridge ageing_time 0
+    expect_rc "plan shows hub mode set by hand" 2 "$NSTOPO" plan --detailed-exitcode "$file"
+    expect_contains "plan sets the ageing time back" \
+      "~ set bridge br0 stp off, ageing time 300 s in sw-office" "$WORK/out"
+    expect_rc "apply repairs both" 0 "$NSTOPO" apply "$file"
+    expect_eq "hand-made bridge gone" "" "$(in_ns pc1 ip -br link show type bridge)"
+    expect_eq "ageing time back" 30000 \
+      "$(in_ns sw-office ip -j -d link show br0 | jq '.[0].linkinfo.info_data.ageing_time')" ;;
+  host-bridge)
+    expect_ping ns1 10.1.2.2
+    expect_ping ns2 10.1.2.254
+    if on_host ping -c 1 -W 2 10.1.2.1 >/dev/null 2>&1; then pass; else fail "ping 10.1.2.1 from the host"; fi
+    expect_eq "the host bridge's ports" "br-lab br-lab" \
+      "$(on_host ip -j link show | jq -r '[.[] | select(.master == "br-lab") | .master] | join(" ")')" ;;
   *) fail "no pings known for lab $lab" ;;
 esac
 

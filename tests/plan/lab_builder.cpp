@@ -87,6 +87,20 @@ LabBuilder& LabBuilder::veth(const std::string& a, const std::string& b) {
     return *this;
 }
 
+LabBuilder& LabBuilder::bridge(const std::string& at, const std::vector<std::string>& ports,
+                               BridgeOptions options) {
+    const VethEnd end = parse_end(at);
+    auto& links = links_of(t_, end.ns);
+    Interface i;
+    i.name = end.ifname;
+    i.kind = LinkKind::bridge;
+    i.bridge = options;
+    i.where = next_location();
+    links[end.ifname] = i;
+    for (const auto& port : ports) links.at(port).master = end.ifname;
+    return *this;
+}
+
 LabBuilder& LabBuilder::address(const std::string& end, const std::string& cidr) {
     link(end).addresses.push_back(parse_cidr(cidr));
     return *this;

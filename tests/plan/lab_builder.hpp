@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nstopo/model.hpp"
 #include "nstopo/plan.hpp"
@@ -26,6 +27,9 @@ class LabBuilder {
     LabBuilder& sysctl(const std::string& ns, const std::string& key, const std::string& value);
     // A veth pair, both ends up.
     LabBuilder& veth(const std::string& a, const std::string& b);
+    // A bridge "ns/br0" (or a host "br0"), up, with these ports of its namespace.
+    LabBuilder& bridge(const std::string& at, const std::vector<std::string>& ports,
+                       BridgeOptions options = {});
     LabBuilder& address(const std::string& end, const std::string& cidr);
     LabBuilder& state(const std::string& end, LinkState s);  // "ns01/lo" for `loopback:`
     LabBuilder& mtu(const std::string& end, std::uint32_t mtu);

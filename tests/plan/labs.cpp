@@ -49,6 +49,36 @@ Topology host_link_lab() {
         .build();
 }
 
+Topology lan_lab() {
+    return LabBuilder("lan")
+        .ns("h1")
+        .ns("h2")
+        .ns("h3")
+        .ns("sw1")
+        .veth("h1/eth0", "sw1/sw1-p1")
+        .veth("h2/eth0", "sw1/sw1-p2")
+        .veth("h3/eth0", "sw1/sw1-p3")
+        .bridge("sw1/br0", {"sw1-p1", "sw1-p2", "sw1-p3"})
+        .address("sw1/br0", "10.0.1.254/24")
+        .address("h1/eth0", "10.0.1.1/24")
+        .address("h2/eth0", "10.0.1.2/24")
+        .address("h3/eth0", "10.0.1.3/24")
+        .build();
+}
+
+Topology host_bridge_lab() {
+    return LabBuilder("host-bridge")
+        .ns("h1")
+        .ns("h2")
+        .veth("h1/eth0", "veth0")
+        .veth("h2/eth0", "veth2")
+        .bridge("br-lab", {"veth0", "veth2"})
+        .address("br-lab", "10.1.1.254/24")
+        .address("h1/eth0", "10.1.1.1/24")
+        .address("h2/eth0", "10.1.1.2/24")
+        .build();
+}
+
 namespace {
 
 std::string name_of(int i) {

@@ -241,3 +241,69 @@ TEST_CASE("golden: an unmarked namespace adopted with --adopt") {
         return s;
     });
 }
+
+TEST_CASE("golden: a LAN from nothing: bridges before ports attach, addresses after") {
+    check_golden("lan-bringup", [](FakeKernel&) { return Scenario{lan_lab(), {}}; });
+}
+
+TEST_CASE("golden: tearing a LAN down") {
+    check_edit("lan-teardown", lan_lab(), [](Topology& t) { t = empty_lab("lan"); });
+}
+
+TEST_CASE("golden: a port moved to a new bridge, in place") {
+    check_edit("lan-move-port", lan_lab(), [](Topology& t) {
+        Interface br1;
+        br1.name = "br1";
+        br1.kind = LinkKind::bridge;
+        br1.bridge = BridgeOptions{};
+        br1.where = {"lan.yaml", 40, 7};
+        t.namespaces.at("sw1").interfaces["br1"] = br1;
+        link_in(t, "sw1/sw1-p3").master = "br1";
+    });
+}
+
+TEST_CASE("golden: hub mode and stp turned on in the file, in place") {
+    check_edit("lan-hub-on", lan_lab(),
+               [](Topology& t) { link_in(t, "sw1/br0").bridge->ageing_time = 0; });
+    check_edit("lan-stp-on", lan_lab(),
+               [](Topology& t) { link_in(t, "sw1/br0").bridge->stp = true; });
+}
+
+TEST_CASE("golden: a port removed from the bridge in the file is detached") {
+    check_edit("lan-port-removed", lan_lab(),
+               [](Topology& t) { link_in(t, "sw1/sw1-p2").master.clear(); });
+}
+
+TEST_CASE("golden: drift: a port detached by hand") {
+    check_drift("drift-port-detached", lan_lab(),
+                [](FakeKernel& k) { k.set_master("sw1", "sw1-p2", ""); });
+}
+
+TEST_CASE("golden: drift: the bridge deleted by hand") {
+    check_drift("drift-bridge-deleted", lan_lab(),
+                [](FakeKernel& k) { k.delete_link("sw1", "br0"); });
+}
+
+TEST_CASE("golden: drift: a hand-made bridge in a lab namespace, a port on it") {
+    check_drift("drift-stray-bridge", lan_lab(), [](FakeKernel& k) {
+        k.create_bridge("sw1", "br9", {}, "");
+        k.set_master("sw1", "sw1-p3", "br9");
+    });
+}
+
+TEST_CASE("golden: drift: hub mode or ageing time changed by hand") {
+    check_drift("drift-hub-by-hand", lan_lab(), [](FakeKernel& k) {
+        k.set_bridge_options("sw1", "br0", BridgeOptions{false, 0});
+    });
+    check_drift("drift-ageing-by-hand", lan_lab(), [](FakeKernel& k) {
+        k.set_bridge_options("sw1", "br0", BridgeOptions{false, 1500});
+    });
+}
+
+TEST_CASE("golden: a host bridge from nothing, and torn down") {
+    check_golden("host-bridge-bringup", [](FakeKernel&) {
+        return Scenario{host_bridge_lab(), {}};
+    });
+    check_edit("host-bridge-teardown", host_bridge_lab(),
+               [](Topology& t) { t = empty_lab("host-bridge"); });
+}

@@ -128,6 +128,8 @@ Interface FakeKernel::to_model(const std::string& name, const Link& link) const 
     i.state = link.state;
     i.mtu = link.mtu;
     i.mac = link.mac;
+    i.master = link.master;
+    i.bridge = link.bridge;
     i.owner = link.owner;
     i.ifindex = link.ifindex;
     return i;
@@ -238,6 +240,48 @@ void FakeKernel::create_veth(const Veth& veth, const std::string& lab) {
     }
 }
 
+void FakeKernel::create_bridge(const std::string& ns, const std::string& ifname,
+                               const BridgeOptions& options, const std::string& lab) {
+    const Call call{"create_bridge", ns, end_text(ns, ifname)};
+    begin(call);
+    if (!interface_name_problem(ifname).empty()) refuse(call, EINVAL);
+    if (space_or_refuse(call, ns).links.count(ifname)) refuse(call, EEXIST);
+    Link link;
+    link.kind = LinkKind::bridge;
+    ++macs_made_;
+    link.mac = MacAddress({0x02, 0x00, 0x01, static_cast<std::uint8_t>(macs_made_ >> 16),
+                           static_cast<std::uint8_t>(macs_made_ >> 8),
+                           static_cast<std::uint8_t>(macs_made_)});
+    link.owner = lab;
+    link.bridge = options;
+    place(ns, ifname, link);
+}
+
+void FakeKernel::set_bridge_options(const std::string& ns, const std::string& ifname,
+                                    const BridgeOptions& options) {
+    const Call call{"set_bridge_options", ns, end_text(ns, ifname)};
+    begin(call);
+    Link& link = link_or_refuse(call, ns, ifname);
+    if (!link.bridge) refuse(call, EOPNOTSUPP);
+    link.bridge = options;
+}
+
+// As the kernel: a bridge cannot be a port (ELOOP for itself, EBUSY for another here), a port of
+// one bridge moves to another, and lo cannot be a port.
+void FakeKernel::set_master(const std::string& ns, const std::string& ifname,
+                            const std::string& master) {
+    const Call call{"set_master", ns, end_text(ns, ifname) + " " + master};
+    begin(call);
+    Link& link = link_or_refuse(call, ns, ifname);
+    if (!master.empty()) {
+        const Link& bridge = link_or_refuse(call, ns, master);
+        if (!bridge.bridge) refuse(call, EOPNOTSUPP);
+        if (master == ifname) refuse(call, ELOOP);
+        if (link.bridge || link.kind == LinkKind::loopback) refuse(call, EINVAL);
+    }
+    link.master = master;
+}
+
 void FakeKernel::delete_link(const std::string& ns, const std::string& ifname) {
     const Call call{"delete_link", ns, end_text(ns, ifname)};
     begin(call);
@@ -251,6 +295,9 @@ void FakeKernel::delete_link(const std::string& ns, const std::string& ifname) {
 void FakeKernel::remove_link(const VethEnd& end) {
     auto& space = spaces_.at(end.ns);
     flush_routes(end.ns, end.ifname, std::nullopt);
+    // A bridge's ports are detached when it goes.
+    for (auto& [_, port] : space.links)
+        if (port.master == end.ifname) port.master.clear();
     space.links.erase(end.ifname);
 }
 

@@ -43,6 +43,12 @@ class FakeKernel : public Kernel {
     void create_namespace(const std::string& name, const std::string& lab) override;
     void delete_namespace(const std::string& name) override;
     void create_veth(const Veth& veth, const std::string& lab) override;
+    void create_bridge(const std::string& ns, const std::string& ifname,
+                       const BridgeOptions& options, const std::string& lab) override;
+    void set_bridge_options(const std::string& ns, const std::string& ifname,
+                            const BridgeOptions& options) override;
+    void set_master(const std::string& ns, const std::string& ifname,
+                    const std::string& master) override;
     void delete_link(const std::string& ns, const std::string& ifname) override;
     void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) override;
     void set_mtu(const std::string& ns, const std::string& ifname, std::uint32_t mtu) override;
@@ -96,6 +102,8 @@ class FakeKernel : public Kernel {
         std::string owner;
         std::vector<Cidr> addresses;  // in the order added
         std::optional<VethEnd> peer;
+        std::string master;                   // a bridge of the same namespace, or ""
+        std::optional<BridgeOptions> bridge;  // set on a bridge
         int frees_after = -1;  // observe() calls left before a freed link vanishes; -1: alive
         int ifindex = 0;
     };
