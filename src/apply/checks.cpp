@@ -79,6 +79,22 @@ CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& 
     return out;
 }
 
+// What a host bridge of the lab joins: its own addresses and those of the lab's interfaces at
+// the far ends of its ports. Traffic to them stays on the lab's own segment.
+void add_segment(const Topology& lab, const std::string& bridge, std::vector<IpAddress>& own) {
+    if (const Interface* b = lab.find_interface(kHostNamespace, bridge))
+        for (const auto& a : b->addresses) own.push_back(a.ip);
+    for (const auto& v : lab.veths) {
+        if (v.a.in_host() == v.b.in_host()) continue;
+        const VethEnd& host = v.a.in_host() ? v.a : v.b;
+        const VethEnd& inside = v.a.in_host() ? v.b : v.a;
+        const Interface* port = lab.find_interface(host.ns, host.ifname);
+        const Interface* peer = lab.find_interface(inside.ns, inside.ifname);
+        if (!port || !peer || port->master != bridge) continue;
+        for (const auto& a : peer->addresses) own.push_back(a.ip);
+    }
+}
+
 }  // namespace
 
 LabExits lab_exits(const Topology& lab) {
@@ -88,8 +104,10 @@ LabExits lab_exits(const Topology& lab) {
         const VethEnd& host = v.a.in_host() ? v.a : v.b;
         const VethEnd& inside = v.a.in_host() ? v.b : v.a;
         auto& own = exits[inside];
-        if (const Interface* link = lab.find_interface(host.ns, host.ifname))
-            for (const auto& a : link->addresses) own.push_back(a.ip);
+        const Interface* link = lab.find_interface(host.ns, host.ifname);
+        if (!link) continue;
+        for (const auto& a : link->addresses) own.push_back(a.ip);
+        if (!link->master.empty()) add_segment(lab, link->master, own);
     }
     return exits;
 }

@@ -75,6 +75,10 @@ settled_snapshot() {
   echo "$current"
 }
 
+# A bridge's and its ports' timers (gc_timer, hello_timer, forward_delay_timer, ...) count down
+# by themselves: left out of the pictures.
+without_timers() { sed -E 's/"[a-z_]*_timer":[0-9.]+,?//g'; }
+
 # A byte-for-byte picture of the kernel: namespaces, and in each, and in the host, links,
 # addresses and routes, as ip -j prints them (ifindex-free fields are what matter; keep all).
 kernel_snapshot() {
@@ -84,7 +88,7 @@ kernel_snapshot() {
     local n=()
     [ -n "$ns" ] && n=(-n "$ns")
     echo "== ${ns:-host}"
-    ip "${n[@]}" -j -d link show
+    ip "${n[@]}" -j -d link show | without_timers
     ip "${n[@]}" -j addr show
     ip "${n[@]}" -j route show table all
     ip "${n[@]}" -j -6 route show table all
@@ -102,7 +106,7 @@ for lab in json.load(sys.stdin)["labs"]:
     for ns in sorted(lab["observed"]["namespaces"]):
         print(ns)'); do
     echo "== $ns"
-    in_ns "$ns" ip -j -d link show
+    in_ns "$ns" ip -j -d link show | without_timers
     in_ns "$ns" ip -j addr show
     in_ns "$ns" ip -j route show table all
     in_ns "$ns" ip -j -6 route show table all

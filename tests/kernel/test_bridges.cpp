@@ -11,7 +11,7 @@ const nlohmann::json& bridge_info(const nlohmann::json& link) {
 }
 }  // namespace
 
-TEST_CASE("create_bridge makes a marked bridge with its options; delete_link removes it") {
+TEST_CASE("create_bridge makes a marked bridge with its options, delete_link removes it") {
     auto k = make_kernel();
     k->create_namespace("lb-a", "lab1");
     k->create_bridge("lb-a", "br0", BridgeOptions{}, "lab1");
