@@ -6,8 +6,8 @@ namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kNamespaceKeys = {"interfaces", "routes", "forwarding", "loopback",
-                                                 "sysctls"};
+const std::vector<std::string> kNamespaceKeys = {"interfaces", "routes",  "forwarding",
+                                                 "loopback",   "sysctls", "processes"};
 const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu", "mac"};
 const std::vector<std::string> kHostKeys = {"interfaces"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
@@ -230,6 +230,7 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
     if (const auto v = r.find(value, "loopback"))
         ns.loopback = r.link_state(*v, "loopback").value_or(LinkState::up);
     if (const auto v = r.find(value, "sysctls")) read_sysctls(r, *v, ns);
+    if (const auto v = r.find(value, "processes")) read_processes(r, *v, ns);
     check_forwarding_sysctls(r.diagnostics(), ns);
     return ns;
 }
