@@ -33,13 +33,21 @@ struct LoadResult {
     bool ok() const { return topology.has_value(); }
 };
 
+// What the caller allows a file to declare.
+struct LoadOptions {
+    // False (`--no-processes`): a file with `processes:` is an error at each process, so a file
+    // from elsewhere cannot run programs on this machine.
+    bool allow_processes = true;
+};
+
 // Loads and validates a topology file. Never throws for a bad file: every problem found is a
 // diagnostic. The returned Topology is normalized (see model.hpp) and completed: every veth end
 // has an Interface in its namespace (or host_interfaces), every namespace has "lo", both forwarding
 // sysctls, and every route its metric.
-LoadResult load_topology_file(const std::filesystem::path& path);
+LoadResult load_topology_file(const std::filesystem::path& path, const LoadOptions& options = {});
 // The same, for text already in memory; `file_name` is used in locations.
-LoadResult load_topology_text(std::string_view text, const std::string& file_name);
+LoadResult load_topology_text(std::string_view text, const std::string& file_name,
+                              const LoadOptions& options = {});
 
 // A topology file's bytes, read once (at most kMaxTopologyFileBytes + 1 of them: enough for the
 // loader to refuse a larger file), for callers that parse them elsewhere with

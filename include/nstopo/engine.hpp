@@ -25,6 +25,7 @@ namespace nstopo {
 struct EngineOptions {
     std::chrono::milliseconds lock_wait{3000};
     std::set<std::string> adopt_namespaces;
+    LoadOptions load;  // how apply_text loads the file
 };
 
 struct ApplyResult {

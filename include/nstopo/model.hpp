@@ -132,6 +132,34 @@ enum class Dad : std::uint8_t {
     detect,  // tentative until DAD has passed, as the kernel does by itself
 };
 
+// A program the lab runs in one of its namespaces (`processes:` in the file), identified by
+// (namespace, name). Desired: from the file, with every path made absolute. The loader has
+// checked that `command` is a non-empty argv without NUL bytes, that `directory` and every mount
+// source lie inside the lab file's folder (after symlinks), that every mount target lies under
+// one of kProcessMountRoots, and that env names are portable.
+struct Process {
+    std::string name;
+    std::vector<std::string> command;  // argv; command[0] is looked up in PATH (execvp)
+    std::string directory;             // absolute working directory
+    std::string user;                  // a user name or number inside the namespace; "" = root
+    std::map<std::string, std::string> env;     // added to the environment nstopo runs with
+    std::map<std::string, std::string> mounts;  // absolute target -> absolute source
+    SourceLocation where;                       // its key
+
+    // "python3 -m http.server 8080": the argv as a person reads it (arguments with blanks or
+    // quotes are quoted).
+    std::string command_line() const;
+    // A stable digest of everything that defines the process (command, directory, user, env,
+    // mounts): a recorded process whose digest differs is restarted.
+    std::string definition_hash() const;
+    bool operator==(const Process& o) const;  // all fields but `where`
+};
+
+// The directories a `mounts:` target must be (or lie under): places a program reads its
+// configuration, data and runtime files from, never the system's binaries or libraries.
+inline const std::vector<std::string> kProcessMountRoots = {"/etc", "/var", "/srv", "/run",
+                                                            "/tmp", "/opt", "/home"};
+
 struct Namespace {
     std::string name;
     // Every link of the namespace by name. Desired: the veth ends placed here and "lo" (whose state
@@ -142,6 +170,8 @@ struct Namespace {
     // Desired: the file's sysctls plus both forwarding keys ("0" unless `forwarding: true`).
     // Observed: the keys that were asked for.
     std::map<std::string, std::string> sysctls;
+    // The programs the lab runs here, by name. Desired only: the kernel observer returns none.
+    std::map<std::string, Process> processes;
     // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
     // none.
     std::string owner;

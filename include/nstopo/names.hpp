@@ -29,6 +29,9 @@ inline constexpr std::size_t kMaxInterfaceName = 15;
 std::string lab_name_problem(const std::string& name);
 std::string namespace_name_problem(const std::string& name);
 std::string interface_name_problem(const std::string& name);
+// A process name (`processes:`) follows the lab name's rules: it is a file name under the state
+// directory (its log) and a word of `nstopo logs NS/PROCESS`.
+std::string process_name_problem(const std::string& name);
 
 // Empty when a name shows what it is, else why a reader may take it for another (to follow
 // "NAME " in a warning): it holds a bidirectional formatting character, or it mixes ASCII letters

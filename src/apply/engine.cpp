@@ -124,7 +124,24 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
+namespace {
+
+// The engine does not run processes yet: a file that declares some is refused before anything is
+// observed or changed, so `apply` never looks as if it had started them.
+void refuse_processes(const Topology& desired) {
+    for (const auto& [ns_name, ns] : desired.namespaces)
+        for (const auto& [name, p] : ns.processes)
+            throw Error(ErrorKind::config,
+                        p.where.str() + ": process " + quote(name) + " in namespace " +
+                            quote(ns_name) +
+                            ": this version of nstopo validates `processes:` but cannot start "
+                            "them yet; nothing was changed");
+}
+
+}  // namespace
+
 Plan Engine::plan(const Topology& desired) const {
+    refuse_processes(desired);
     const auto record = store_.load(desired.name);
     const auto claims = claims_of(record);
     const Topology observed = kernel_.observe(scope_for(desired, claims));
@@ -269,6 +286,7 @@ ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
 
 ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                           const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
+    refuse_processes(desired);
     ApplyState s = begin_apply(desired, source, std::move(prepared));
     ApplyResult result;
     result.plan = plan_and_record(s);
@@ -404,7 +422,8 @@ ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
                                const std::string& source, const ExecuteOptions& exec) {
     std::future<LoadResult> parsing;
     try {
-        parsing = std::async(std::launch::async, [&] { return load_topology_text(text, file); });
+        parsing = std::async(std::launch::async,
+                             [&] { return load_topology_text(text, file, options_.load); });
     } catch (const std::system_error&) {
         // No thread to parse on: parse first, then read.
     }
@@ -418,7 +437,7 @@ ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
         }
     }
     const Topology desired =
-        accept(parsing.valid() ? parsing.get() : load_topology_text(text, file));
+        accept(parsing.valid() ? parsing.get() : load_topology_text(text, file, options_.load));
     return apply(desired, source, exec, std::move(prepared));
 }
 

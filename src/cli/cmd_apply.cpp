@@ -23,7 +23,7 @@ int run_apply(Context& ctx, const ApplyArgs& a) {
     if (!read.text) ctx.accept(std::move(read.unreadable), a.file);
     if (!ctx.privileged()) {
         // A bad file is reported before the missing privileges.
-        ctx.accept(load_topology_text(*read.text, a.file), a.file);
+        ctx.accept(load_topology_text(*read.text, a.file, ctx.load_options()), a.file);
         ctx.require_root();
     }
     EngineOptions options;

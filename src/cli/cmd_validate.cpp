@@ -23,10 +23,10 @@ std::string lab_summary(const Topology& t) {
 
 // Every file's diagnostics as one JSON document on stdout: {"valid", "files": [{"file", "valid",
 // "lab", "diagnostics"}]}.
-int validate_json(const std::vector<std::string>& files) {
+int validate_json(const Context& ctx, const std::vector<std::string>& files) {
     nlohmann::json out{{"valid", true}, {"files", nlohmann::json::array()}};
     for (const auto& file : files) {
-        const LoadResult r = load_topology_file(file);
+        const LoadResult r = load_topology_file(file, ctx.load_options());
         out["files"].push_back({{"file", file},
                                 {"valid", r.ok()},
                                 {"lab", r.ok() ? nlohmann::json(r.topology->name) : nullptr},
@@ -61,7 +61,7 @@ Runner define_validate(CLI::App& app) {
                  "Print every file's diagnostics as JSON objects (file, line, column, severity, "
                  "message)");
     return [a](Context& ctx) {
-        return a->json ? validate_json(a->files) : validate_text(ctx, a->files);
+        return a->json ? validate_json(ctx, a->files) : validate_text(ctx, a->files);
     };
 }
 

@@ -27,7 +27,8 @@ namespace nstopo::cli {
 struct GlobalOptions {
     int verbosity = 0;
     bool quiet = false;
-    bool rootless = false;  // rootless mode even for root
+    bool rootless = false;      // rootless mode even for root
+    bool no_processes = false;  // a file with `processes:` is an error
     std::string netns_dir;
     std::string state_dir;
 };
@@ -74,6 +75,8 @@ class Context {
 
     // Loads a topology file, printing its diagnostics on stderr; Error(config) when it has errors.
     Topology load(const std::string& file) const;
+    // How every command loads a topology file (the global options' part of it).
+    LoadOptions load_options() const { return {.allow_processes = !globals_.no_processes}; }
     // The topology of a loaded file, after printing its diagnostics; Error(config) when it has
     // errors.
     Topology accept(LoadResult r, const std::string& file) const;
@@ -95,7 +98,7 @@ class Context {
     KernelOptions kernel_options() const;
     const StateStore& store() const { return store_; }
     // The engine over the libnl kernel; the command's needs are checked first.
-    Engine& engine(const EngineOptions& options = {});
+    Engine& engine(EngineOptions options = {});
     // Closes the kernel's sockets and drops the engine (before exec hands the process over).
     void release_kernel();
 

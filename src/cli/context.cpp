@@ -44,7 +44,7 @@ Topology Context::accept(LoadResult r, const std::string& file) const {
 }
 
 Topology Context::load(const std::string& file) const {
-    return accept(load_topology_file(file), file);
+    return accept(load_topology_file(file, load_options()), file);
 }
 
 void Context::enter() {
@@ -86,11 +86,12 @@ KernelOptions Context::kernel_options() const {
     return KernelOptions{.netns_dir = netns_dir_};
 }
 
-Engine& Context::engine(const EngineOptions& options) {
+Engine& Context::engine(EngineOptions options) {
     if (engine_) return *engine_;
     if (command_.needs.kernel) require_root();
     kernel_ = make_netlink_kernel(kernel_options());
-    engine_.emplace(*kernel_, store_, options);
+    options.load = load_options();
+    engine_.emplace(*kernel_, store_, std::move(options));
     return *engine_;
 }
 

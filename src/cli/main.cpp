@@ -67,6 +67,8 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("-q,--quiet", g.quiet, "Print only errors");
     app.add_flag("--rootless", g.rootless,
                  "Rootless mode even as root: the labs live in your own session (nstopo help)");
+    app.add_flag("--no-processes", g.no_processes,
+                 "Refuse files that declare `processes:` (programs a lab would run)");
     app.add_option("--netns-dir", g.netns_dir,
                    "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)");
     app.add_option("--state-dir", g.state_dir,

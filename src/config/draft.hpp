@@ -40,6 +40,10 @@ struct DraftSysctl {
     SourceLocation where;  // its key
 };
 
+struct DraftProcess {
+    Process process;  // paths absolute and resolved; `where` is its key
+};
+
 struct DraftNamespace {
     std::string name;
     SourceLocation where;                              // its key
@@ -48,7 +52,8 @@ struct DraftNamespace {
     std::vector<DraftRoute> routes;                    // in file order
     std::optional<bool> forwarding;
     LinkState loopback = LinkState::up;
-    std::map<std::string, DraftSysctl> sysctls;  // as written under `sysctls:`
+    std::map<std::string, DraftSysctl> sysctls;     // as written under `sysctls:`
+    std::map<std::string, DraftProcess> processes;  // those that could be read
 };
 
 struct DraftVeth {

@@ -17,7 +17,17 @@ namespace {
 
 using namespace config;
 
-std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
+// Each process of the draft is an error when the caller refuses processes.
+void refuse_processes(const Draft& draft, Diagnostics& diags) {
+    for (const auto& [ns_name, ns] : draft.namespaces)
+        for (const auto& [name, p] : ns.processes)
+            diags.error(p.process.where, "process " + quote(name) + " in namespace " +
+                                             quote(ns_name) +
+                                             ": processes are refused (--no-processes)");
+}
+
+std::optional<Topology> load(std::string_view text, const LoadOptions& options,
+                             Diagnostics& diags) {
     // Hostile input first: nothing is parsed before the bytes are known to be sane.
     if (!check_text(text, diags)) return std::nullopt;
     // YAML to a tree with positions; duplicate keys and alias bombs are caught here.
@@ -25,6 +35,7 @@ std::optional<Topology> load(std::string_view text, Diagnostics& diags) {
     if (!tree) return std::nullopt;
     // Shapes, keys and values, each where it is written.
     const Draft draft = read_draft(*tree, diags);
+    if (!options.allow_processes) refuse_processes(draft, diags);
     // References between the parts of the draft.
     const std::string name = check_lab_name(draft, diags);
     check_look_alike_namespaces(draft, diags);
@@ -96,9 +107,10 @@ std::optional<std::string> read_bounded(const std::filesystem::path& path, Diagn
 
 }  // namespace
 
-LoadResult load_topology_text(std::string_view text, const std::string& file_name) {
+LoadResult load_topology_text(std::string_view text, const std::string& file_name,
+                              const LoadOptions& options) {
     Diagnostics diags(file_name);
-    auto topology = load(text, diags);
+    auto topology = load(text, options, diags);
     return finish(std::move(topology), std::move(diags), text);
 }
 
@@ -110,10 +122,10 @@ TopologyText read_topology_file(const std::filesystem::path& path) {
     return t;
 }
 
-LoadResult load_topology_file(const std::filesystem::path& path) {
+LoadResult load_topology_file(const std::filesystem::path& path, const LoadOptions& options) {
     TopologyText t = read_topology_file(path);
     if (!t.text) return std::move(t.unreadable);
-    return load_topology_text(*t.text, path.string());
+    return load_topology_text(*t.text, path.string(), options);
 }
 
 std::string likely_lab_name(std::string_view text, const std::filesystem::path& file) {

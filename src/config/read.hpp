@@ -16,6 +16,9 @@ void read_namespaces(const Reader& r, NodeId id, Draft& draft);
 void read_host(const Reader& r, NodeId id, Draft& draft);
 // One route of a namespace's `routes:` (read_routes.cpp).
 std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
+// A namespace's `processes:` (read_processes.cpp). Paths are resolved against the folder of the
+// diagnostics' file.
+void read_processes(const Reader& r, NodeId id, DraftNamespace& ns);
 // `veths:` (read_veths.cpp).
 void read_veths(const Reader& r, NodeId id, Draft& draft);
 // `checks:` (read_checks.cpp).

@@ -1,6 +1,9 @@
 #include "nstopo/model.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -126,8 +129,78 @@ bool Namespace::forwarding() const {
 }
 
 bool Namespace::operator==(const Namespace& o) const {
-    return std::tie(name, interfaces, routes, sysctls, owner) ==
-           std::tie(o.name, o.interfaces, o.routes, o.sysctls, o.owner);
+    return std::tie(name, interfaces, routes, sysctls, processes, owner) ==
+           std::tie(o.name, o.interfaces, o.routes, o.sysctls, o.processes, o.owner);
+}
+
+namespace {
+
+// An argument as a shell would need it to read it back: bare when it is plain, else in single
+// quotes.
+std::string shell_word(const std::string& arg) {
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("-_./=:,+@%").find(c) != std::string_view::npos;
+    });
+    if (plain) return arg;
+    std::string out = "'";
+    for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// FNV-1a, 64 bits: a change detector for definitions, not a defence against an adversary.
+class Digest {
+  public:
+    // Each field is preceded by its length, so ("ab", "c") and ("a", "bc") differ.
+    void add(const std::string& field) {
+        mix(std::to_string(field.size()) + ":");
+        mix(field);
+    }
+    std::string hex() const {
+        char out[17];
+        std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h_));
+        return out;
+    }
+
+  private:
+    void mix(const std::string& bytes) {
+        for (const unsigned char c : bytes) h_ = (h_ ^ c) * 1099511628211ull;
+    }
+    std::uint64_t h_ = 14695981039346656037ull;
+};
+
+}  // namespace
+
+std::string Process::command_line() const {
+    std::string out;
+    for (const auto& arg : command) out += (out.empty() ? "" : " ") + shell_word(arg);
+    return out;
+}
+
+std::string Process::definition_hash() const {
+    Digest d;
+    d.add("command");
+    for (const auto& arg : command) d.add(arg);
+    d.add("directory");
+    d.add(directory);
+    d.add("user");
+    d.add(user);
+    d.add("env");
+    for (const auto& [k, v] : env) {
+        d.add(k);
+        d.add(v);
+    }
+    d.add("mounts");
+    for (const auto& [target, source] : mounts) {
+        d.add(target);
+        d.add(source);
+    }
+    return d.hex();
+}
+
+bool Process::operator==(const Process& o) const {
+    return std::tie(name, command, directory, user, env, mounts) ==
+           std::tie(o.name, o.command, o.directory, o.user, o.env, o.mounts);
 }
 
 const Interface* Topology::find_interface(const std::string& ns, const std::string& ifname) const {

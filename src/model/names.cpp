@@ -210,6 +210,10 @@ std::string interface_name_problem(const std::string& name) {
     return {};
 }
 
+std::string process_name_problem(const std::string& name) {
+    return lab_name_problem(name);
+}
+
 std::string lab_name_problem(const std::string& name) {
     if (name.size() > kMaxLabName) return too_long(name.size(), kMaxLabName);
     if (auto problem = namespace_name_problem(name); !problem.empty()) return problem;

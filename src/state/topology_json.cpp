@@ -33,12 +33,22 @@ json route_to_json(const Route& r) {
     return j;
 }
 
+json process_to_json(const Process& p) {
+    json j{{"command", p.command}, {"directory", p.directory}};
+    if (!p.user.empty()) j["user"] = p.user;
+    if (!p.env.empty()) j["env"] = p.env;
+    if (!p.mounts.empty()) j["mounts"] = p.mounts;
+    return j;
+}
+
 json namespace_to_json(const Namespace& n) {
     json j{{"interfaces", interfaces_to_json(n.interfaces)},
            {"routes", json::array()},
            {"sysctls", n.sysctls}};
     for (const auto& r : n.routes) j["routes"].push_back(route_to_json(r));
     if (!n.owner.empty()) j["owner"] = n.owner;
+    // Only when there are some: records of labs without processes read as before.
+    for (const auto& [name, p] : n.processes) j["processes"][name] = process_to_json(p);
     return j;
 }
 
@@ -111,6 +121,17 @@ Route route_from(const json& j) {
     return r;
 }
 
+Process process_from(const std::string& name, const json& j) {
+    Process p;
+    p.name = name;
+    p.command = j.at("command").get<std::vector<std::string>>();
+    p.directory = j.at("directory").get<std::string>();
+    p.user = j.value("user", "");
+    if (j.contains("env")) p.env = j["env"].get<std::map<std::string, std::string>>();
+    if (j.contains("mounts")) p.mounts = j["mounts"].get<std::map<std::string, std::string>>();
+    return p;
+}
+
 Namespace namespace_from(const std::string& name, const json& j) {
     Namespace n;
     n.name = name;
@@ -118,6 +139,9 @@ Namespace namespace_from(const std::string& name, const json& j) {
     for (const auto& r : j.at("routes")) n.routes.push_back(route_from(r));
     n.sysctls = j.at("sysctls").get<std::map<std::string, std::string>>();
     n.owner = j.value("owner", "");
+    if (j.contains("processes"))
+        for (const auto& [pname, p] : j["processes"].items())
+            n.processes[pname] = process_from(pname, p);
     return n;
 }
 

@@ -222,7 +222,7 @@ TEST_CASE("one apply or destroy at a time per lab") {
     TempDir dir;
     StateStore store(dir.path);
     FakeKernel kernel;
-    Engine engine(kernel, store, EngineOptions{std::chrono::milliseconds(50), {}});
+    Engine engine(kernel, store, EngineOptions{std::chrono::milliseconds(50), {}, {}});
     const FileLock held = store.lock_lab("pair", std::chrono::milliseconds(0));
     try {
         engine.apply(load(kPair), "pair.yaml");
@@ -284,7 +284,7 @@ struct PrepareFixture {
     TempDir dir;
     StateStore store{dir.path};
     CountingKernel kernel;
-    Engine engine{kernel, store, EngineOptions{std::chrono::milliseconds(0), {}}};
+    Engine engine{kernel, store, EngineOptions{std::chrono::milliseconds(0), {}, {}}};
 };
 }  // namespace
 
@@ -499,4 +499,25 @@ TEST_CASE_METHOD(
     engine.apply(lab, "pair.yaml");
     CHECK(engine.plan(lab).empty());
     CHECK(store.load("pair")->identities.namespaces.at("ns01") == kernel.identity("ns01"));
+}
+
+TEST_CASE_METHOD(EngineFixture, "a file with processes is refused before anything is changed") {
+    Topology lab = load(kPair);
+    Process p;
+    p.name = "web";
+    p.command = {"sleep", "infinity"};
+    p.directory = "/labs";
+    p.where = {"lab.yaml", 9, 7};
+    lab.namespaces.at("ns02").processes["web"] = p;
+    const auto refused = [](const Error& e) {
+        return e.kind() == ErrorKind::config &&
+               std::string(e.what()) ==
+                   "lab.yaml:9:7: process 'web' in namespace 'ns02': this version of nstopo "
+                   "validates `processes:` but cannot start them yet; nothing was changed";
+    };
+    CHECK_THROWS_MATCHES(engine.plan(lab), Error, Catch::Predicate<Error>(refused));
+    CHECK_THROWS_MATCHES(engine.apply(lab, "/labs/pair.yaml"), Error,
+                         Catch::Predicate<Error>(refused));
+    CHECK(kernel.journal().empty());
+    CHECK_FALSE(store.load("pair"));
 }

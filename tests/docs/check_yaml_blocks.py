@@ -2,7 +2,8 @@
 """Every YAML block of the documentation is true to the format.
 
 A ```yaml block with a top-level `namespaces:` claims to be a lab: `nstopo validate` must accept
-it. Any other ```yaml block is a part of a file (`checks:` alone, say): it must parse, and its
+it, with the directories its processes name (`directory`, `mounts` sources) made beside it. Any
+other ```yaml block is a part of a file (`checks:` alone, say): it must parse, and its
 top-level keys must be keys of the format (the JSON Schema's top-level properties).
 """
 import argparse
@@ -16,6 +17,17 @@ import tempfile
 import yaml
 
 BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.S | re.M)
+
+
+def make_process_paths(lab, folder):
+    """Makes `folder` and the directories the lab's processes run in or mount, inside it."""
+    folder.mkdir()
+    for ns in (lab.get("namespaces") or {}).values():
+        for proc in ((ns or {}).get("processes") or {}).values():
+            paths = [proc.get("directory")] + list((proc.get("mounts") or {}).values())
+            for rel in paths:
+                if isinstance(rel, str) and not rel.startswith("/") and ".." not in rel:
+                    (folder / rel).mkdir(parents=True, exist_ok=True)
 
 
 def main():
@@ -45,7 +57,9 @@ def main():
                     continue
                 if "namespaces" in data:
                     labs += 1
-                    path = pathlib.Path(tmp) / f"block-{line}.yaml"
+                    folder = pathlib.Path(tmp) / f"block-{line}"
+                    make_process_paths(data, folder)
+                    path = folder / "lab.yaml"
                     path.write_text(block)
                     r = subprocess.run([args.nstopo, "validate", str(path)],
                                        capture_output=True, text=True)

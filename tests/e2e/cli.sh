@@ -20,6 +20,18 @@ for cmd in validate plan apply; do
 done
 expect_eq "bad files change nothing" "$before" "$(kernel_snapshot)"
 
+# A file that runs a program validates; --no-processes refuses it, located, in every command;
+# apply and plan refuse it anyway until the engine starts processes.
+printf 'name: runs\nnamespaces:\n  a:\n    processes:\n      p: { command: [sleep, "1"] }\n' > "$WORK/runs.yaml"
+expect_rc "validate a file with a process" 0 "$NSTOPO" validate "$WORK/runs.yaml"
+for cmd in validate plan apply; do
+  expect_rc "$cmd --no-processes" 3 "$NSTOPO" --no-processes "$cmd" "$WORK/runs.yaml"
+  expect_contains "$cmd --no-processes names it" "$WORK/runs.yaml:5:7: error: process 'p' in namespace 'a': processes are refused (--no-processes)" "$WORK/err"
+done
+expect_rc "plan of a file with a process" 3 "$NSTOPO" plan "$WORK/runs.yaml"
+expect_contains "plan says processes cannot start yet" "cannot start them yet; nothing was changed" "$WORK/err"
+expect_eq "files with processes change nothing" "$before" "$(kernel_snapshot)"
+
 expect_rc "plan --json" 0 "$NSTOPO" plan --json "$TOPOLOGIES/pair.yaml"
 expect_eq "plan json" "create-namespace ns01 $TOPOLOGIES/pair.yaml" "$(python3 -c '
 import json, sys

@@ -1,0 +1,296 @@
+// start_process(): a lab's program, started as `nstopo exec` runs one (exec.cpp), but detached.
+//
+// nstopo may have threads, so between fork and exec the child calls only async-signal-safe
+// functions: everything that allocates or reads files (user lookup, argv, environment) is done
+// before the fork.
+#include "nstopo/process_start.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+#include "netns.hpp"
+
+extern char** environ;
+
+namespace nstopo {
+
+namespace {
+
+using kernel::fail;
+using kernel::Fd;
+using kernel::Op;
+
+// The step a child failed at, sent back with its errno.
+enum class Step : int {
+    started = 0,  // not a failure: the grandchild's pid follows
+    session,
+    join_namespace,
+    private_mounts,
+    sysfs,
+    bind_mount,
+    directory,
+    groups,
+    user,
+    log,
+    exec,
+};
+
+const char* step_text(Step s) {
+    switch (s) {
+        case Step::session:
+            return "cannot make a session of its own";
+        case Step::join_namespace:
+            return "cannot enter the namespace";
+        case Step::private_mounts:
+            return "cannot make a private mount namespace";
+        case Step::sysfs:
+            return "cannot mount a sysfs of the namespace on /sys";
+        case Step::bind_mount:
+            return "cannot bind a mount source over its target";
+        case Step::directory:
+            return "cannot change to its directory";
+        case Step::groups:
+        case Step::user:
+            return "cannot become its user";
+        case Step::log:
+            return "cannot send its output to the log";
+        case Step::exec:
+            return "cannot execute the program";
+        case Step::started:
+            break;
+    }
+    return "cannot start";
+}
+
+struct Report {
+    Step step = Step::started;
+    int value = 0;  // errno, or the pid for Step::started
+    int index = 0;  // which mount, for Step::bind_mount
+};
+
+// Writes a report; the child has nothing else to do if this fails.
+void send(int fd, Report r) {
+    const ssize_t ignored = ::write(fd, &r, sizeof r);
+    (void)ignored;
+}
+
+struct Credentials {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<gid_t> groups;
+    bool change = false;  // false: stay root
+};
+
+// `user` (a name or a number) as the system's user database has it, with its groups.
+Credentials credentials_of(const Op& op, const std::string& user) {
+    Credentials c;
+    if (user.empty()) return c;
+    c.change = true;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    unsigned long number = 0;
+    const auto [end, ec] = std::from_chars(user.data(), user.data() + user.size(), number);
+    const bool numeric = ec == std::errc() && end == user.data() + user.size();
+    const int rc =
+        numeric ? ::getpwuid_r(static_cast<uid_t>(number), &pw, buf.data(), buf.size(), &found)
+                : ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found);
+    if (!found && !numeric) fail(op, rc != 0 ? rc : ENOENT, "no user '" + user + "'");
+    if (!found) {  // a number without an entry: that uid, its own gid, no other groups
+        c.uid = static_cast<uid_t>(number);
+        c.gid = static_cast<gid_t>(number);
+        c.groups = {c.gid};
+        return c;
+    }
+    c.uid = pw.pw_uid;
+    c.gid = pw.pw_gid;
+    int count = 64;
+    c.groups.resize(static_cast<std::size_t>(count));
+    if (::getgrouplist(pw.pw_name, pw.pw_gid, c.groups.data(), &count) < 0) {
+        c.groups.resize(static_cast<std::size_t>(count));
+        ::getgrouplist(pw.pw_name, pw.pw_gid, c.groups.data(), &count);
+    }
+    c.groups.resize(static_cast<std::size_t>(count));
+    return c;
+}
+
+// NULL-terminated pointers into `strings`, for exec.
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    for (auto& s : strings) out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+std::vector<std::string> environment_of(const Process& p) {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string_view entry(*e);
+        const auto name = entry.substr(0, entry.find('='));
+        if (p.env.count(std::string(name)) == 0) env.emplace_back(entry);
+    }
+    for (const auto& [k, v] : p.env) env.push_back(k + "=" + v);
+    return env;
+}
+
+// Everything the child needs, made before the fork.
+struct Launch {
+    Fd netns;
+    Fd log;
+    Fd devnull;
+    Credentials who;
+    std::vector<std::string> argv_strings, env_strings, sources, targets;
+    std::vector<char*> argv, envp;
+    std::string directory;
+};
+
+// In the grandchild: becomes the program, or reports why not on `report` and exits.
+[[noreturn]] void become_program(Launch& l, int report, int go) {
+    const auto failed = [&](Step s, int index = 0) {
+        send(report, Report{s, errno, index});
+        _exit(127);
+    };
+    // A session of its own, of which it leads the process group (its pid): the group holds
+    // whatever it forks, and no terminal signal of nstopo's reaches it.
+    if (::setsid() < 0) failed(Step::session);
+    if (::setns(l.netns.get(), CLONE_NEWNET) != 0) failed(Step::join_namespace);
+    if (::unshare(CLONE_NEWNS) != 0) failed(Step::private_mounts);
+    if (::mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) != 0) failed(Step::private_mounts);
+    struct statvfs st {};
+    const bool read_only = ::statvfs("/sys", &st) == 0 && (st.f_flag & ST_RDONLY) != 0;
+    ::umount2("/sys", MNT_DETACH);
+    if (::mount("sysfs", "/sys", "sysfs", read_only ? MS_RDONLY : 0, nullptr) != 0)
+        failed(Step::sysfs);
+    for (std::size_t i = 0; i < l.targets.size(); ++i)
+        if (::mount(l.sources[i].c_str(), l.targets[i].c_str(), nullptr, MS_BIND | MS_REC,
+                    nullptr) != 0)
+            failed(Step::bind_mount, static_cast<int>(i));
+    if (::chdir(l.directory.c_str()) != 0) failed(Step::directory);
+    if (l.who.change) {
+        if (::setgroups(l.who.groups.size(), l.who.groups.data()) != 0) failed(Step::groups);
+        if (::setgid(l.who.gid) != 0) failed(Step::user);
+        if (::setuid(l.who.uid) != 0) failed(Step::user);
+    }
+    // Wait until the parent has read this process's start time.
+    char byte = 0;
+    if (::read(go, &byte, 1) != 1) _exit(127);
+    if (::dup2(l.devnull.get(), 0) < 0 || ::dup2(l.log.get(), 1) < 0 || ::dup2(l.log.get(), 2) < 0)
+        failed(Step::log);
+    ::execvpe(l.argv.front(), l.argv.data(), l.envp.data());
+    failed(Step::exec);
+    _exit(127);  // not reached: `failed` exits
+}
+
+Launch prepare(const KernelOptions& options, const Op& op, const std::string& ns, const Process& p,
+               const std::string& log_path) {
+    Launch l;
+    l.netns = kernel::NetnsDir(options.netns_dir).open(op, ns);
+    l.log = Fd(::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    if (!l.log) fail(op, errno, "cannot open its log '" + log_path + "'");
+    l.devnull = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!l.devnull) fail(op, errno, "cannot open /dev/null");
+    l.who = credentials_of(op, p.user);
+    l.argv_strings = p.command;
+    l.env_strings = environment_of(p);
+    for (const auto& [target, source] : p.mounts) {
+        l.targets.push_back(target);
+        l.sources.push_back(source);
+    }
+    l.argv = pointers(l.argv_strings);
+    l.envp = pointers(l.env_strings);
+    l.directory = p.directory;
+    return l;
+}
+
+struct Pipe {
+    Fd read, write;
+};
+
+Pipe make_pipe(const Op& op) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) fail(op, errno, "cannot make a pipe");
+    return {Fd(fds[0]), Fd(fds[1])};
+}
+
+bool receive(int fd, Report& r) {
+    return ::read(fd, &r, sizeof r) == static_cast<ssize_t>(sizeof r);
+}
+
+}  // namespace
+
+ProcessIdentity start_process(const KernelOptions& options, const std::string& ns, const Process& p,
+                              const std::string& log_path) {
+    const Op op{ns, "start process", "'" + p.name + "'"};
+    Launch l = prepare(options, op, ns, p, log_path);
+    Pipe report = make_pipe(op);
+    Pipe go = make_pipe(op);
+    const pid_t middle = ::fork();
+    if (middle < 0) fail(op, errno, "cannot fork");
+    if (middle == 0) {
+        // The program's parent exits at once: the program is nobody's child here.
+        const pid_t program = ::fork();
+        if (program < 0) _exit(127);
+        if (program == 0) {
+            // Not the parent's ends: with them closed, a parent that dies unblocks the wait.
+            ::close(report.read.release());
+            ::close(go.write.release());
+            become_program(l, report.write.get(), go.read.get());
+        }
+        send(report.write.get(), Report{Step::started, program, 0});
+        _exit(0);
+    }
+    report.write.reset();
+    go.read.reset();
+    int status = 0;
+    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+    }
+    Report started;
+    if (!receive(report.read.get(), started) || started.step != Step::started)
+        fail(op, EAGAIN, "the program's session did not start");
+    const int pid = started.value;
+    const auto id = identify_process(pid);
+    const char byte = 1;
+    const bool told = ::write(go.write.get(), &byte, 1) == 1;
+    go.write.reset();
+    Report outcome;
+    if (receive(report.read.get(), outcome)) {
+        std::string detail = step_text(outcome.step);
+        if (outcome.step == Step::bind_mount)
+            detail += " (" + l.sources[static_cast<std::size_t>(outcome.index)] + " on " +
+                      l.targets[static_cast<std::size_t>(outcome.index)] + ")";
+        if (outcome.step == Step::exec) detail += " '" + p.command.front() + "'";
+        if (outcome.step == Step::directory) detail += " '" + p.directory + "'";
+        fail(op, outcome.value, detail);
+    }
+    if (!id || !told) fail(op, ESRCH, "the program went away before it was executed");
+    return *id;
+}
+
+bool stop_process(const ProcessIdentity& id, std::chrono::milliseconds grace) {
+    if (!still_running(id)) return true;
+    ::kill(-id.pid, SIGTERM);
+    ::kill(id.pid, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (still_running(id) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // The group's other members (a daemon's children) go with it in any case.
+    ::kill(-id.pid, SIGKILL);
+    ::kill(id.pid, SIGKILL);
+    for (int i = 0; i < 100 && still_running(id); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return !still_running(id);
+}
+
+}  // namespace nstopo

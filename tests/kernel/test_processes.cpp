@@ -1,0 +1,161 @@
+// start_process and stop_process: a lab's program in its namespace, detached, and stopped with
+// everything it forked. `ps` and /proc are the witnesses.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "nstopo/process_start.hpp"
+#include "support.hpp"
+
+using namespace nstopo;
+using namespace nstopo::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The log once it has `lines` lines; fails the test when the program never writes them (a bound
+// for a broken build, not a timing assertion: a working one writes at once).
+std::string log_with_lines(const fs::path& log, std::size_t lines) {
+    for (int i = 0; i < 2000; ++i) {
+        const auto text = read_file(log);
+        if (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) >= lines)
+            return text;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("the program never wrote " << lines << " lines to " << log);
+    return {};
+}
+
+Process program(std::vector<std::string> argv, const fs::path& dir) {
+    Process p;
+    p.name = "prog";
+    p.command = std::move(argv);
+    p.directory = dir.string();
+    return p;
+}
+
+// Members of process group `pgid` that have not exited (zombies left out).
+std::string live_members(int pgid) {
+    return run_ok("ps -e -o pgid=,stat=,pid= | awk '$1 == " + std::to_string(pgid) +
+                  " && $2 !~ /^Z/ { print $3 }'");
+}
+
+// Stops the process when the test ends, passed or not: nothing outlives a test case.
+struct Stopper {
+    ProcessIdentity id;
+    ~Stopper() { stop_process(id, std::chrono::milliseconds(0)); }
+};
+
+struct Workdir {
+    fs::path path = fs::temp_directory_path() / ("nstopo-proc-" + std::to_string(getpid()));
+    Workdir() { fs::create_directories(path); }
+    ~Workdir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a process runs in its namespace, directory and environment, and stops") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-a", "lab1");
+    Workdir w;
+    auto p = program(
+        {"sh", "-c", "echo $GREETING; pwd; readlink /proc/self/ns/net; exec sleep 1000"}, w.path);
+    p.env["GREETING"] = "hello";
+    const auto log = w.path / "prog.log";
+    const ProcessIdentity id = start_process(KernelOptions{}, "nsp-a", p, log.string());
+    const Stopper stopper{id};
+    CHECK(still_running(id));
+    struct stat ns {};
+    REQUIRE(::stat("/run/netns/nsp-a", &ns) == 0);
+    CHECK(log_with_lines(log, 3) ==
+          "hello\n" + w.path.string() + "\nnet:[" + std::to_string(ns.st_ino) + "]\n");
+    // Its own session and process group: a signal to the group reaches nothing of nstopo's.
+    CHECK(::getsid(id.pid) == id.pid);
+    CHECK(::getpgid(id.pid) == id.pid);
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    CHECK_FALSE(still_running(id));
+    CHECK(stop_process(id, std::chrono::milliseconds(0)));  // already gone
+    k->delete_namespace("nsp-a");
+}
+
+TEST_CASE("a forking daemon is stopped with its whole process group") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-b", "lab1");
+    Workdir w;
+    // The shell ignores SIGTERM, so SIGKILL after the grace must take both it and its child.
+    const auto p = program({"sh", "-c", "trap '' TERM; sleep 1000 & echo forked; wait"}, w.path);
+    const auto log = w.path / "prog.log";
+    const ProcessIdentity id = start_process(KernelOptions{}, "nsp-b", p, log.string());
+    const Stopper stopper{id};
+    log_with_lines(log, 1);
+    CHECK(live_members(id.pid).find('\n') != live_members(id.pid).rfind('\n'));  // two members
+    CHECK(stop_process(id, std::chrono::milliseconds(100)));
+    CHECK(live_members(id.pid).empty());
+    k->delete_namespace("nsp-b");
+}
+
+TEST_CASE("mounts are bound for the process only") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-c", "lab1");
+    Workdir w;
+    fs::create_directories(w.path / "conf");
+    std::ofstream(w.path / "conf" / "marker") << "from the lab\n";
+    const auto target = w.path / "target";
+    fs::create_directories(target);
+    auto p = program({"sh", "-c", "cat target/marker; exec sleep 1000"}, w.path);
+    p.mounts[target.string()] = (w.path / "conf").string();
+    const auto log = w.path / "prog.log";
+    const ProcessIdentity id = start_process(KernelOptions{}, "nsp-c", p, log.string());
+    const Stopper stopper{id};
+    CHECK(log_with_lines(log, 1) == "from the lab\n");
+    CHECK_FALSE(fs::exists(target / "marker"));
+    CHECK(read_file("/proc/self/mountinfo").find(target.string()) == std::string::npos);
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    k->delete_namespace("nsp-c");
+}
+
+TEST_CASE("a program that cannot start is an error naming the step and the errno") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-d", "lab1");
+    Workdir w;
+    const auto log = (w.path / "prog.log").string();
+    const Error missing = error_from([&] {
+        start_process(KernelOptions{}, "nsp-d", program({"no-such-program-x"}, w.path), log);
+    });
+    CHECK(errno_of(missing) == ENOENT);
+    CHECK(std::string(missing.what()).find("cannot execute the program 'no-such-program-x'") !=
+          std::string::npos);
+    std::ofstream(w.path / "plain") << "not a program\n";
+    fs::permissions(w.path / "plain", fs::perms::owner_read);
+    const Error not_exec = error_from([&] {
+        start_process(KernelOptions{}, "nsp-d", program({(w.path / "plain").string()}, w.path),
+                      log);
+    });
+    CHECK(errno_of(not_exec) == EACCES);
+    auto bad_user = program({"true"}, w.path);
+    bad_user.user = "no-such-user-x";
+    const Error user = error_from([&] { start_process(KernelOptions{}, "nsp-d", bad_user, log); });
+    CHECK(std::string(user.what()).find("no user 'no-such-user-x'") != std::string::npos);
+    auto bad_mount = program({"true"}, w.path);
+    bad_mount.mounts["/srv/no-such-target-x"] = w.path.string();
+    const Error mount =
+        error_from([&] { start_process(KernelOptions{}, "nsp-d", bad_mount, log); });
+    CHECK(errno_of(mount) == ENOENT);
+    CHECK(std::string(mount.what()).find("cannot bind a mount source over its target") !=
+          std::string::npos);
+    k->delete_namespace("nsp-d");
+}
