@@ -10,6 +10,7 @@
 
 #include "nstopo/error.hpp"
 #include "nstopo/names.hpp"
+#include "nstopo/privileges.hpp"
 #include "nstopo/state.hpp"
 #include "nstopo/topology_json.hpp"
 
@@ -42,12 +43,12 @@ class Fd {
     int fd_ = -1;
 };
 
+// "needs root" only where the process really lacks the privileges; a read-only file system or
+// directory is said to be one (privileges.hpp).
 [[noreturn]] void fail_io(const std::string& what, const fs::path& path, int err) {
-    const auto kind =
-        (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::permission : ErrorKind::kernel;
-    std::string msg = "cannot " + what + " \"" + path.string() + "\": " + std::strerror(err);
-    if (kind == ErrorKind::permission) msg += " (nstopo needs root: run it with sudo)";
-    throw Error(kind, msg);
+    const RefusalNote refused = refusal_note(err);
+    throw Error(refused.kind, "cannot " + what + " \"" + path.string() +
+                                  "\": " + std::strerror(err) + refused.note);
 }
 
 // A file of the state directory that is not what nstopo keeps there: named, with why.

@@ -62,6 +62,13 @@ expect_contains "names the lock file" "lock file \"$locks/pair.lock\" is a symbo
 expect_eq "nothing made where it points" "absent" "$([ -e "$WORK/made-by-the-link" ] && echo present || echo absent)"
 expect_eq "nothing changed" "$before" "$(kernel_snapshot)"
 rm "$locks/pair.lock"
+
+# A read-only locks directory, as root: a read-only file system, not a call for root (exit 1).
+mount -t tmpfs -o ro nstopo-ro "$locks"
+expect_rc "apply with read-only locks" 1 "$NSTOPO" apply "$TOPOLOGIES/pair.yaml"
+expect_contains "says read-only" "cannot open lock file \"$locks/pair.lock\": Read-only file system" "$WORK/err"
+if grep -q "needs root" "$WORK/err"; then fail "read-only locks: says it needs root"; else pass; fi
+umount "$locks"
 expect_rc "apply once it is gone" 0 "$NSTOPO" apply "$TOPOLOGIES/pair.yaml"
 expect_rc "destroy" 0 "$NSTOPO" destroy pair
 expect_eq "nothing left" "" "$(ip netns list)"
