@@ -36,8 +36,8 @@ enum class LabPhase : std::uint8_t {
 std::string to_string(LabPhase p);
 std::optional<LabPhase> lab_phase_from(const std::string& text);
 
-// The largest record nstopo reads (a lab of 10 000 veths between two namespaces writes about
-// 4 MiB); a larger file was not written by nstopo.
+// The largest record nstopo reads; a larger file was not written by nstopo (a record holds the
+// lab's topology in compact JSON, a few hundred bytes per veth).
 inline constexpr std::uintmax_t kMaxRecordBytes = std::uintmax_t{16} << 20;
 
 struct LabRecord {
