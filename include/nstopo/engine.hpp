@@ -31,6 +31,9 @@ struct EngineOptions {
 struct ApplyResult {
     Plan plan;             // what was (or, with an empty plan, would have been) done
     ExecuteReport report;  // zero counts when the plan was empty
+    // What the user should know but that did not stop the apply: another lab's record is
+    // damaged, so the names it owns could not be checked.
+    std::vector<std::string> warnings;
 };
 
 struct DestroyResult {
@@ -55,6 +58,9 @@ struct LabStatus {
     Plan drift;
     std::string problem;  // why apply could not (a conflict), when it could not
     SourceFile source = SourceFile::unknown;
+    // Why the lab's record cannot be read (StateStore::load's message), when it is damaged: then
+    // only `record.lab` is set, and nothing was observed.
+    std::string damaged;
 };
 
 // What apply() can do for a lab before the file it applies is parsed: take the lab's lock, read
@@ -105,7 +111,7 @@ class Engine {
                           bool from_marks = false);
     // The labs that are up (or the one named), each with its observed state and drift.
     std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
-    // Names of the labs recorded in the state directory.
+    // Names of the labs recorded in the state directory (damaged records included).
     std::vector<std::string> labs() const;
 
     // For `check`: Error(usage) unless lab `lab` is applied (its record says so) and each of
@@ -124,13 +130,14 @@ class Engine {
     std::optional<LabRecord> record_to_destroy(const std::string& lab, bool known,
                                                bool from_marks) const;
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
+    std::optional<LabRecord> load_record(const std::string& lab) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     // Why lab `lab` cannot be destroyed without a record: the namespaces that wear its mark (and
     // --from-marks), or that it was never applied (the labs that are up).
     Error without_record(const std::string& lab, bool known) const;
     Error without_record(const std::string& lab, bool known,
                          const std::set<std::string>& marked) const;
-    void check_claims(const Topology& desired) const;
+    std::vector<std::string> check_claims(const Topology& desired) const;
     struct Verified {
         Topology observed;  // the kernel as verification read it
         Plan residual;      // what is still to do: empty when the kernel matches

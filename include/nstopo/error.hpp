@@ -18,6 +18,7 @@ enum class ErrorKind {
     permission,    // not root / missing capability
     busy,          // another nstopo holds the lab's lock
     verification,  // apply or destroy finished but the kernel does not match
+    state,         // a file of the state directory nstopo cannot use (a damaged record)
     bug,           // an internal invariant broke
 };
 std::string to_string(ErrorKind k);
@@ -57,7 +58,7 @@ class Error : public std::runtime_error {
 // Documented process exit codes (README "Exit codes").
 namespace exit_code {
 inline constexpr int ok = 0;
-inline constexpr int failure = 1;          // kernel, conflict, verification, bug
+inline constexpr int failure = 1;          // kernel, conflict, verification, state, bug
 inline constexpr int changes_pending = 2;  // `plan` and `status` with --detailed-exitcode
 inline constexpr int invalid_config = 3;
 inline constexpr int usage = 4;

@@ -5,6 +5,11 @@
 //   DIR/labs/LAB.json   one record per lab that is (or was being) applied, written atomically
 //   DIR/locks/LAB.lock  flock(2) held for the duration of an apply or destroy of LAB
 //   DIR/registry.lock   flock(2) held while a lab claims names, so two labs never claim one name
+//
+// The directory's files are trusted no further than their type: nstopo follows no symbolic link
+// there (O_NOFOLLOW), reads and locks only regular files, reads a record of at most
+// kMaxRecordBytes, and makes each temporary afresh (O_EXCL). A record it cannot use is
+// Error(state) naming the file for its own lab, and damages no other lab (load_all).
 #pragma once
 
 #include <chrono>
@@ -30,6 +35,10 @@ enum class LabPhase : std::uint8_t {
 };
 std::string to_string(LabPhase p);
 std::optional<LabPhase> lab_phase_from(const std::string& text);
+
+// The largest record nstopo reads; a larger file was not written by nstopo (a record holds the
+// lab's topology in compact JSON, a few hundred bytes per veth).
+inline constexpr std::uintmax_t kMaxRecordBytes = std::uintmax_t{16} << 20;
 
 struct LabRecord {
     std::string lab;
@@ -64,6 +73,19 @@ class FileLock {
     int fd_ = -1;
 };
 
+// A record file that cannot be used: not JSON, not a record of this nstopo, not a regular file,
+// a symbolic link, over kMaxRecordBytes.
+struct DamagedRecord {
+    std::string lab;
+    std::string why;  // the message, naming the file
+};
+
+// Every record of the state directory that could be read, and those that could not.
+struct StoredRecords {
+    std::vector<LabRecord> records;  // sorted by lab
+    std::vector<DamagedRecord> damaged;
+};
+
 class StateStore {
   public:
     // `locks`: where the lock files go (default DIR/locks). A lock file stays once made, so it also
@@ -72,9 +94,15 @@ class StateStore {
     explicit StateStore(std::filesystem::path dir, std::filesystem::path locks = {});
 
     const std::filesystem::path& dir() const { return dir_; }
+    // The record of lab `lab`; nullopt if it has none. Error(state) naming the file when the
+    // record is damaged (see DamagedRecord).
     std::optional<LabRecord> load(const std::string& lab) const;
-    // Every record, sorted by lab, except that of lab `skip` (which is then not even read).
-    std::vector<LabRecord> load_all(const std::string& skip = {}) const;
+    // Every record, sorted by lab, except that of lab `skip` (which is then not even read); the
+    // damaged ones apart, so that one lab's damaged record stops no other lab.
+    StoredRecords load_all(const std::string& skip = {}) const;
+    // The labs that have a record file (damaged or not), sorted; reads none of them. Files of
+    // DIR/labs that are not LAB.json for a usable lab name are no lab's.
+    std::vector<std::string> lab_names() const;
     // Writes the record atomically (temporary file, fsync, rename, fsync of the directory), so a
     // crash leaves either the old record or the new one, never half of one.
     void save(const LabRecord& r) const;

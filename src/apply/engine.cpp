@@ -115,6 +115,19 @@ bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
 
 }  // namespace
 
+// The lab's record; a damaged one stops this lab only, with what to do about it.
+std::optional<LabRecord> Engine::load_record(const std::string& lab) const {
+    try {
+        return store_.load(lab);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::state) throw;
+        throw Error(ErrorKind::state,
+                    e.message() + "; nstopo will not guess what lab '" + lab +
+                        "' owns: move the file away, then `nstopo destroy --from-marks " + lab +
+                        "` deletes the namespaces that wear the lab's mark");
+    }
+}
+
 Engine::Engine(Kernel& kernel, const StateStore& store, EngineOptions options)
     : kernel_(kernel), store_(store), options_(std::move(options)) {}
 
@@ -142,7 +155,7 @@ void refuse_processes(const Topology& desired) {
 
 Plan Engine::plan(const Topology& desired) const {
     refuse_processes(desired);
-    const auto record = store_.load(desired.name);
+    const auto record = load_record(desired.name);
     const auto claims = claims_of(record);
     const Topology observed = kernel_.observe(scope_for(desired, claims));
     return nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
@@ -150,13 +163,19 @@ Plan Engine::plan(const Topology& desired) const {
 }
 
 // Two labs may not claim one name: every other lab's recorded namespaces and host links are off
-// limits, whatever the kernel says.
-void Engine::check_claims(const Topology& desired) const {
+// limits, whatever the kernel says. Returns a warning for each other lab whose record is damaged:
+// its names cannot be checked (what of them exists is still refused as foreign by the planner).
+std::vector<std::string> Engine::check_claims(const Topology& desired) const {
     std::map<std::string, LabClaims> others;
     // The lab's own record, the largest to parse, is not read at all.
-    for (const auto& other : store_.load_all(desired.name)) others[other.lab] = other.claims();
+    const StoredRecords stored = store_.load_all(desired.name);
+    for (const auto& other : stored.records) others[other.lab] = other.claims();
+    std::vector<std::string> warnings;
+    for (const auto& d : stored.damaged)
+        warnings.push_back(d.why + "; the names lab '" + d.lab +
+                           "' owns are unknown, and only those that exist are refused");
     const auto conflicts = conflicting_claims(desired, others);
-    if (conflicts.empty()) return;
+    if (conflicts.empty()) return warnings;
     std::string lines;
     for (const auto& c : conflicts)
         lines += "\n  " + c.where.str() + ": " + c.kind + " '" + c.name + "' belongs to lab '" +
@@ -176,7 +195,7 @@ std::optional<PreparedApply> Engine::prepare(const std::string& lab) const {
     if (!lab_name_problem(lab).empty()) return std::nullopt;
     auto lock = store_.try_lock_lab(lab);
     if (!lock) return std::nullopt;
-    auto record = store_.load(lab);
+    auto record = load_record(lab);
     if (!record) return std::nullopt;
     PreparedApply p{lab, std::move(*lock), std::move(*record), {}, {}};
     p.scope = scope_for(p.record.desired, claims_of(p.record));
@@ -196,6 +215,7 @@ struct Engine::ApplyState {
     Topology held;  // desired, its unset MACs held to those first created
     // The record already holds `desired` as applied: compared once (a deep comparison).
     bool recorded_as_applied = false;
+    std::vector<std::string> warnings;         // see ApplyResult::warnings
     LabRecord applying;                        // what the record says while the plan runs
     std::map<VethEnd, MacAddress> final_macs;  // to record once the kernel matches
     Identities final_ids;
@@ -229,11 +249,11 @@ struct Engine::ApplyState {
 Engine::ApplyState Engine::begin_apply(const Topology& desired, const std::string& source,
                                        std::optional<PreparedApply> prepared) const {
     if (prepared && prepared->lab != desired.name) prepared.reset();  // releases its lock
-    ApplyState s{desired, source, std::move(prepared), {}, {}, {}, {}, {}, false, {}, {}, {}};
+    ApplyState s{desired, source, std::move(prepared), {}, {}, {}, {}, {}, false, {}, {}, {}, {}};
     s.lock = s.prepared ? std::move(s.prepared->lock)
                         : store_.lock_lab(desired.name, options_.lock_wait);
     s.previous = s.prepared ? std::optional<LabRecord>(std::move(s.prepared->record))
-                            : store_.load(desired.name);
+                            : load_record(desired.name);
     s.claims = claims_of(s.previous);
     s.scope = scope_for(desired, s.claims);
     s.held = held_to_first_macs(desired,
@@ -247,7 +267,7 @@ Engine::ApplyState Engine::begin_apply(const Topology& desired, const std::strin
 // leaves a record that destroy (or a re-run of apply) works from. Returns the plan.
 Plan Engine::plan_and_record(ApplyState& s) {
     const FileLock registry = store_.lock_registry(options_.lock_wait);
-    check_claims(s.desired);
+    s.warnings = check_claims(s.desired);
     // A reading made before the registry lock is as good as one made under it: nothing has been
     // changed for this apply yet, and a name another lab claimed meanwhile is a conflict in
     // check_claims. A prepared reading was made under the lab's lock too, while the file was
@@ -290,6 +310,7 @@ ApplyResult Engine::apply(const Topology& desired, const std::string& source,
     ApplyState s = begin_apply(desired, source, std::move(prepared));
     ApplyResult result;
     result.plan = plan_and_record(s);
+    result.warnings = s.warnings;
     if (!result.plan.empty()) {
         result.report = execute_and_verify(s, result.plan, exec);
     } else if (s.record_is_current()) {
@@ -326,7 +347,7 @@ void Engine::remove_leftover_files(const LabRecord& record, const Topology& obse
 // when there is nothing to destroy; Error(usage) when the user must say more.
 std::optional<LabRecord> Engine::record_to_destroy(const std::string& lab, bool known,
                                                    bool from_marks) const {
-    if (auto record = store_.load(lab)) return record;
+    if (auto record = load_record(lab)) return record;
     const auto marked = marked_namespaces(lab);
     if (marked.empty() && known) return std::nullopt;
     if (marked.empty() || !from_marks) throw without_record(lab, known, marked);
@@ -367,14 +388,12 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
 
 std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) const {
     std::vector<LabStatus> out;
-    for (auto& record : store_.load_all()) {
+    StoredRecords stored = store_.load_all();
+    for (auto& record : stored.records) {
         if (lab && record.lab != *lab) continue;
         const LabClaims claims = claims_of(record);
-        LabStatus s{record,
-                    kernel_.observe(scope_for(record.desired, claims)),
-                    {},
-                    {},
-                    compare_source(record.source, record.desired)};
+        LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {},
+                    {},     compare_source(record.source, record.desired),      {}};
         try {
             s.drift =
                 nstopo::plan(held_to_first_macs(record.desired, record.macs), s.observed, claims);
@@ -384,6 +403,15 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
         }
         out.push_back(std::move(s));
     }
+    for (auto& d : stored.damaged) {
+        if (lab && d.lab != *lab) continue;
+        LabStatus s;
+        s.record.lab = d.lab;
+        s.damaged = std::move(d.why);
+        out.push_back(std::move(s));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const LabStatus& a, const LabStatus& b) { return a.record.lab < b.record.lab; });
     if (lab && out.empty())
         throw Error(ErrorKind::usage, "lab '" + *lab + "' is not up (no record in \"" +
                                           store_.dir().string() + "\")");
@@ -412,9 +440,7 @@ Error Engine::without_record(const std::string& lab, bool known,
 }
 
 std::vector<std::string> Engine::labs() const {
-    std::vector<std::string> names;
-    for (const auto& r : store_.load_all()) names.push_back(r.lab);
-    return names;
+    return store_.lab_names();
 }
 
 ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
@@ -451,7 +477,7 @@ bool Engine::up_as_the_labs(const std::string& ns, const LabRecord& record) cons
 
 void Engine::require_applied(const std::string& lab, const std::vector<std::string>& namespaces,
                              const std::string& hint) const {
-    const auto record = store_.load(lab);
+    const auto record = load_record(lab);
     if (!record || record->phase != LabPhase::applied)
         throw Error(ErrorKind::usage, "lab '" + lab + "' is not applied" + hint);
     for (const auto& ns : namespaces)
@@ -461,7 +487,7 @@ void Engine::require_applied(const std::string& lab, const std::vector<std::stri
 }
 
 void Engine::require_lab_namespace(const std::string& ns, const std::string& hint) const {
-    for (const auto& record : store_.load_all()) {
+    for (const auto& record : store_.load_all().records) {
         if (record.phase != LabPhase::applied || !record.namespaces.contains(ns)) continue;
         if (up_as_the_labs(ns, record)) return;
         throw Error(ErrorKind::usage, "namespace '" + ns + "' of lab '" + record.lab +

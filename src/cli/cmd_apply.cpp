@@ -1,5 +1,6 @@
 // nstopo apply FILE: converge the kernel to the file, then verify.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "command.hpp"
 #include "nstopo/error.hpp"
@@ -31,6 +32,7 @@ int run_apply(Context& ctx, const ApplyArgs& a) {
     const auto accept = [&](LoadResult r) { return ctx.accept(std::move(r), a.file); };
     const ApplyResult r = ctx.engine(options).apply_text(*read.text, a.file, accept,
                                                          absolute_path(a.file), ctx.progress());
+    for (const auto& w : r.warnings) std::fprintf(stderr, "nstopo: warning: %s\n", w.c_str());
     if (r.plan.empty())
         ctx.say("lab " + r.plan.lab + ": no changes");
     else

@@ -19,8 +19,9 @@ struct StatusArgs {
 };
 
 bool in_sync(const std::vector<LabStatus>& labs) {
-    return std::all_of(labs.begin(), labs.end(),
-                       [](const LabStatus& s) { return s.drift.empty() && s.problem.empty(); });
+    return std::all_of(labs.begin(), labs.end(), [](const LabStatus& s) {
+        return s.drift.empty() && s.problem.empty() && s.damaged.empty();
+    });
 }
 
 int run_status(Context& ctx, const StatusArgs& a) {

@@ -61,7 +61,7 @@ void Context::finish() noexcept {
     if (!session_ || session_->kind() == Session::Kind::ephemeral) return;
     try {
         release_kernel();
-        if (store_.load_all().empty()) end_idle_rootless_session(*paths_, *session_);
+        if (store_.lab_names().empty()) end_idle_rootless_session(*paths_, *session_);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "nstopo: cannot end the rootless session: %s\n", e.what());
     }

@@ -149,6 +149,11 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
     if (labs.empty()) return "no lab is up\n";
     std::string out;
     for (const auto& lab : labs) {
+        if (!lab.damaged.empty()) {
+            out += s.paint("lab " + lab.record.lab, kBold) + "  " + s.paint("[damaged]", kRed) +
+                   "\n  " + s.paint(lab.damaged, kRed) + "\n";
+            continue;
+        }
         out += s.paint("lab " + lab.record.lab, kBold);
         if (!lab.record.source.empty()) out += "  (" + lab.record.source + ")";
         if (lab.record.phase != LabPhase::applied)
@@ -174,12 +179,19 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
 nlohmann::json status_json(const std::vector<LabStatus>& labs) {
     nlohmann::json j{{"labs", nlohmann::json::array()}};
     for (const auto& s : labs) {
+        if (!s.damaged.empty()) {
+            j["labs"].push_back({{"lab", s.record.lab},
+                                 {"damaged", true},
+                                 {"in_sync", false},
+                                 {"problem", s.damaged}});
+            continue;
+        }
         nlohmann::json drift = nlohmann::json::array();
         for (const auto& o : s.drift.operations) drift.push_back(to_json(o));
         j["labs"].push_back({{"lab", s.record.lab},
                              {"source", s.record.source},
                              {"source_file", to_string(s.source)},
-                             {"source_file", to_string(s.source)},
+                             {"damaged", false},
                              {"phase", to_string(s.record.phase)},
                              {"in_sync", s.drift.empty() && s.problem.empty()},
                              {"problem", s.problem},

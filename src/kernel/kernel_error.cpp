@@ -2,6 +2,8 @@
 
 #include <cerrno>
 
+#include "nstopo/privileges.hpp"
+
 namespace nstopo::kernel {
 
 std::string Op::str() const {
@@ -23,10 +25,10 @@ Error kernel_error(const Op& op, const Refusal& why) {
     std::string message = "cannot " + op.operation;
     if (!op.object.empty()) message += " " + op.object;
     if (!why.detail.empty()) message += ": " + why.detail;
-    if (is_permission(why))
-        message += ": changing network namespaces needs root (run nstopo as root, e.g. with sudo)";
-    const ErrorKind kind = is_permission(why) ? ErrorKind::permission : ErrorKind::kernel;
-    return Error(kind, std::move(message), std::nullopt,
+    // "needs root" only where the process really lacks the privileges (privileges.hpp).
+    const RefusalNote refused = is_permission(why) ? refusal_note(why.errno_value) : RefusalNote{};
+    message += refused.note;
+    return Error(refused.kind, std::move(message), std::nullopt,
                  KernelContext{op.ns, op.operation, op.object, why.errno_value, why.ext_ack});
 }
 

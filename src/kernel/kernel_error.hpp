@@ -24,8 +24,10 @@ struct Refusal {
     std::string detail;   // a further explanation for the message ("libnl: ...", "not mounted")
 };
 
-// Builds the Error for `op` refused with `why`: kind permission for EPERM/EACCES (with a hint
-// to run as root), kernel otherwise. Message: "cannot OPERATION OBJECT[: detail]".
+// Builds the Error for `op` refused with `why`. Message: "cannot OPERATION OBJECT[: detail]",
+// and for EPERM or EACCES what refusal_note (nstopo/privileges.hpp) says of it: kind permission
+// ("needs root") only where the process lacks CAP_SYS_ADMIN or CAP_NET_ADMIN or is in rootless
+// mode; kernel otherwise.
 Error kernel_error(const Op& op, const Refusal& why);
 
 // Throws kernel_error(op, {errno_value}).

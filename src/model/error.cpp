@@ -20,6 +20,8 @@ std::string to_string(ErrorKind k) {
             return "busy";
         case ErrorKind::verification:
             return "verification";
+        case ErrorKind::state:
+            return "state";
         case ErrorKind::bug:
             return "bug";
     }
@@ -71,6 +73,7 @@ int exit_code_for(ErrorKind k) {
         case ErrorKind::conflict:
         case ErrorKind::kernel:
         case ErrorKind::verification:
+        case ErrorKind::state:
         case ErrorKind::bug:
             return exit_code::failure;
     }

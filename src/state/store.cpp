@@ -1,15 +1,16 @@
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "nstopo/error.hpp"
+#include "nstopo/names.hpp"
+#include "nstopo/privileges.hpp"
 #include "nstopo/state.hpp"
 #include "nstopo/topology_json.hpp"
 
@@ -22,12 +23,38 @@ namespace {
 
 constexpr int kRecordVersion = 1;
 
+// An owned file descriptor, closed when the owner goes.
+class Fd {
+  public:
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd& operator=(Fd&&) = delete;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() { reset(); }
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+
+  private:
+    int fd_ = -1;
+};
+
+// "needs root" only where the process really lacks the privileges; a read-only file system or
+// directory is said to be one (privileges.hpp).
 [[noreturn]] void fail_io(const std::string& what, const fs::path& path, int err) {
-    const auto kind =
-        (err == EACCES || err == EPERM || err == EROFS) ? ErrorKind::permission : ErrorKind::kernel;
-    std::string msg = "cannot " + what + " \"" + path.string() + "\": " + std::strerror(err);
-    if (kind == ErrorKind::permission) msg += " (nstopo needs root: run it with sudo)";
-    throw Error(kind, msg);
+    const RefusalNote refused = refusal_note(err);
+    throw Error(refused.kind, "cannot " + what + " \"" + path.string() +
+                                  "\": " + std::strerror(err) + refused.note);
+}
+
+// A file of the state directory that is not what nstopo keeps there: named, with why.
+[[noreturn]] void fail_unusable(const std::string& what, const fs::path& path,
+                                const std::string& why) {
+    throw Error(ErrorKind::state, what + " \"" + path.string() + "\" " + why);
 }
 
 void make_dirs(const fs::path& dir) {
@@ -47,7 +74,7 @@ std::map<VethEnd, MacAddress> macs_from_json(const json& j, const fs::path& path
     for (const auto& [end, mac] : j.items()) {
         const auto parsed = MacAddress::parse(mac.get<std::string>());
         if (!parsed)
-            throw Error(ErrorKind::bug, "state record \"" + path.string() + "\" has a bad mac");
+            throw Error(ErrorKind::state, "state record \"" + path.string() + "\" has a bad mac");
         macs[veth_end_from(end)] = *parsed;
     }
     return macs;
@@ -72,20 +99,28 @@ json record_to_json(const LabRecord& r) {
 LabRecord record_from_json(const json& j, const fs::path& path) {
     try {
         if (j.at("version").get<int>() != kRecordVersion)
-            throw Error(ErrorKind::bug, "state record \"" + path.string() +
-                                            "\" has an unknown version; it was written by "
-                                            "another nstopo release");
+            throw Error(ErrorKind::state, "state record \"" + path.string() +
+                                              "\" has an unknown version; it was written by "
+                                              "another nstopo release");
         LabRecord r;
         r.lab = j.at("lab").get<std::string>();
+        if (r.lab != path.stem().string())
+            throw Error(ErrorKind::state, "state record \"" + path.string() + "\" is of lab " +
+                                              quote(r.lab) + ", not of the lab its name says");
         r.source = j.at("source").get<std::string>();
         const auto phase = lab_phase_from(j.at("phase").get<std::string>());
         if (!phase)
-            throw Error(ErrorKind::bug,
+            throw Error(ErrorKind::state,
                         "state record \"" + path.string() + "\" has an unknown phase");
         r.phase = *phase;
         r.namespaces = j.at("namespaces").get<std::set<std::string>>();
         r.host_interfaces = j.at("host_interfaces").get<std::set<std::string>>();
-        r.desired = topology_from_json(j.at("topology"));
+        try {
+            r.desired = topology_from_json(j.at("topology"));
+        } catch (const Error& e) {
+            throw Error(ErrorKind::state,
+                        "state record \"" + path.string() + "\" has a " + e.message());
+        }
         if (j.contains("macs")) r.macs = macs_from_json(j.at("macs"), path);
         if (j.contains("identities")) {
             const auto& ids = j.at("identities");
@@ -96,7 +131,7 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         }
         return r;
     } catch (const json::exception& e) {
-        throw Error(ErrorKind::bug,
+        throw Error(ErrorKind::state,
                     "state record \"" + path.string() + "\" is malformed: " + e.what());
     }
 }
@@ -116,6 +151,25 @@ bool try_flock(int fd, const fs::path& path) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
     if (errno != EWOULDBLOCK && errno != EINTR) fail_io("lock", path, errno);
     return false;
+}
+
+// Opens lock file `path` (`create`: O_CREAT to make it if absent): never through a symbolic link,
+// which would make or lock the file it points to, and only a regular file. -1 if it is absent
+// and not to be made.
+int open_lock_file(const fs::path& path, int create) {
+    const int fd =
+        ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | create, 0644);
+    if (fd < 0 && errno == ENOENT && create == 0) return -1;
+    if (fd < 0 && errno == ELOOP)
+        fail_unusable("lock file", path,
+                      "is a symbolic link; nstopo follows none in its state directory");
+    if (fd < 0) fail_io("open lock file", path, errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        fail_unusable("lock file", path, "is not a regular file");
+    }
+    return fd;
 }
 
 void fsync_dir(const fs::path& dir) {
@@ -148,53 +202,111 @@ fs::path StateStore::record_path(const std::string& lab) const {
     return dir_ / "labs" / (lab + ".json");
 }
 
+namespace {
+
+// The record file at `path` opened for reading: nullopt if there is none. Only a regular file is
+// read, never through a symbolic link (O_NOFOLLOW), and never waiting on a FIFO (O_NONBLOCK).
+std::optional<Fd> open_record(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd && errno == ENOENT) return std::nullopt;
+    if (!fd && errno == ELOOP)
+        fail_unusable("state record", path,
+                      "is a symbolic link; nstopo follows none in its state directory");
+    if (!fd) fail_io("read", path, errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) fail_io("read", path, errno);
+    if (!S_ISREG(st.st_mode)) fail_unusable("state record", path, "is not a regular file");
+    if (static_cast<std::uintmax_t>(st.st_size) > kMaxRecordBytes)
+        fail_unusable("state record", path,
+                      "is " + std::to_string(st.st_size) + " bytes long, over the limit of " +
+                          std::to_string(kMaxRecordBytes) + " (it was not written by nstopo)");
+    return fd;
+}
+
+// Reads a record file whole: at most kMaxRecordBytes, however long it grows meanwhile.
+std::string read_record(const Fd& fd, const fs::path& path) {
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail_io("read", path, errno);
+        if (n == 0) return text;
+        text.append(buffer, static_cast<std::size_t>(n));
+        if (text.size() > kMaxRecordBytes)
+            fail_unusable("state record", path,
+                          "grew over the limit of " + std::to_string(kMaxRecordBytes) +
+                              " bytes while it was read");
+    }
+}
+
+// The lab a file of DIR/labs holds the record of: its name without ".json", if that is a usable
+// lab name; "" for any other file (a temporary, something put there by hand).
+std::string lab_of_record_file(const fs::path& file) {
+    if (file.extension() != ".json") return {};
+    const std::string lab = file.stem().string();
+    return lab_name_problem(lab).empty() ? lab : std::string();
+}
+
+}  // namespace
+
 std::optional<LabRecord> StateStore::load(const std::string& lab) const {
     const auto path = record_path(lab);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return std::nullopt;
-    std::ifstream in(path);
-    if (!in) fail_io("read", path, errno);
-    std::stringstream text;
-    text << in.rdbuf();
+    const auto fd = open_record(path);
+    if (!fd) return std::nullopt;
+    const std::string text = read_record(*fd, path);
     json j;
     try {
-        j = json::parse(text.str());
+        j = json::parse(text);
     } catch (const json::exception& e) {
-        throw Error(ErrorKind::bug, "state record \"" + path.string() + "\" is not JSON: " +
-                                        e.what() + " (it was not written by nstopo)");
+        throw Error(ErrorKind::state, "state record \"" + path.string() + "\" is not JSON: " +
+                                          e.what() + " (it was not written by nstopo)");
     }
     return record_from_json(j, path);
 }
 
-std::vector<LabRecord> StateStore::load_all(const std::string& skip) const {
-    std::vector<LabRecord> records;
+std::vector<std::string> StateStore::lab_names() const {
+    std::vector<std::string> names;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir_ / "labs", ec)) {
-        const auto& p = entry.path();
-        if (p.extension() != ".json" || (!skip.empty() && p.stem() == skip)) continue;
-        if (auto r = load(p.stem().string())) records.push_back(std::move(*r));
+    for (const auto& entry : fs::directory_iterator(dir_ / "labs", ec))
+        if (auto lab = lab_of_record_file(entry.path()); !lab.empty())
+            names.push_back(std::move(lab));
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+StoredRecords StateStore::load_all(const std::string& skip) const {
+    StoredRecords out;
+    for (const auto& lab : lab_names()) {
+        if (lab == skip) continue;
+        try {
+            if (auto r = load(lab)) out.records.push_back(std::move(*r));
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::state) throw;
+            out.damaged.push_back(DamagedRecord{lab, e.message()});
+        }
     }
-    std::sort(records.begin(), records.end(),
-              [](const LabRecord& a, const LabRecord& b) { return a.lab < b.lab; });
-    return records;
+    return out;
 }
 
 void StateStore::save(const LabRecord& r) const {
     const auto path = record_path(r.lab);
     make_dirs(path.parent_path());
+    // Saves run under the lab's lock, so a temporary already there is a killed run's (or was put
+    // there by someone else): it is unlinked, never followed, and the new one made afresh.
     const auto tmp = fs::path(path.string() + ".tmp");
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail_io("create", tmp, errno);
-    try {
-        // Compact: a big lab's record is read by every apply of it, and indentation doubled
-        // its size (`jq . FILE` shows it indented).
-        write_all(fd, record_to_json(r).dump() + "\n", tmp);
-        if (::fsync(fd) != 0) fail_io("fsync", tmp, errno);
-    } catch (...) {
-        ::close(fd);
-        throw;
+    constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    Fd fd(::open(tmp.c_str(), kCreate, 0644));
+    if (!fd && errno == EEXIST) {
+        if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) fail_io("remove", tmp, errno);
+        fd.reset(::open(tmp.c_str(), kCreate, 0644));
     }
-    ::close(fd);
+    if (!fd) fail_io("create", tmp, errno);
+    // Compact: a big lab's record is read by every apply of it, and indentation doubled its size
+    // (`jq . FILE` shows it indented).
+    write_all(fd.get(), record_to_json(r).dump() + "\n", tmp);
+    if (::fsync(fd.get()) != 0) fail_io("fsync", tmp, errno);
+    fd.reset();
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail_io("rename", tmp, errno);
     fsync_dir(path.parent_path());
 }
@@ -206,8 +318,10 @@ void StateStore::remove(const std::string& lab) const {
 }
 
 bool StateStore::known(const std::string& lab) const {
+    // lstat: a dangling link is there too.
     std::error_code ec;
-    return fs::exists(record_path(lab), ec) || fs::exists(lock_path(lab), ec);
+    return fs::exists(fs::symlink_status(record_path(lab), ec)) ||
+           fs::exists(fs::symlink_status(lock_path(lab), ec));
 }
 
 fs::path StateStore::lock_path(const std::string& lab) const {
@@ -218,8 +332,7 @@ fs::path StateStore::lock_path(const std::string& lab) const {
 FileLock StateStore::lock_file(const fs::path& path, const std::string& what,
                                std::chrono::milliseconds wait) const {
     make_dirs(path.parent_path());
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) fail_io("open lock file", path, errno);
+    const int fd = open_lock_file(path, O_CREAT);
     FileLock lock(fd);
     const auto deadline = std::chrono::steady_clock::now() + wait;
     while (!try_flock(fd, path)) {
@@ -239,9 +352,8 @@ FileLock StateStore::lock_lab(const std::string& lab, std::chrono::milliseconds 
 
 std::optional<FileLock> StateStore::try_lock_lab(const std::string& lab) const {
     const auto path = lock_path(lab);
-    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) return std::nullopt;
-    if (fd < 0) fail_io("open lock file", path, errno);
+    const int fd = open_lock_file(path, 0);
+    if (fd < 0) return std::nullopt;
     FileLock lock(fd);
     if (!try_flock(fd, path)) return std::nullopt;
     return lock;

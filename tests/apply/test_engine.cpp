@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "fake_kernel.hpp"
 #include "nstopo/config.hpp"
@@ -254,6 +255,40 @@ TEST_CASE_METHOD(EngineFixture, "status shows each lab with its drift") {
     REQUIRE(pair[0].drift.operations.size() >= 1);
     CHECK(describe(pair[0].drift.operations[0]) == "~ set link ns02-veth0 up in ns02");
     CHECK_THROWS_AS(engine.status("nope"), Error);
+}
+
+TEST_CASE_METHOD(EngineFixture, "a damaged record stops its own lab only") {
+    engine.apply(load(kPair), "pair.yaml");
+    std::ofstream(dir.path / "labs" / "junk.json") << "{not json";
+
+    // Another lab applies, warned that junk's names could not be checked.
+    const ApplyResult r = engine.apply(load(kHostLink), "host-link.yaml");
+    CHECK(kernel.has_namespace("netns1"));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].find("labs/junk.json\" is not JSON") != std::string::npos);
+    CHECK(r.warnings[0].find("the names lab 'junk' owns are unknown") != std::string::npos);
+
+    // status lists it, damaged, beside the others.
+    const auto all = engine.status(std::nullopt);
+    REQUIRE(all.size() == 3);
+    CHECK(all[1].record.lab == "junk");
+    CHECK(all[1].damaged.find("labs/junk.json\" is not JSON") != std::string::npos);
+    CHECK(all[0].damaged.empty());
+    CHECK(all[2].drift.empty());
+    CHECK(engine.labs() == std::vector<std::string>{"host-link", "junk", "pair"});
+
+    // Its own destroy stops, naming the file and what to do.
+    try {
+        engine.destroy("junk");
+        FAIL("destroy of a damaged record went on");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::state);
+        CHECK(e.message().find("move the file away, then `nstopo destroy --from-marks junk`") !=
+              std::string::npos);
+    }
+    CHECK(engine.destroy("pair").found);
+    CHECK(engine.destroy("host-link").found);
+    CHECK_FALSE(kernel.has_namespace("ns01"));
 }
 
 TEST_CASE_METHOD(EngineFixture, "removing a namespace from the file deletes it and forgets it") {

@@ -103,7 +103,7 @@ session_snapshot() {
   for ns in $("$NSTOPO" status --json 2>/dev/null | python3 -c '
 import json, sys
 for lab in json.load(sys.stdin)["labs"]:
-    for ns in sorted(lab["observed"]["namespaces"]):
+    for ns in sorted(lab.get("observed", {}).get("namespaces", {})):
         print(ns)'); do
     echo "== $ns"
     in_ns "$ns" ip -j -d link show | without_timers

@@ -93,6 +93,18 @@ TEST_CASE("set_sysctl refuses machine-wide keys in a namespace, bad keys and bad
     CHECK(value.kernel()->object == "net.ipv4.ip_forward=banana");
 }
 
+TEST_CASE("a read-only key refused to root is the key's refusal, not a call for root") {
+    auto k = make_kernel();
+    k->create_namespace("syo-a", "lab1");
+    const Error e = error_from(
+        [&] { k->set_sysctl("syo-a", "net.ipv4.tcp_available_congestion_control", "reno"); });
+    CHECK(errno_of(e) == EACCES);
+    CHECK(e.kind() == ErrorKind::kernel);
+    CHECK(e.message().find("needs root") == std::string::npos);
+    CHECK(e.message().find("refused although nstopo has CAP_SYS_ADMIN and CAP_NET_ADMIN") !=
+          std::string::npos);
+}
+
 TEST_CASE("set_sysctl with the host namespace writes the host's own value") {
     auto k = make_kernel();  // the sandbox is this kernel's host
     k->create_namespace("syh-a", "lab1");
