@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nsid.hpp"
+#include "nstopo/error.hpp"
 
 namespace nstopo::kernel {
 
@@ -40,7 +41,14 @@ std::optional<VethEnd> PeerResolver::peer_of(const VethLink& v) {
 
 std::optional<VethEnd> PeerResolver::end_with_peer_mac(const VethLink& v) {
     const Op op{v.end.ns, "look up the peer of", v.end.ifname};
-    const auto mac = mac_of_link_in(sessions_.socket(op), *v.peer_nsid, v.peer_ifindex, op);
+    std::optional<MacAddress> mac;
+    try {
+        mac = mac_of_link_in(sessions_.socket(op), *v.peer_nsid, v.peer_ifindex, op);
+    } catch (const Error&) {
+        // Another run may have deleted the namespace since it was read: its veths are gone.
+        if (dir_.exists(v.end.ns)) throw;
+        return std::nullopt;
+    }
     if (!mac) return std::nullopt;
     const auto [first, last] = veth_ends_by_mac().equal_range(*mac);
     for (auto it = first; it != last; ++it) {
@@ -89,9 +97,16 @@ std::optional<int> PeerResolver::nsid(const std::string& from, const std::string
     const auto key = std::make_pair(from, to);
     if (const auto it = nsids_.find(key); it != nsids_.end()) return it->second;
     const Op op{from, "look up the namespace id of", to.empty() ? "the host" : to};
-    const Fd to_fd = to.empty() ? Fd() : dir_.open(op, to);
-    const auto id = nsid_of(sessions_.socket(op), to.empty() ? sessions_.host_fd() : to_fd, op);
-    return nsids_[key] = id;
+    try {
+        const Fd to_fd = to.empty() ? Fd() : dir_.open(op, to);
+        const auto id = nsid_of(sessions_.socket(op), to.empty() ? sessions_.host_fd() : to_fd, op);
+        return nsids_[key] = id;
+    } catch (const Error&) {
+        // A namespace read a moment ago and deleted since (another lab's destroy) holds no peer
+        // and gives no id: absent, as if the scan had not listed it.
+        if ((from.empty() || dir_.exists(from)) && (to.empty() || dir_.exists(to))) throw;
+        return nsids_[key] = std::nullopt;
+    }
 }
 
 }  // namespace nstopo::kernel
