@@ -228,6 +228,25 @@ bool receive(int fd, Report& r) {
     return ::read(fd, &r, sizeof r) == static_cast<ssize_t>(sizeof r);
 }
 
+// Writes one byte to a pipe whose reader may be gone (a program that failed before it waited for
+// the byte): EPIPE instead of a SIGPIPE that would kill nstopo. SIGPIPE is blocked on this thread
+// around the write, and a SIGPIPE the write raised is taken before it is unblocked.
+bool write_without_sigpipe(int fd, char byte) {
+    sigset_t pipe_only;
+    sigset_t before;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
+    const bool written = ::write(fd, &byte, 1) == 1;
+    if (!written && errno == EPIPE) {
+        const timespec now{0, 0};
+        while (sigtimedwait(&pipe_only, nullptr, &now) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    return written;
+}
+
 }  // namespace
 
 ProcessIdentity start_process(const KernelOptions& options, const std::string& ns, const Process& p,
@@ -262,7 +281,7 @@ ProcessIdentity start_process(const KernelOptions& options, const std::string& n
     const int pid = started.value;
     const auto id = identify_process(pid);
     const char byte = 1;
-    const bool told = ::write(go.write.get(), &byte, 1) == 1;
+    const bool told = write_without_sigpipe(go.write.get(), byte);
     go.write.reset();
     Report outcome;
     if (receive(report.read.get(), outcome)) {
