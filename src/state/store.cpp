@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "nstopo/error.hpp"
+#include "nstopo/fd.hpp"
 #include "nstopo/names.hpp"
 #include "nstopo/privileges.hpp"
 #include "nstopo/state.hpp"
@@ -22,26 +23,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int kRecordVersion = 1;
-
-// An owned file descriptor, closed when the owner goes.
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    Fd& operator=(Fd&&) = delete;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    void reset(int fd = -1) noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-
-  private:
-    int fd_ = -1;
-};
 
 // "needs root" only where the process really lacks the privileges; a read-only file system or
 // directory is said to be one (privileges.hpp).
