@@ -47,6 +47,9 @@ int pass_reply(nl_msg* msg, void* on_reply) {
     return NL_OK;
 }
 
+// Thrown by run() inside consistently() when a dump came back interrupted; never leaves the socket.
+struct DumpInterrupted {};
+
 std::string describe(const Refusal& r) {
     if (r.errno_value == 0) return r.detail;
     std::string s = std::strerror(r.errno_value);
@@ -119,9 +122,34 @@ void NlSocket::run(const Op& op, const std::function<int(nl_sock*)>& call) {
         spdlog::trace("netlink {}: ok", op.str());
         return;
     }
+    if (rc == -NLE_DUMP_INTR && retry_interrupted_) {
+        spdlog::debug("netlink {}: interrupted by a concurrent change, read again", op.str());
+        throw DumpInterrupted{};
+    }
     if (refusal_.errno_value == 0) refusal_.detail = std::string("libnl: ") + nl_geterror(rc);
     spdlog::trace("netlink {}: {}", op.str(), describe(refusal_));
     throw kernel_error(op, refusal_);
+}
+
+void NlSocket::consistently(const Op& op, const std::function<void()>& read) {
+    struct Retrying {
+        bool& flag;
+        explicit Retrying(bool& f) : flag(f) { flag = true; }
+        ~Retrying() { flag = false; }
+        Retrying(const Retrying&) = delete;
+        Retrying& operator=(const Retrying&) = delete;
+    } retrying{retry_interrupted_};
+    for (int attempt = 1; attempt <= kDumpAttempts; ++attempt) {
+        try {
+            read();
+            return;
+        } catch (const DumpInterrupted&) {
+            ++dumps_read_again_;
+        }
+    }
+    fail(op, EAGAIN,
+         "the kernel's dump was interrupted by concurrent changes " +
+             std::to_string(kDumpAttempts) + " times in a row");
 }
 
 void NlSocket::exchange(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply,

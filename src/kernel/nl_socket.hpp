@@ -31,6 +31,15 @@ class NlSocket {
     // Sends the dump request `msg` and hands every reply message to `on_reply` until the kernel's
     // NLMSG_DONE. For dumps parsed here rather than by libnl's cache types.
     void dump(const Op& op, nl_msg* msg, const std::function<void(nl_msg*)>& on_reply);
+    // Runs `read` (dumps on this socket, each starting its results from scratch) again while the
+    // kernel says one of its dumps was interrupted by a concurrent change: a namespace of a few
+    // thousand links takes several reads to dump, and a link, address or route added or deleted
+    // meanwhile marks the rest NLM_F_DUMP_INTR (libnl 3.7 then reads the dump to its end and
+    // returns -NLE_DUMP_INTR). After kDumpAttempts interrupted tries it throws for `op`.
+    void consistently(const Op& op, const std::function<void()>& read);
+    static constexpr int kDumpAttempts = 16;
+    // How many times consistently() has read again since the socket was made.
+    std::size_t dumps_read_again() const { return dumps_read_again_; }
     // NETLINK_GET_STRICT_CHK (Linux 4.20+): the kernel then honours the filters of a dump request
     // (and refuses libnl's own short dump requests, so it is on only around filtered dumps).
     // Where the kernel lacks it, dumps are unfiltered.
@@ -53,7 +62,9 @@ class NlSocket {
     static int keep_refusal(sockaddr_nl* from, nlmsgerr* err, void* self);
 
     SocketPtr sock_;
-    Refusal refusal_;  // filled by keep_refusal() during run()
+    Refusal refusal_;                 // filled by keep_refusal() during run()
+    bool retry_interrupted_ = false;  // inside consistently(): an interrupted dump is retried
+    std::size_t dumps_read_again_ = 0;
 };
 
 }  // namespace nstopo::kernel

@@ -66,8 +66,9 @@ void read_bridge_options(Snapshot& snap, NlSocket& socket, const std::string& ns
 
 }  // namespace
 
-void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
-    const Op op{ns, "list", "links"};
+namespace {
+
+void read_links_once(Snapshot& snap, NlSocket& socket, const Op& op, const std::string& ns) {
     const CachePtr links = dump(socket, op, "route/link", link_dump_request(op).get());
     std::vector<std::pair<std::string, int>> masters;  // link, its master's ifindex
     bool has_bridge = false;
@@ -90,18 +91,34 @@ void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     if (has_bridge) read_bridge_options(snap, socket, ns);
 }
 
+}  // namespace
+
+// Each reader starts what it fills from scratch on every attempt (NlSocket::consistently).
+void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns) {
+    const Op op{ns, "list", "links"};
+    socket.consistently(op, [&] {
+        snap.names.clear();
+        snap.interfaces.clear();
+        snap.veths.clear();
+        read_links_once(snap, socket, op, ns);
+    });
+}
+
 // Parsed here rather than by libnl's address cache type: libnl 3.7's parser looks up the
 // "route/link" cache type for every message (addr_msg_parser -> __nl_cache_mngt_require) and
 // drops that reference without its lock, a data race between the reader threads (see dump()).
 void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     const Op op{ns, "list", "addresses"};
-    socket.dump(op, address_dump_request(op).get(), [&](nl_msg* msg) {
-        const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(nlmsg_hdr(msg)));
-        const auto name = snap.names.find(static_cast<int>(ifa->ifa_index));
-        if (name == snap.names.end()) return;
-        Interface& i = snap.interfaces[name->second];
-        if (const auto c = address_to_model(msg, i.kind == LinkKind::loopback))
-            i.addresses.push_back(*c);
+    socket.consistently(op, [&] {
+        for (auto& [name, i] : snap.interfaces) i.addresses.clear();
+        socket.dump(op, address_dump_request(op).get(), [&](nl_msg* msg) {
+            const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(nlmsg_hdr(msg)));
+            const auto name = snap.names.find(static_cast<int>(ifa->ifa_index));
+            if (name == snap.names.end()) return;
+            Interface& i = snap.interfaces[name->second];
+            if (const auto c = address_to_model(msg, i.kind == LinkKind::loopback))
+                i.addresses.push_back(*c);
+        });
     });
 }
 
@@ -112,10 +129,13 @@ void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
         ~Lenient() { socket.set_strict_checking(false); }
     } lenient_after{socket};
     const Op op{ns, "list", "routes"};
-    const CachePtr routes =
-        dump(socket, op, "route/route", main_table_route_dump_request(op).get());
-    for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
-        if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
+    socket.consistently(op, [&] {
+        snap.routes.clear();
+        const CachePtr routes =
+            dump(socket, op, "route/route", main_table_route_dump_request(op).get());
+        for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
+            if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
+        });
     });
 }
 

@@ -32,8 +32,11 @@ struct Snapshot {
     std::uint64_t netns_cookie = 0;              // see NlSocket::netns_cookie
 };
 
-// Each adds to `snap` what one dump of `ns`, the namespace `socket` is bound to, shows. Links
-// come first: addresses and routes name their devices through `snap.names`.
+// Each fills in `snap` what one dump of `ns`, the namespace `socket` is bound to, shows: read_links
+// its names, interfaces and veths, read_addresses the interfaces' addresses, read_routes its
+// routes, replacing what was there. Links come first: addresses and routes name their devices
+// through `snap.names`. A dump interrupted by a concurrent change is read again
+// (NlSocket::consistently).
 void read_links(Snapshot& snap, NlSocket& socket, const std::string& ns);
 void read_addresses(Snapshot& snap, NlSocket& socket, const std::string& ns);
 void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns);
