@@ -25,6 +25,11 @@ struct ExecuteReport {
     int total_executed() const;
 };
 
+// Throws, before anything runs, what the kernel would refuse of `plan` for certain: a sysctl it
+// sets that this kernel lacks or keeps read-only (Kernel::sysctl_access), as Error(kernel) at the
+// YAML that asked for it, naming the key, the value and the namespace.
+void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel);
+
 // Runs every non-implied operation in order. On a kernel error, stops and rethrows it with the
 // operation's YAML location attached. Afterwards waits until host links marked implied are gone.
 ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& options = {});

@@ -32,6 +32,13 @@ struct ObserveScope {
     std::vector<Veth> expected_veths;
 };
 
+// Whether a lab namespace made now lets nstopo write a sysctl key.
+enum class SysctlAccess : std::uint8_t {
+    writable,
+    missing,    // no such key in this kernel (or the module that provides it is not loaded)
+    read_only,  // the key exists but refuses writes (in this namespace's user namespace)
+};
+
 class Kernel {
   public:
     virtual ~Kernel() = default;
@@ -79,6 +86,12 @@ class Kernel {
     // Writes /proc/sys/KEY (dots become slashes) from inside the namespace.
     virtual void set_sysctl(const std::string& ns, const std::string& key,
                             const std::string& value) = 0;
+    // Whether each of `keys` can be written in a lab namespace, as one made now would have it:
+    // asked before a plan runs, so that a key the kernel lacks or keeps read-only stops the plan
+    // before its first change. An interface's key (net.ipv4.conf.IFNAME.*) is answered by the key
+    // every new link copies (conf.default.*), as the interface may not exist yet.
+    virtual std::map<std::string, SysctlAccess> sysctl_access(
+        const std::vector<std::string>& keys) = 0;
 };
 
 struct KernelOptions {

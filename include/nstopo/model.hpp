@@ -170,6 +170,9 @@ struct Namespace {
     // Desired: the file's sysctls plus both forwarding keys ("0" unless `forwarding: true`).
     // Observed: the keys that were asked for.
     std::map<std::string, std::string> sysctls;
+    // Desired only: where each key the file writes under `sysctls:` was written (the keys nstopo
+    // adds itself have none; their operations point at the namespace).
+    std::map<std::string, SourceLocation> sysctl_where;
     // The programs the lab runs here, by name. Desired only: the kernel observer returns none.
     std::map<std::string, Process> processes;
     // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
@@ -181,7 +184,7 @@ struct Namespace {
     SourceLocation where;
 
     bool forwarding() const;                    // IPv4 forwarding is on
-    bool operator==(const Namespace& o) const;  // all fields but `identity` and `where`
+    bool operator==(const Namespace& o) const;  // all but `identity`, `where`, `sysctl_where`
 };
 
 // Dad::detect when the namespace's sysctls turn DAD on for link `ifname`: conf.all.accept_dad, or

@@ -158,8 +158,10 @@ Plan Engine::plan(const Topology& desired) const {
     const auto record = load_record(desired.name);
     const auto claims = claims_of(record);
     const Topology observed = kernel_.observe(scope_for(desired, claims));
-    return nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
-                        claims);
+    Plan p = nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
+                          claims);
+    refuse_unwritable_sysctls(p, kernel_);
+    return p;
 }
 
 // Two labs may not claim one name: every other lab's recorded namespaces and host links are off
@@ -278,6 +280,7 @@ Plan Engine::plan_and_record(ApplyState& s) {
                                   : kernel_.observe(s.scope);
     if (s.previous) remove_leftover_files(*s.previous, observed);
     Plan plan = nstopo::plan(s.held, observed, s.claims);
+    refuse_unwritable_sysctls(plan, kernel_);  // before the record claims anything
     if (plan.empty()) s.observed_as_final(observed);
     s.applying = LabRecord{s.desired.name,
                            s.source,

@@ -1,6 +1,8 @@
 #include "nstopo/execute.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <map>
 #include <set>
 #include <thread>
 #include <type_traits>
@@ -114,6 +116,33 @@ void wait_until_freed(const Plan& plan, Kernel& k, std::chrono::milliseconds tim
 }
 
 }  // namespace
+
+void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel) {
+    std::vector<const Operation*> sets;
+    std::set<std::string> keys;
+    for (const auto& o : plan.operations)
+        if (const auto* set = std::get_if<op::SetSysctl>(&o.action); set && !o.implied()) {
+            sets.push_back(&o);
+            keys.insert(set->key);
+        }
+    if (sets.empty()) return;
+    const auto access = kernel.sysctl_access({keys.begin(), keys.end()});
+    for (const Operation* o : sets) {
+        const auto& set = std::get<op::SetSysctl>(o->action);
+        const auto it = access.find(set.key);
+        if (it == access.end() || it->second == SysctlAccess::writable) continue;
+        const bool missing = it->second == SysctlAccess::missing;
+        const std::string why =
+            missing ? "no such sysctl in this kernel (or the module that provides it is not loaded)"
+                    : "the key is read-only in a lab namespace of this kernel";
+        throw Error(
+            ErrorKind::kernel,
+            "cannot set sysctl " + set.key + "=" + set.value + ": " + why + "; nothing was changed",
+            o->where.known() ? std::optional<SourceLocation>(o->where) : std::nullopt,
+            KernelContext{
+                set.ns, "set sysctl", set.key + "=" + set.value, missing ? ENOENT : EACCES, {}});
+    }
+}
 
 int ExecuteReport::total_executed() const {
     int n = 0;

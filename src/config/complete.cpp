@@ -37,6 +37,7 @@ Namespace complete_namespace(const DraftNamespace& draft) {
     ns.interfaces["lo"] = loopback_of(draft);
     for (const auto& r : draft.routes) ns.routes.push_back(r.route);
     ns.sysctls = sysctls_of(draft);
+    for (const auto& [key, s] : draft.sysctls) ns.sysctl_where[key] = s.where;
     for (const auto& [name, p] : draft.processes) ns.processes[name] = p.process;
     return ns;
 }

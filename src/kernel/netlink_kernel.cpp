@@ -1,8 +1,13 @@
 // The libnl implementation of nstopo::Kernel. Not thread-safe: one thread at a time per object.
 #include <linux/if.h>
 #include <netlink/msg.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
 
 #include "convert.hpp"
 #include "kernel_error.hpp"
@@ -168,6 +173,27 @@ class NetlinkKernel final : public Kernel {
         const Fd target = namespace_fd(op, ns);
         const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
         sysctls.write(op, key, value);
+    }
+
+    // Asked in a scratch namespace made for it on a thread of its own (unshare(CLONE_NEWNET)
+    // moves just that thread, and /proc/sys answers for the looking thread's namespace), in the
+    // calling thread's user namespace: it answers as a lab namespace would. The host's own
+    // namespace would not: the machine's initial namespace lets root write net.core.rmem_max,
+    // which every other namespace has read-only. Where no namespace can be made (no privileges),
+    // the calling thread's namespace answers instead.
+    std::map<std::string, SysctlAccess> sysctl_access(
+        const std::vector<std::string>& keys) override {
+        std::map<std::string, SysctlAccess> answers;
+        std::thread scratch([&] {
+            if (::unshare(CLONE_NEWNET) != 0)
+                spdlog::debug(
+                    "cannot make a scratch namespace ({}); sysctl keys are checked in "
+                    "this one",
+                    std::strerror(errno));
+            for (const auto& key : keys) answers[key] = kernel::sysctl_access_here(key);
+        });
+        scratch.join();
+        return answers;
     }
 
   private:

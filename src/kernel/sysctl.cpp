@@ -101,6 +101,36 @@ Fd NamespaceSysctls::open(const Op& op, const std::string& key, int flags) {
     return Fd(::openat(dir->second.get(), rest.c_str(), flags | O_CLOEXEC));
 }
 
+std::string key_for_any_namespace(const std::string& key) {
+    struct PerInterface {
+        std::string_view prefix;
+        std::string_view stand_in;
+        std::vector<std::string_view> own;  // names that are not interfaces
+    };
+    static const std::vector<PerInterface> dirs = {
+        {"net.ipv4.conf.", "default", {"all", "default"}},
+        {"net.ipv6.conf.", "default", {"all", "default"}},
+        {"net.ipv4.neigh.", "lo", {"default"}},
+        {"net.ipv6.neigh.", "lo", {"default"}},
+    };
+    for (const auto& d : dirs) {
+        if (!key.starts_with(d.prefix)) continue;
+        const std::size_t end = key.find('.', d.prefix.size());
+        if (end == std::string::npos) return key;
+        const std::string_view level(key.data() + d.prefix.size(), end - d.prefix.size());
+        if (std::find(d.own.begin(), d.own.end(), level) != d.own.end()) return key;
+        return std::string(d.prefix) + std::string(d.stand_in) + key.substr(end);
+    }
+    return key;
+}
+
+SysctlAccess sysctl_access_here(const std::string& key) {
+    const auto path = sysctl_path(key_for_any_namespace(key));
+    if (!path) return SysctlAccess::missing;
+    if (::faccessat(AT_FDCWD, path->c_str(), W_OK, AT_EACCESS) == 0) return SysctlAccess::writable;
+    return errno == ENOENT || errno == ENOTDIR ? SysctlAccess::missing : SysctlAccess::read_only;
+}
+
 void NamespaceSysctls::write(const Op& op, const std::string& key, const std::string& value) {
     const Fd fd = open(op, key, O_WRONLY);
     if (!fd)

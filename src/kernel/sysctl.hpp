@@ -12,6 +12,7 @@
 
 #include "fd.hpp"
 #include "kernel_error.hpp"
+#include "nstopo/kernel.hpp"
 
 namespace nstopo::kernel {
 
@@ -21,6 +22,17 @@ namespace nstopo::kernel {
 std::optional<std::filesystem::path> sysctl_path(const std::string& key);
 // Keys whose value belongs to a network namespace (the rest of /proc/sys is machine-wide).
 bool is_per_netns_key(const std::string& key);
+
+// The key that stands for `key` in a namespace whose links may not exist yet: an interface's
+// net.ipv4.conf.IFNAME.* (and ipv6) is answered by conf.default.*, which each new link copies, and
+// net.ipv4.neigh.IFNAME.* (and ipv6) by the loopback's, which every namespace has. Other keys
+// stand for themselves.
+std::string key_for_any_namespace(const std::string& key);
+
+// Whether the calling thread may write `key` (through key_for_any_namespace) in its namespace.
+// access() on /proc/sys asks the sysctl's own permission check (proc_sys_permission), which no
+// capability overrides: a read-only key answers EACCES even to root.
+SysctlAccess sysctl_access_here(const std::string& key);
 
 // Private instances of procfs: detached mounts made with fsopen/fsconfig/fsmount, seen by no one
 // else and gone with the process. Each has its own dentry cache (Linux 5.8+; on older kernels

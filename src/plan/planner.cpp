@@ -367,7 +367,9 @@ class Planner {
                     const auto it = have->sysctls.find(key);
                     if (it != have->sysctls.end() && it->second == value) continue;
                 }
-                bringup_.add(explicit_op(op::SetSysctl{name, key, value}, want.where));
+                const auto at = want.sysctl_where.find(key);
+                bringup_.add(explicit_op(op::SetSysctl{name, key, value},
+                                         at != want.sysctl_where.end() ? at->second : want.where));
             }
         }
     }

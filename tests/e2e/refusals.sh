@@ -96,12 +96,35 @@ if [ -e /proc/sys/net/mpls ]; then
 else
   sed -i 's|^  a:$|  a:\n    sysctls: { net.mpls.platform_labels: 100 }|' v6.yaml
   expect_rc "a sysctl of a missing module" 1 "$NSTOPO" apply v6.yaml
-  expect_contains "located, names the sysctl" "v6.yaml:3:3: cannot set sysctl net.mpls.platform_labels=100: no such sysctl in this kernel (or the module that provides it is not loaded)" "$WORK/err"
+  expect_contains "located, names the sysctl" "v6.yaml:4:16: cannot set sysctl net.mpls.platform_labels=100: no such sysctl in this kernel (or the module that provides it is not loaded)" "$WORK/err"
   expect_contains "names the namespace" "namespace a" "$WORK/err"
   sed -i '/net.mpls/d' v6.yaml
   expect_rc "apply without it" 0 "$NSTOPO" apply v6.yaml
 fi
 expect_rc "destroy v6" 0 "$NSTOPO" destroy v6
 expect_eq "nothing left" "" "$(ip netns list)"
+
+# Sysctls are checked before the first change: a key that is read-only in every namespace but the
+# machine's initial one (net.core.rmem_max, writable there by root) stops `plan` and `apply` of
+# a new lab with exit 1, at the key's line, and nothing is made or recorded.
+cat > knob.yaml <<'YAML'
+name: knob
+namespaces:
+  k1: {}
+  k2:
+    sysctls: { net.core.rmem_max: 4194304 }
+YAML
+if ip netns add probe-ro && ! ip netns exec probe-ro test -w /proc/sys/net/core/rmem_max; then
+  ip netns del probe-ro
+  expect_rc "plan of a read-only sysctl" 1 "$NSTOPO" plan knob.yaml
+  expect_contains "plan: located, says why" "knob.yaml:5:16: cannot set sysctl net.core.rmem_max=4194304: the key is read-only in a lab namespace" "$WORK/err"
+  expect_rc "apply of a read-only sysctl" 1 "$NSTOPO" apply knob.yaml
+  expect_contains "apply: nothing was changed" "nothing was changed" "$WORK/err"
+  expect_eq "no namespace made" "" "$(ip netns list)"
+  expect_eq "no record" "" "$(ls /run/nstopo/labs 2>/dev/null | grep knob || true)"
+else
+  ip netns del probe-ro 2>/dev/null || true
+  echo "SKIP part: net.core.rmem_max is not read-only in a namespace of this kernel"
+fi
 cd /
 finish

@@ -433,7 +433,21 @@ void FakeKernel::set_sysctl(const std::string& ns, const std::string& key,
                             const std::string& value) {
     const Call call{"set_sysctl", ns, label(ns) + " " + key + "=" + value};
     begin(call);
-    space_or_refuse(call, ns).sysctls[key] = value;
+    Space& space = space_or_refuse(call, ns);
+    if (const auto it = sysctl_access_.find(key); it != sysctl_access_.end())
+        if (it->second != SysctlAccess::writable)
+            refuse(call, it->second == SysctlAccess::missing ? ENOENT : EACCES);
+    space.sysctls[key] = value;
+}
+
+std::map<std::string, SysctlAccess> FakeKernel::sysctl_access(
+    const std::vector<std::string>& keys) {
+    std::map<std::string, SysctlAccess> answers;
+    for (const auto& key : keys) {
+        const auto it = sysctl_access_.find(key);
+        answers[key] = it == sysctl_access_.end() ? SysctlAccess::writable : it->second;
+    }
+    return answers;
 }
 
 std::string FakeKernel::sysctl(const std::string& ns, const std::string& key) const {

@@ -60,6 +60,8 @@ class FakeKernel : public Kernel {
     void delete_route(const std::string& ns, const Route& r) override;
     void set_sysctl(const std::string& ns, const std::string& key,
                     const std::string& value) override;
+    std::map<std::string, SysctlAccess> sysctl_access(
+        const std::vector<std::string>& keys) override;
 
     // --- test controls ---
     // Every mutating call so far, in order: "add_address ns01/ns01-veth0 192.168.0.1/24".
@@ -68,6 +70,11 @@ class FakeKernel : public Kernel {
     // The next call named `call` (the method's name: "add_route") fails with `errno_value` and
     // changes nothing.
     void fail_next(const std::string& call, int errno_value);
+    // sysctl_access() answers `access` for `key` from now on (every key is writable by default),
+    // and set_sysctl of that key fails as the kernel would (ENOENT, EACCES).
+    void set_sysctl_access(const std::string& key, SysctlAccess access) {
+        sysctl_access_[key] = access;
+    }
     // Peers of a deleted namespace's veths vanish only after this many more observe() calls.
     void set_free_delay(int observes) { free_delay_ = observes; }
 
@@ -107,6 +114,7 @@ class FakeKernel : public Kernel {
         int frees_after = -1;  // observe() calls left before a freed link vanishes; -1: alive
         int ifindex = 0;
     };
+    std::map<std::string, SysctlAccess> sysctl_access_;
     struct Space {
         std::uint64_t cookie = 0;  // the namespace's identity: each new one gets the next
         int next_ifindex = 1;      // ifindexes go upwards, as the kernel's
