@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <functional>
 
+#include "dump_requests.hpp"
+
 namespace nstopo::kernel {
 
 Sessions::Sessions(const NetnsDir& dir) : dir_(dir), procs_(kProcInstanceSlots) {
@@ -91,6 +93,17 @@ void keep_link_index(nl_object* obj, void* index) {
 int Sessions::ifindex(const Op& op, const std::string& ifname) {
     Session& s = session(op);
     if (const auto it = s.ifindex.find(ifname); it != s.ifindex.end()) return it->second;
+    // Asking for one link by name makes the kernel settle its pending link events first
+    // (rtnl_getlink -> linkwatch_sync_dev), and for a veth whose carrier just came up that walks
+    // the namespace's whole IPv6 routing tree (rt6_sync_up): a cost in the number of links, per
+    // request. After a run of misses (links just created), one dump of the namespace's links
+    // learns them all instead; the run it waits for grows with the namespace, so dumps stay
+    // linear in total.
+    if (++s.misses_since_dump >= std::max<std::size_t>(kMissesBeforeDump, s.ifindex.size() / 8)) {
+        learn_by_dump(op, s);
+        if (const auto it = s.ifindex.find(ifname); it != s.ifindex.end()) return it->second;
+        fail(op, ENODEV, "no link named " + ifname);
+    }
     nl_msg* raw = nullptr;
     if (rtnl_link_build_get_request(0, ifname.c_str(), &raw) < 0) fail(op, ENOMEM);
     const MsgPtr msg(raw);
@@ -100,6 +113,21 @@ int Sessions::ifindex(const Op& op, const std::string& ifname) {
     if (index <= 0) fail(op, ENODEV, "no link named " + ifname);
     s.ifindex[ifname] = index;
     return index;
+}
+
+void Sessions::learn_by_dump(const Op& op, Session& s) {
+    const Op list{op.ns, "list", "links"};
+    s.socket->consistently(list, [&] {
+        s.ifindex.clear();
+        s.socket->dump(list, link_dump_request(list).get(), [&](nl_msg* msg) {
+            nlmsghdr* hdr = nlmsg_hdr(msg);
+            nlattr* name = nlmsg_find_attr(hdr, sizeof(ifinfomsg), IFLA_IFNAME);
+            if (name == nullptr) return;
+            const auto* ifi = static_cast<const ifinfomsg*>(nlmsg_data(hdr));
+            s.ifindex[nla_get_string(name)] = ifi->ifi_index;
+        });
+    });
+    s.misses_since_dump = 0;
 }
 
 void Sessions::learn_ifindexes(const std::string& ns,

@@ -41,8 +41,9 @@ class Sessions {
     // which would otherwise keep the deleted namespaces alive.
     void drop_vanished();
 
-    // The ifindex of link `ifname` in `op.ns`, asked of the kernel (RTM_GETLINK by IFLA_IFNAME)
-    // on first use and remembered.
+    // The ifindex of link `ifname` in `op.ns`, asked of the kernel on first use and remembered:
+    // by name (RTM_GETLINK by IFLA_IFNAME), or after a run of misses by one dump of the
+    // namespace's links (see the definition for why).
     int ifindex(const Op& op, const std::string& ifname);
     // Remembers what a full link dump of `ns` showed.
     void learn_ifindexes(const std::string& ns, std::unordered_map<std::string, int> by_name);
@@ -58,7 +59,10 @@ class Sessions {
         std::unique_ptr<NlSocket> socket;
         NetnsId id;
         std::unordered_map<std::string, int> ifindex;
+        std::size_t misses_since_dump = 0;
     };
+    static constexpr std::size_t kMissesBeforeDump = 16;
+    void learn_by_dump(const Op& op, Session& s);
     Session& session(const Op& op);
     Session connect(const Op& op);
 
