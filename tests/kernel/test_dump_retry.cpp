@@ -142,3 +142,33 @@ TEST_CASE("the readers start from scratch on every read: no address or route cou
     }
     CHECK(socket.dumps_read_again() > 0);
 }
+
+TEST_CASE("addresses on many links just made reach each link, its ifindex learned by a dump") {
+    // Past a run of unknown names the kernel layer learns a namespace's ifindexes from one link
+    // dump instead of asking for each link: every address must still land on its own link, and a
+    // name that no dump shows is an error naming it.
+    auto k = make_kernel();
+    k->create_namespace("ml", "lab1");
+    constexpr int kPairs = 40;  // 80 links: well past the misses before a dump
+    for (int i = 0; i < kPairs; ++i)
+        k->create_veth(
+            Veth{{"ml", "m" + std::to_string(i) + "a"}, {"ml", "m" + std::to_string(i) + "b"}, {}},
+            "lab1");
+    for (int i = 0; i < kPairs; ++i)
+        for (const char side : {'a', 'b'}) {
+            const std::string ifname = "m" + std::to_string(i) + side;
+            k->add_address(
+                "ml", ifname,
+                cidr(("10.3." + std::to_string(i) + "." + (side == 'a' ? "1" : "2") + "/24")
+                         .c_str()),
+                Dad::skip);
+        }
+    for (int i = 0; i < kPairs; ++i) {
+        const auto shown = ip_json("ml", "-4 addr show dev m" + std::to_string(i) + "b");
+        REQUIRE(shown.size() == 1);
+        CHECK(shown[0]["addr_info"][0]["local"] == "10.3." + std::to_string(i) + ".2");
+    }
+    const Error e =
+        error_from([&] { k->add_address("ml", "m999a", cidr("10.4.0.1/24"), Dad::skip); });
+    CHECK_THAT(e.what(), Catch::Contains("m999a"));
+}
