@@ -40,16 +40,25 @@ with_checks() {
 
 expect_rc "apply" 0 "$NSTOPO" apply "$lab"
 
-# The listener: started in srv through nstopo exec; it writes its pid where the test (and, in
-# rootless mode, the unprivileged user) can.
-mkdir -m 777 "$WORK/srv"
-"$NSTOPO" exec srv -- sh -c "echo \$\$ > $WORK/srv/pid; exec python3 -m http.server 8080 --bind 10.0.2.10" \
-  >"$WORK/srv/log" 2>&1 &
+# The listener: started in srv through nstopo exec; it writes its pid into a directory the
+# unprivileged user of rootless mode can write to (as the JUnit report goes).
+mkdir -m 777 "$WORK/shared"
+"$NSTOPO" exec srv -- sh -c "echo \$\$ > $WORK/shared/pid; exec python3 -m http.server 8080 --bind 10.0.2.10" \
+  >"$WORK/shared/log" 2>&1 &
 launcher=$!
+listener=""
+# Whatever happens to the test, the listener does not outlive it.
+stop_listener() {
+  [ -n "$listener" ] || listener=$(cat "$WORK/shared/pid" 2>/dev/null) || return 0
+  kill "$listener" 2>/dev/null || true
+  wait "$launcher" 2>/dev/null || true
+}
+trap stop_listener EXIT
 
 # wait: the check holds as soon as the listener is up (python takes a moment to start).
 with_checks waiting "{ from: cli, to: 10.0.2.10, tcp: 8080, wait: 30 }"
 expect_rc "a wait check holds once the listener is up" 0 "$NSTOPO" check "$WORK/waiting.yaml"
+listener=$(cat "$WORK/shared/pid")
 if grep -qE '^✓ cli -> 10\.0\.2\.10 tcp 8080: expected reachable, got connected in [0-9.]+ ms, held after [0-9.]+ s \([0-9]+ tr(y|ies)\) \([0-9.]+ ms\)$' "$WORK/out"
 then pass; else fail "the wait check's line"; cat "$WORK/out" >&2; fi
 
@@ -62,7 +71,7 @@ with_checks holding \
   "{ from: srv, to: 10.0.9.1, tcp: 8080, expect: unreachable }"
 # A timeout of 20 s per check: the unreachable ones can only end before it by a certain answer,
 # which their lines name.
-expect_rc "tcp checks hold" 0 "$NSTOPO" check --timeout 20000 --junit "$WORK/junit.xml" "$WORK/holding.yaml"
+expect_rc "tcp checks hold" 0 "$NSTOPO" check --timeout 20000 --junit "$WORK/shared/junit.xml" "$WORK/holding.yaml"
 expect_eq "one line per check, then the summary" \
 "✓ cli -> 10.0.2.10 tcp 8080: expected reachable, got connected in T ms (T ms)
 ✓ cli -> 10.0.2.10 tcp 8080 from 10.0.1.1 via 10.0.1.254: expected reachable via 10.0.1.254, got first hop 10.0.1.254 (cli0), connected in T ms (T ms)
@@ -71,7 +80,7 @@ expect_eq "one line per check, then the summary" \
 ✓ cli -> 10.0.9.1: expected unreachable, got Network is unreachable (T ms)
 ✓ srv -> 10.0.9.1 tcp 8080: expected unreachable, got refused (T ms)
 check: 6 of 6 checks held (T s)" "$(sed -E 's/[0-9]+\.[0-9]+ (ms|s)\b/T \1/g' "$WORK/out")"
-if python3 - "$WORK/junit.xml" <<'EOF2'
+if python3 - "$WORK/shared/junit.xml" <<'EOF2'
 import sys
 import xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -79,7 +88,7 @@ cases = root.findall("testsuite/testcase")
 assert root.get("tests") == "6" and root.get("failures") == "0", root.attrib
 assert cases[0].get("name") == "cli -> 10.0.2.10 tcp 8080", cases[0].attrib
 EOF2
-then pass; else fail "the JUnit report"; cat "$WORK/junit.xml" >&2; fi
+then pass; else fail "the JUnit report"; cat "$WORK/shared/junit.xml" >&2; fi
 
 # The same connection expected closed fails, and says it connected; JSON names the port.
 with_checks failing "{ from: cli, to: 10.0.2.10, tcp: 8080, expect: unreachable }" \
@@ -96,8 +105,7 @@ EOF2
 then pass; else fail "check --json of tcp checks"; cat "$WORK/out" >&2; fi
 
 # Stop the listener: the port is refused now, and a wait check for that holds at its first try.
-kill "$(cat "$WORK/srv/pid")"
-wait "$launcher" || true
+stop_listener
 with_checks closed "{ from: cli, to: 10.0.2.10, tcp: 8080, expect: unreachable, wait: 30 }"
 expect_rc "a closed port, with wait" 0 "$NSTOPO" check "$WORK/closed.yaml"
 expect_contains "refused at once" "got refused, held after 0.0 s (1 try)" "$WORK/out"
