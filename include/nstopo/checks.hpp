@@ -60,10 +60,10 @@ struct CheckReport {
 // connection, for `tcp:`), and ends as soon as the prober's answer is certain. A check without
 // `wait:` is tried once. One with `wait:` is tried again, `pause` after a try that did not hold,
 // until a try holds or the wait has passed; each try's timeout is cut to what is left of the wait
-// (but not below 100 ms). A check whose probe throws fails with the error's message as what
-// happened; nothing is thrown. Traffic stays inside the lab: a check
-// whose route leaves through one of `exits` (to the host, which may forward it anywhere) is not
-// sent and fails, unless it is for an address of the host end itself.
+// (but not below 100 ms, unless the timeout is shorter). A check whose probe throws fails with the
+// error's message as what happened; nothing is thrown. Traffic stays inside the lab: a check whose
+// route leaves through one of `exits` (to the host, which may forward it anywhere) is not sent and
+// fails, unless it is for an address of the host end itself.
 CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o,
                        const LabExits& exits = {});
 

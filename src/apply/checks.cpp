@@ -42,7 +42,7 @@ std::string leaves_the_lab(const Check& c, Prober& prober, const LabExits& exits
     const bool on_loopback = c.to.is_loopback();
     if (exits.empty() || on_loopback) return {};
     const RouteAnswer r = prober.route_to(c.from, c.to, c.source);
-    if (!r.found) return {};  // nothing to send it through: the echo fails at once
+    if (!r.found) return {};  // nothing to send it through: the probe fails at once
     const auto exit = exits.find(VethEnd{c.from, r.dev});
     if (exit == exits.end()) return {};
     const auto& own = exit->second;
@@ -95,7 +95,9 @@ CheckOutcome try_until_it_holds(const Check& c, Prober& prober, const CheckOptio
     const auto deadline = start + *c.wait;
     for (int tries = 1;; ++tries) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock.now());
-        CheckOutcome out = try_once(c, prober, o, exits, std::clamp(left, kShortestTry, o.timeout));
+        // Cut to what is left of the wait, but not below kShortestTry (unless asked for less).
+        const auto timeout = std::min(o.timeout, std::max(left, kShortestTry));
+        CheckOutcome out = try_once(c, prober, o, exits, timeout);
         const auto now = clock.now();
         if (out.held || now >= deadline) {
             const auto took = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
