@@ -121,6 +121,13 @@ Received classify(Family f, const std::uint8_t* packet, std::size_t n, std::uint
     return {};
 }
 
+// A sending error that the route lookup gave: no route, an unreachable, prohibit or blackhole
+// route (EINVAL, as `ping` shows for a blackhole).
+bool says_no_route(int error) {
+    return error == ENETUNREACH || error == EHOSTUNREACH || error == EACCES || error == EPERM ||
+           error == EINVAL;
+}
+
 // One echo exchange: a socket, the requests sent so far and what came back.
 class Exchange {
   public:
@@ -176,9 +183,10 @@ class Exchange {
         sent_.push_back(Clock::now());
         if (::sendto(socket_.get(), packet.data(), packet.size(), 0, to.get(), to.length) < 0) {
             // "Network is unreachable": no route. The next request would meet the same route:
-            // the answer is certain now (a `wait:` check asks again later).
+            // the answer is certain now (a `wait:` check asks again later). Another error (a
+            // full queue) may pass: the next request is sent.
             problem_ = std::strerror(errno);
-            certain_ = true;
+            certain_ = says_no_route(errno);
         }
     }
 

@@ -53,6 +53,8 @@ TcpResult failed(int error, const std::optional<IpAddress>& offender) {
         case EACCES:
         case EPERM:
             return {O::unreachable, {}, "prohibited" + from};
+        case EINVAL:  // what the route lookup gives for a blackhole route
+            return {O::unreachable, {}, "blackhole route"};
         default:
             return {O::unreachable, {}, std::strerror(error) + from};
     }

@@ -80,6 +80,11 @@ struct TwoNamespaces {
         kernel->set_sysctl("b", "net.ipv4.icmp_ratelimit", "0");
         run("ip -n b route add unreachable 10.8.0.0/24");
         run("ip -n b route add blackhole 10.8.0.128/25");
+        // The same for IPv6: 2001:db8:8::/64, through b, which has no route there.
+        kernel->set_sysctl("b", kIpv6Forwarding, "1");
+        kernel->set_sysctl("b", "net.ipv6.icmp.ratelimit", "0");
+        run("ip -n a -6 route add 2001:db8:8::/64 via 2001:db8:9::2");
+        run("ip -n b -6 route add unreachable 2001:db8:8::/64");
     }
 
     static void run(const std::string& command) {
@@ -185,6 +190,10 @@ TEST_CASE("tcp: no route finishes at once with 'no route'") {
     const TcpResult local = lab.connect("10.6.0.1", 80);
     CHECK(local.outcome == TcpResult::Outcome::unreachable);
     CHECK(local.detail == "host unreachable");
+    TwoNamespaces::run("ip -n a route add prohibit 10.5.0.0/24");
+    CHECK(lab.connect("10.5.0.1", 80).detail == "prohibited");
+    TwoNamespaces::run("ip -n a route add blackhole 10.4.0.0/24");
+    CHECK(lab.connect("10.4.0.1", 80).detail == "blackhole route");
 }
 
 TEST_CASE("tcp: a router's ICMP host unreachable ends the connect with its reason") {
@@ -195,6 +204,10 @@ TEST_CASE("tcp: a router's ICMP host unreachable ends the connect with its reaso
     const TcpResult r = lab.connect("10.8.0.5", 80);
     CHECK(r.outcome == TcpResult::Outcome::unreachable);
     CHECK(r.detail == "host unreachable from 10.9.0.2");
+    // ICMPv6 "no route to destination" is a network unreachable.
+    const TcpResult v6 = lab.connect("2001:db8:8::5", 80);
+    CHECK(v6.outcome == TcpResult::Outcome::unreachable);
+    CHECK(v6.detail == "network unreachable from 2001:db8:9::2");
 }
 
 TEST_CASE("tcp: an address that drops everything times out") {
@@ -217,10 +230,24 @@ TEST_CASE("echo: an error certain at once ends it after the first request") {
     CHECK_FALSE(refused.answered);
     CHECK(refused.detail == "destination unreachable from 10.9.0.2");
     CHECK(refused.sent == 1);
+    const EchoResult refused_v6 = slow("2001:db8:8::5");
+    CHECK_FALSE(refused_v6.answered);
+    CHECK(refused_v6.detail == "destination unreachable from 2001:db8:9::2");
+    CHECK(refused_v6.sent == 1);
     const EchoResult no_route = slow("10.7.0.1");
     CHECK_FALSE(no_route.answered);
     CHECK(no_route.detail == "Network is unreachable");
     CHECK(no_route.sent == 1);
+    // Routes in a itself that refuse to send: unreachable, prohibit, blackhole.
+    TwoNamespaces::run("ip -n a route add unreachable 10.6.0.0/24");
+    TwoNamespaces::run("ip -n a route add prohibit 10.5.0.0/24");
+    TwoNamespaces::run("ip -n a route add blackhole 10.4.0.0/24");
+    for (const char* to : {"10.6.0.1", "10.5.0.1", "10.4.0.1"}) {
+        INFO(to);
+        const EchoResult local = slow(to);
+        CHECK_FALSE(local.answered);
+        CHECK(local.sent == 1);
+    }
     const EchoResult answered = slow("10.9.0.2");
     CHECK(answered.answered);
     CHECK(answered.sent == 1);
