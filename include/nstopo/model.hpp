@@ -5,6 +5,7 @@
 // build both sides by hand. A few fields are only meaningful on one side; their comments say which.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -192,19 +193,27 @@ struct Namespace {
 Dad dad_for(const Namespace& ns, const std::string& ifname);
 
 // A reachability check of the lab (`checks:` in the file): from a lab namespace, `to` must answer
-// an ICMP echo (or must not, with `expect_reachable` false), optionally from `source` and with the
-// first hop `via`. Checks are no kernel state: the planner ignores them, the observer never
-// returns any, Topology's equality leaves them out and the state record does not store them.
+// an ICMP echo, or accept a TCP connection on port `tcp` (or must not, with `expect_reachable`
+// false), optionally from `source` and with the first hop `via`. With `wait`, it is tried again
+// until it holds or the wait runs out. Checks are no kernel state: the planner ignores them, the
+// observer never returns any, Topology's equality leaves them out and the state record does not
+// store them.
 struct Check {
     std::string from;  // a namespace of the lab (never the host)
     IpAddress to;
-    std::optional<IpAddress> source;  // bind the echo to this address of `from`
+    std::optional<IpAddress> source;  // bind the echo (or the connection) to this address of `from`
     std::optional<IpAddress> via;     // the gateway the route lookup in `from` must name
+    std::optional<std::uint16_t> tcp;  // connect to this port instead of sending echo requests
+    std::optional<std::chrono::milliseconds> wait;  // keep trying this long until it holds
     bool expect_reachable = true;
     SourceLocation where;
 
-    std::string str() const;  // "ns01 -> 10.0.0.1 from 192.168.0.1 via 192.168.0.254"
+    // "ns01 -> 10.0.0.1 from 192.168.0.1 via 192.168.0.254", "ns01 -> 10.0.0.1 tcp 8080"
+    std::string str() const;
 };
+
+// The longest `wait:` a check may take: ten minutes.
+constexpr std::chrono::milliseconds kMaxCheckWait{600'000};
 
 // The host's own routing, as far as a lab's host ends could take from it (observed only): the
 // routes of its main table but those the kernel adds itself, and the addresses of its links.

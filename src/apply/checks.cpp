@@ -32,13 +32,17 @@ std::string describe_echo(const EchoResult& e) {
     return e.answered ? fmt::format("reply in {:.1f} ms", ms(e.rtt)) : e.detail;
 }
 
+std::string describe_tcp(const TcpResult& t) {
+    return t.connected() ? fmt::format("connected in {:.1f} ms", ms(t.time)) : t.detail;
+}
+
 // Why the check may not be sent: its route leaves the lab through the host, for an address that
 // is not the host end's own. "" when it stays inside.
 std::string leaves_the_lab(const Check& c, Prober& prober, const LabExits& exits) {
     const bool on_loopback = c.to.is_loopback();
     if (exits.empty() || on_loopback) return {};
     const RouteAnswer r = prober.route_to(c.from, c.to, c.source);
-    if (!r.found) return {};  // nothing to send it through: the echo fails at once
+    if (!r.found) return {};  // nothing to send it through: the probe fails at once
     const auto exit = exits.find(VethEnd{c.from, r.dev});
     if (exit == exits.end()) return {};
     const auto& own = exit->second;
@@ -47,8 +51,20 @@ std::string leaves_the_lab(const Check& c, Prober& prober, const LabExits& exits
            "); checks only send traffic inside the lab";
 }
 
-CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o,
-                      const LabExits& exits) {
+// Whether `to` answered: an echo reply, or a TCP connection opened. And what happened.
+std::pair<bool, std::string> probe(const Check& c, Prober& prober, const CheckOptions& o,
+                                   std::chrono::milliseconds timeout) {
+    if (c.tcp) {
+        const TcpResult t = prober.tcp_connect({c.from, c.to, *c.tcp, c.source, timeout});
+        return {t.connected(), describe_tcp(t)};
+    }
+    const EchoResult e = prober.echo({c.from, c.to, c.source, timeout, o.tries});
+    return {e.answered, describe_echo(e)};
+}
+
+// One try of the check, with this timeout.
+CheckOutcome try_once(const Check& c, Prober& prober, const CheckOptions& o, const LabExits& exits,
+                      std::chrono::milliseconds timeout) {
     CheckOutcome out{c, false, expectation(c), {}, {}};
     if (auto why = leaves_the_lab(c, prober, exits); !why.empty()) {
         out.happened = std::move(why);
@@ -60,24 +76,64 @@ CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o,
         out.happened = text + ", ";
         route_ok = ok;
     }
-    const EchoResult echo = prober.echo({c.from, c.to, c.source, o.timeout, o.tries});
-    out.happened += describe_echo(echo);
-    out.held = route_ok && echo.answered == c.expect_reachable;
+    const auto [answered, text] = probe(c, prober, o, timeout);
+    out.happened += text;
+    out.held = route_ok && answered == c.expect_reachable;
     return out;
 }
 
+constexpr std::chrono::milliseconds kShortestTry{100};
+
+std::string tries_text(int tries) {
+    return fmt::format("{} tr{}", tries, tries == 1 ? "y" : "ies");
+}
+
+// A `wait:` check: tries until one holds or the wait has passed, `o.pause` apart.
+CheckOutcome try_until_it_holds(const Check& c, Prober& prober, const CheckOptions& o,
+                                const LabExits& exits, CheckClock& clock) {
+    const auto start = clock.now();
+    const auto deadline = start + *c.wait;
+    for (int tries = 1;; ++tries) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock.now());
+        // Cut to what is left of the wait, but not below kShortestTry (unless asked for less).
+        const auto timeout = std::min(o.timeout, std::max(left, kShortestTry));
+        CheckOutcome out = try_once(c, prober, o, exits, timeout);
+        const auto now = clock.now();
+        if (out.held || now >= deadline) {
+            const auto took = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
+            out.happened += fmt::format(", {} after {:.1f} s ({})", out.held ? "held" : "gave up",
+                                        ms(took) / 1000.0, tries_text(tries));
+            out.tries = tries;
+            return out;
+        }
+        clock.sleep_until(std::min(now + o.pause, deadline));
+    }
+}
+
+CheckOutcome evaluate(const Check& c, Prober& prober, const CheckOptions& o, const LabExits& exits,
+                      CheckClock& clock) {
+    if (c.wait) return try_until_it_holds(c, prober, o, exits, clock);
+    return try_once(c, prober, o, exits, o.timeout);
+}
+
 CheckOutcome evaluate_timed(const Check& c, Prober& prober, const CheckOptions& o,
-                            const LabExits& exits) {
-    const auto start = Clock::now();
+                            const LabExits& exits, CheckClock& clock) {
+    const auto start = clock.now();
     CheckOutcome out;
     try {
-        out = evaluate(c, prober, o, exits);
+        out = evaluate(c, prober, o, exits, clock);
     } catch (const std::exception& e) {
         out = CheckOutcome{c, false, expectation(c), e.what(), {}};
     }
-    out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - start);
     return out;
 }
+
+class SteadyCheckClock final : public CheckClock {
+  public:
+    time_point now() override { return Clock::now(); }
+    void sleep_until(time_point t) override { std::this_thread::sleep_until(t); }
+};
 
 // What a host bridge of the lab joins: its own addresses and those of the lab's interfaces at
 // the far ends of its ports. Traffic to them stays on the lab's own segment.
@@ -118,18 +174,25 @@ std::size_t CheckReport::failed() const {
     return n;
 }
 
+CheckClock& steady_check_clock() {
+    static SteadyCheckClock clock;
+    return clock;
+}
+
 CheckReport run_checks(const std::vector<Check>& checks, Prober& prober, const CheckOptions& o,
                        const LabExits& exits) {
-    const auto start = Clock::now();
+    CheckClock& clock = o.clock ? *o.clock : steady_check_clock();
+    const auto start = clock.now();
     CheckReport report;
     report.outcomes.resize(checks.size());
     {
         std::vector<std::jthread> threads;
         for (std::size_t i = 0; i < checks.size(); ++i)
-            threads.emplace_back(
-                [&, i] { report.outcomes[i] = evaluate_timed(checks[i], prober, o, exits); });
+            threads.emplace_back([&, i] {
+                report.outcomes[i] = evaluate_timed(checks[i], prober, o, exits, clock);
+            });
     }
-    report.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    report.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - start);
     return report;
 }
 

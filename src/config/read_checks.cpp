@@ -1,11 +1,12 @@
-// `checks:`: a list of maps { from, to, source, via, expect }.
+// `checks:`: a list of maps { from, to, source, via, expect, tcp, wait }.
 #include "read.hpp"
 
 namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kCheckKeys = {"from", "to", "source", "via", "expect"};
+const std::vector<std::string> kCheckKeys = {"from",   "to",  "source", "via",
+                                             "expect", "tcp", "wait"};
 
 // A unicast address under `key`, or nullopt after a diagnostic.
 std::optional<IpAddress> read_unicast(const Reader& r, NodeId id, const std::string& key) {
@@ -54,8 +55,27 @@ bool check_families(const Reader& r, NodeId id, const Check& c) {
     return ok;
 }
 
+// `tcp`: the port a connection must open to (1..65535). DECISION: `tcp` goes with `via`: the
+// route lookup is asked on its own, as for an echo, and both must hold.
+bool read_port(const Reader& r, NodeId id, std::optional<std::uint16_t>& out) {
+    const auto node = r.find(id, "tcp");
+    if (!node) return true;
+    const auto port = r.integer(*node, "tcp", 1, 65535);
+    if (port) out = static_cast<std::uint16_t>(*port);
+    return port.has_value();
+}
+
+// `wait`: seconds to keep trying, above 0 and at most kMaxCheckWait.
+bool read_wait(const Reader& r, NodeId id, std::optional<std::chrono::milliseconds>& out) {
+    const auto node = r.find(id, "wait");
+    if (!node) return true;
+    out = r.seconds(*node, "wait", kMaxCheckWait);
+    return out.has_value();
+}
+
 std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
-    if (!r.map(id, "a check", "a map of from, to, source, via and expect")) return std::nullopt;
+    if (!r.map(id, "a check", "a map of from, to, source, via, expect, tcp and wait"))
+        return std::nullopt;
     r.check_keys(id, kCheckKeys, "in check");
     DraftCheck d;
     d.check.where = r.at(id);
@@ -69,7 +89,10 @@ std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
     const bool via_ok = read_optional_address(r, id, "via", d.check.via);
     const auto expect = r.find(id, "expect");
     const auto reachable = expect ? read_expect(r, *expect) : std::optional<bool>(true);
-    if (!from_name || !to_ip || !source_ok || !via_ok || !reachable) return std::nullopt;
+    const bool port_ok = read_port(r, id, d.check.tcp);
+    const bool wait_ok = read_wait(r, id, d.check.wait);
+    if (!from_name || !to_ip || !source_ok || !via_ok || !reachable || !port_ok || !wait_ok)
+        return std::nullopt;
     d.check.from = *from_name;
     d.from_where = r.at(*from);
     d.check.to = *to_ip;

@@ -154,4 +154,39 @@ std::optional<std::uint64_t> Reader::integer(NodeId id, std::string_view key, st
     return std::nullopt;
 }
 
+namespace {
+
+// "30", "2.5", "0.125" as milliseconds; nullopt for anything else (or more than 10^9 s).
+std::optional<std::uint64_t> decimal_milliseconds(std::string_view t) {
+    const auto dot = t.find('.');
+    const std::string_view whole = t.substr(0, dot);
+    const std::string_view fraction = dot == std::string_view::npos ? "" : t.substr(dot + 1);
+    const auto digits = [](std::string_view d) {
+        return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || whole.size() > 9 || fraction.size() > 3 || !digits(whole) ||
+        !digits(fraction) || (dot != std::string_view::npos && fraction.empty()))
+        return std::nullopt;
+    std::uint64_t ms = 0;
+    for (const char c : whole) ms = ms * 10 + static_cast<std::uint64_t>(c - '0');
+    for (std::size_t i = 0; i < 3; ++i)
+        ms = ms * 10 + (i < fraction.size() ? static_cast<std::uint64_t>(fraction[i] - '0') : 0);
+    return ms;
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> Reader::seconds(NodeId id, std::string_view key,
+                                                         std::chrono::milliseconds max) const {
+    const YamlNode& n = node(id);
+    if (n.kind == NodeKind::scalar && n.plain)
+        if (const auto ms = decimal_milliseconds(n.text))
+            if (*ms > 0 && *ms <= static_cast<std::uint64_t>(max.count()))
+                return std::chrono::milliseconds(*ms);
+    error(id, code(key) + " must be a number of seconds above 0 and at most " +
+                  std::to_string(max.count() / 1000) + " (at most three decimals), got " +
+                  describe(id));
+    return std::nullopt;
+}
+
 }  // namespace nstopo::config

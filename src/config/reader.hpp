@@ -1,6 +1,7 @@
 // Typed access to a YamlTree for the loader: every mismatch becomes a diagnostic, never a throw.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,6 +68,11 @@ class Reader {
     // The value of `key` as an unquoted decimal integer in [min, max].
     std::optional<std::uint64_t> integer(NodeId id, std::string_view key, std::uint64_t min,
                                          std::uint64_t max) const;
+
+    // The value of `key` as an unquoted number of seconds above 0 and at most `max` ("30",
+    // "2.5"; at most three decimals, no sign, no exponent), in milliseconds.
+    std::optional<std::chrono::milliseconds> seconds(NodeId id, std::string_view key,
+                                                     std::chrono::milliseconds max) const;
 
   private:
     // What a value is, for "got ...": "a map", "a list", "nothing", "'x'", "the quoted string 'x'".

@@ -1,9 +1,11 @@
-// make_prober(): the kernel's Prober, over raw ICMP sockets and rtnetlink made in lab namespaces.
+// make_prober(): the kernel's Prober, over raw ICMP sockets, TCP sockets and rtnetlink made in lab
+// namespaces.
 #include "nstopo/probe.hpp"
 
 #include "netns.hpp"
 #include "probe_echo.hpp"
 #include "probe_route.hpp"
+#include "probe_tcp.hpp"
 
 namespace nstopo {
 
@@ -15,6 +17,10 @@ class NetnsProber final : public Prober {
 
     EchoResult echo(const EchoRequest& request) override {
         return kernel::send_echo(dir_, request);
+    }
+
+    TcpResult tcp_connect(const TcpRequest& request) override {
+        return kernel::connect_tcp(dir_, request);
     }
 
     RouteAnswer route_to(const std::string& ns, const IpAddress& to,

@@ -121,6 +121,13 @@ Received classify(Family f, const std::uint8_t* packet, std::size_t n, std::uint
     return {};
 }
 
+// A sending error that the route lookup gave: no route, an unreachable, prohibit or blackhole
+// route (EINVAL, as `ping` shows for a blackhole).
+bool says_no_route(int error) {
+    return error == ENETUNREACH || error == EHOSTUNREACH || error == EACCES || error == EPERM ||
+           error == EINVAL;
+}
+
 // One echo exchange: a socket, the requests sent so far and what came back.
 class Exchange {
   public:
@@ -143,14 +150,15 @@ class Exchange {
             if (static_cast<int>(sent_.size()) < tries &&
                 now >= start_ + interval * static_cast<int>(sent_.size()))
                 send_next();
-            if (now >= deadline) break;
+            if (certain_ || now >= deadline) break;
             auto wake = deadline;
             if (static_cast<int>(sent_.size()) < tries)
                 wake = std::min(wake, start_ + interval * static_cast<int>(sent_.size()));
             if (wait_readable(wake) && receive()) return answered_;
-            if (last_refused_) break;
+            if (certain_) break;
         }
-        return {false, {}, problem_.empty() ? "no reply" : problem_};
+        return {
+            false, {}, problem_.empty() ? "no reply" : problem_, static_cast<int>(sent_.size())};
     }
 
   private:
@@ -174,8 +182,11 @@ class Exchange {
         const auto to = to_socket_address(request_.to);
         sent_.push_back(Clock::now());
         if (::sendto(socket_.get(), packet.data(), packet.size(), 0, to.get(), to.length) < 0) {
-            problem_ = std::strerror(errno);  // "Network is unreachable": no route
-            last_refused_ = seq + 1 == tries();
+            // "Network is unreachable": no route. The next request would meet the same route:
+            // the answer is certain now (a `wait:` check asks again later). Another error (a
+            // full queue) may pass: the next request is sent.
+            problem_ = std::strerror(errno);
+            certain_ = says_no_route(errno);
         }
     }
 
@@ -201,13 +212,15 @@ class Exchange {
                 answered_ = {true,
                              std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
                                                                                    sent_[r.seq]),
-                             {}};
+                             {},
+                             static_cast<int>(sent_.size())};
                 return true;
             }
             if (r.kind == Received::Kind::error) {
+                // A router (or this namespace's own stack) says one of our requests cannot be
+                // delivered: the later ones take the same way, so do not wait them out.
                 problem_ = r.what + (sender ? " from " + sender->str() : "");
-                // The last request failed for certain: nothing more can answer.
-                last_refused_ = r.seq + 1 == tries();
+                certain_ = true;
             }
             from_len = sizeof from;
         }
@@ -222,7 +235,7 @@ class Exchange {
     std::vector<Clock::time_point> sent_;
     std::string problem_;
     EchoResult answered_;
-    bool last_refused_ = false;
+    bool certain_ = false;  // no reply can come any more
 };
 
 }  // namespace

@@ -38,6 +38,15 @@ SocketAddress to_socket_address(const IpAddress& ip) {
     return a;
 }
 
+SocketAddress to_socket_address(const IpAddress& ip, std::uint16_t port) {
+    SocketAddress a = to_socket_address(ip);
+    if (ip.family() == Family::v4)
+        reinterpret_cast<sockaddr_in*>(&a.storage)->sin_port = htons(port);
+    else
+        reinterpret_cast<sockaddr_in6*>(&a.storage)->sin6_port = htons(port);
+    return a;
+}
+
 std::optional<IpAddress> from_socket_address(const sockaddr_storage& s) {
     if (s.ss_family == AF_INET)
         return ip_from_bytes(&reinterpret_cast<const sockaddr_in*>(&s)->sin_addr, 4);

@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <string>
 
 #include "fd.hpp"
@@ -23,6 +24,8 @@ struct SocketAddress {
     const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
 };
 SocketAddress to_socket_address(const IpAddress& ip);
+// The same with a port (host byte order).
+SocketAddress to_socket_address(const IpAddress& ip, std::uint16_t port);
 // The address of a sockaddr_in or sockaddr_in6; nullopt for another family.
 std::optional<IpAddress> from_socket_address(const sockaddr_storage& s);
 

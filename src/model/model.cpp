@@ -100,6 +100,7 @@ Dad dad_for(const Namespace& ns, const std::string& ifname) {
 
 std::string Check::str() const {
     std::string s = from + " -> " + to.str();
+    if (tcp) s += " tcp " + std::to_string(*tcp);
     if (source) s += " from " + source->str();
     if (via) s += " via " + via->str();
     return s;

@@ -67,3 +67,30 @@ TEST_CASE("junit: one testcase per check, a failure for each that did not hold")
           "  </testsuite>\n"
           "</testsuites>\n");
 }
+
+TEST_CASE("tcp and wait checks: text, json and junit name the port and say how long it took") {
+    CheckReport r;
+    Check tcp = nstopo::test::tcp_check("cli", "10.0.2.10", 8080);
+    tcp.wait = 30s;
+    CheckOutcome o{tcp, true, "reachable", "connected in 0.4 ms, held after 3.2 s (5 tries)",
+                   3200ms};
+    o.tries = 5;
+    r.outcomes = {
+        o,
+        {nstopo::test::tcp_check("cli", "10.0.2.10", 8081), false, "reachable", "refused", 300us}};
+    r.elapsed = 3200ms;
+    CHECK(checks_text(r, kPlain) ==
+          "✓ cli -> 10.0.2.10 tcp 8080: expected reachable, got connected in 0.4 ms, held after "
+          "3.2 s (5 tries) (3200.0 ms)\n"
+          "✗ cli -> 10.0.2.10 tcp 8081: expected reachable, got refused (0.3 ms)\n"
+          "check: 1 of 2 checks failed (3.20 s)\n");
+    const auto j = checks_json("lab", r);
+    CHECK(j["checks"][0]["tcp"] == 8080);
+    CHECK(j["checks"][0]["wait_s"] == 30.0);
+    CHECK(j["checks"][0]["tries"] == 5);
+    CHECK(j["checks"][1]["wait_s"].is_null());
+    CHECK(j["checks"][1]["tries"] == 1);
+    CHECK_THAT(checks_junit("lab", r),
+               Catch::Contains("name=\"cli -&gt; 10.0.2.10 tcp 8081\"") &&
+                   Catch::Contains("expected reachable, got refused</failure>"));
+}

@@ -73,11 +73,73 @@ TEST_CASE("every way a check can be wrong, each located") {
               "t.yaml:19:5: error: a check needs `from`, the lab namespace it starts in",
               "t.yaml:19:21: error: unknown key 'tries' in check",
               "t.yaml:20:20: error: `to` 224.0.0.1 is not a unicast address",
-              "t.yaml:21:5: error: a check must be a map of from, to, source, via and expect, "
-              "got a list"});
+              "t.yaml:21:5: error: a check must be a map of from, to, source, via, expect, tcp "
+              "and wait, got a list"});
 }
 
 TEST_CASE("checks must be a list") {
     CHECK(errors(lab_with("  5\n")) ==
           Lines{"t.yaml:10:3: error: `checks` must be a list of checks, got '5'"});
+}
+
+TEST_CASE("tcp and wait checks read their port and seconds") {
+    const Topology t = loaded(lab_with(R"(  - { from: a, to: 10.0.0.2, tcp: 8080 }
+  - { from: a, to: 10.0.0.2, tcp: 1, via: 10.0.0.2, wait: 30, expect: unreachable }
+  - { from: b, to: "2001:db8::1", tcp: 65535, wait: 2.5 }
+  - { from: a, to: 10.0.0.2, wait: 0.001 }
+  - { from: a, to: 10.0.0.2, wait: 600 }
+)"));
+    REQUIRE(t.checks.size() == 5);
+    CHECK(t.checks[0].tcp == 8080);
+    CHECK_FALSE(t.checks[0].wait);
+    CHECK(t.checks[0].str() == "a -> 10.0.0.2 tcp 8080");
+    CHECK(t.checks[1].tcp == 1);
+    CHECK(t.checks[1].wait == std::chrono::seconds(30));
+    CHECK(t.checks[1].str() == "a -> 10.0.0.2 tcp 1 via 10.0.0.2");
+    CHECK_FALSE(t.checks[1].expect_reachable);
+    CHECK(t.checks[2].tcp == 65535);
+    CHECK(t.checks[2].wait == std::chrono::milliseconds(2500));
+    CHECK_FALSE(t.checks[3].tcp);
+    CHECK(t.checks[3].wait == std::chrono::milliseconds(1));
+    CHECK(t.checks[4].wait == kMaxCheckWait);
+}
+
+TEST_CASE("a tcp port or a wait out of range, each located") {
+    CHECK(errors(lab_with(R"(  - { from: a, to: 10.0.0.2, tcp: 0 }
+  - { from: a, to: 10.0.0.2, tcp: 65536 }
+  - { from: a, to: 10.0.0.2, tcp: http }
+  - { from: a, to: 10.0.0.2, tcp: "80" }
+  - { from: a, to: 10.0.0.2, tcp: -1 }
+  - { from: a, to: 10.0.0.2, wait: 0 }
+  - { from: a, to: 10.0.0.2, wait: -5 }
+  - { from: a, to: 10.0.0.2, wait: 601 }
+  - { from: a, to: 10.0.0.2, wait: 1.2345 }
+  - { from: a, to: 10.0.0.2, wait: 1e3 }
+  - { from: a, to: 10.0.0.2, wait: 30s }
+  - { from: a, to: 10.0.0.2, wait: [30] }
+  - { from: a, to: 10.0.0.2, wait: 0.0004 }
+  - { from: a, to: 10.0.0.2, port: 80 }
+)")) == Lines{"t.yaml:10:35: error: `tcp` must be an integer from 1 to 65535, got '0'",
+              "t.yaml:11:35: error: `tcp` must be an integer from 1 to 65535, got '65536'",
+              "t.yaml:12:35: error: `tcp` must be an integer from 1 to 65535, got 'http'",
+              "t.yaml:13:35: error: `tcp` must be an integer from 1 to 65535, got the quoted "
+              "string '80'",
+              "t.yaml:14:35: error: `tcp` must be an integer from 1 to 65535, got '-1'",
+              "t.yaml:15:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '0'",
+              "t.yaml:16:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '-5'",
+              "t.yaml:17:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '601'",
+              "t.yaml:18:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '1.2345'",
+              "t.yaml:19:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '1e3'",
+              "t.yaml:20:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '30s'",
+              "t.yaml:21:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got a list",
+              "t.yaml:22:36: error: `wait` must be a number of seconds above 0 and at most 600 "
+              "(at most three decimals), got '0.0004'",
+              "t.yaml:23:30: error: unknown key 'port' in check"});
 }

@@ -1,5 +1,7 @@
 // The kernel Prober against real namespaces inside the test sandbox: echo (IPv4, IPv6, from a
-// source, without an answer, without a route) and route lookup (gateway, direct, none).
+// source, without an answer, without a route, refused by a router), TCP connect (to a listener
+// the test opens itself, to a closed port, without a route, refused by a router, to a silent
+// address) and route lookup (gateway, direct, none).
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <string>
@@ -8,6 +10,7 @@
 #include "nstopo/error.hpp"
 #include "nstopo/kernel.hpp"
 #include "nstopo/probe.hpp"
+#include "probe_socket.hpp"
 
 using namespace nstopo;
 using namespace std::chrono_literals;
@@ -63,7 +66,44 @@ struct TwoNamespaces {
     EchoResult echo(const char* to, std::optional<IpAddress> source = std::nullopt) {
         return prober->echo({"a", ip(to), source, 1000ms, 3});
     }
+
+    TcpResult connect(const char* to, std::uint16_t port, std::chrono::milliseconds timeout = 30s,
+                      std::optional<IpAddress> source = std::nullopt) {
+        return prober->tcp_connect({"a", ip(to), port, source, timeout});
+    }
+
+    // b forwards, and refuses 10.8.0.0/24 with ICMP host unreachable (a route of type
+    // unreachable; without rate limit, so that every test's request gets its answer), but for
+    // 10.8.0.128/25, which it drops without a word (blackhole).
+    void make_b_a_refusing_router() {
+        kernel->set_sysctl("b", kIpv4Forwarding, "1");
+        kernel->set_sysctl("b", "net.ipv4.icmp_ratelimit", "0");
+        run("ip -n b route add unreachable 10.8.0.0/24");
+        run("ip -n b route add blackhole 10.8.0.128/25");
+        // The same for IPv6: 2001:db8:8::/64, through b, which has no route there.
+        kernel->set_sysctl("b", kIpv6Forwarding, "1");
+        kernel->set_sysctl("b", "net.ipv6.icmp.ratelimit", "0");
+        run("ip -n a -6 route add 2001:db8:8::/64 via 2001:db8:9::2");
+        run("ip -n b -6 route add unreachable 2001:db8:8::/64");
+    }
+
+    static void run(const std::string& command) {
+        INFO(command);
+        REQUIRE(std::system(command.c_str()) == 0);
+    }
 };
+
+// A TCP socket listening on `at` port `port` in namespace `ns`, made by the test itself.
+kernel::Fd listen_in(const std::string& ns, const IpAddress& at, std::uint16_t port) {
+    const kernel::NetnsDir dir(KernelOptions{}.netns_dir);
+    const kernel::Op op{ns, "listen", at.str()};
+    kernel::Fd s =
+        kernel::socket_in_namespace(dir, op, kernel::address_family(at.family()), SOCK_STREAM, 0);
+    const auto a = kernel::to_socket_address(at, port);
+    REQUIRE(::bind(s.get(), a.get(), a.length) == 0);
+    REQUIRE(::listen(s.get(), 8) == 0);
+    return s;
+}
 
 }  // namespace
 
@@ -113,4 +153,111 @@ TEST_CASE("a namespace that does not exist is an error") {
     TwoNamespaces lab;
     CHECK_THROWS_AS(lab.prober->route_to("nope", ip("10.9.0.2"), std::nullopt), Error);
     CHECK_THROWS_AS(lab.prober->echo({"nope", ip("10.9.0.2"), std::nullopt, 100ms, 1}), Error);
+}
+
+TEST_CASE("tcp: a connection opens to a listener, IPv4 and IPv6, and from a source") {
+    TwoNamespaces lab;
+    const auto v4 = listen_in("b", ip("10.9.0.2"), 8080);
+    const auto v6 = listen_in("b", ip("2001:db8:9::2"), 8080);
+    for (const char* to : {"10.9.0.2", "2001:db8:9::2"}) {
+        INFO(to);
+        const TcpResult r = lab.connect(to, 8080);
+        CHECK(r.connected());
+        CHECK(r.detail.empty());
+    }
+    CHECK(lab.connect("10.9.0.2", 8080, 30s, ip("10.9.0.1")).connected());
+}
+
+TEST_CASE("tcp: a closed port is refused at once, not timed out") {
+    TwoNamespaces lab;
+    const auto listening = listen_in("b", ip("10.9.0.2"), 8080);
+    for (const char* to : {"10.9.0.2", "2001:db8:9::2"}) {
+        INFO(to);
+        // The timeout is 30 s: only the reset can end it before, and the outcome says which.
+        const TcpResult r = lab.connect(to, 8081);
+        CHECK(r.outcome == TcpResult::Outcome::refused);
+        CHECK(r.detail == "refused");
+    }
+}
+
+TEST_CASE("tcp: no route finishes at once with 'no route'") {
+    TwoNamespaces lab;
+    const TcpResult r = lab.connect("10.7.0.1", 80);
+    CHECK(r.outcome == TcpResult::Outcome::unreachable);
+    CHECK(r.detail == "no route");
+    // A route of type unreachable in the namespace itself.
+    TwoNamespaces::run("ip -n a route add unreachable 10.6.0.0/24");
+    const TcpResult local = lab.connect("10.6.0.1", 80);
+    CHECK(local.outcome == TcpResult::Outcome::unreachable);
+    CHECK(local.detail == "host unreachable");
+    TwoNamespaces::run("ip -n a route add prohibit 10.5.0.0/24");
+    CHECK(lab.connect("10.5.0.1", 80).detail == "prohibited");
+    TwoNamespaces::run("ip -n a route add blackhole 10.4.0.0/24");
+    CHECK(lab.connect("10.4.0.1", 80).detail == "blackhole route");
+}
+
+TEST_CASE("tcp: a router's ICMP host unreachable ends the connect with its reason") {
+    TwoNamespaces lab;
+    lab.make_b_a_refusing_router();
+    // Within the 30 s timeout only the router's ICMP error can end it as unreachable, and the
+    // error queue names the router.
+    const TcpResult r = lab.connect("10.8.0.5", 80);
+    CHECK(r.outcome == TcpResult::Outcome::unreachable);
+    CHECK(r.detail == "host unreachable from 10.9.0.2");
+    // ICMPv6 "no route to destination" is a network unreachable.
+    const TcpResult v6 = lab.connect("2001:db8:8::5", 80);
+    CHECK(v6.outcome == TcpResult::Outcome::unreachable);
+    CHECK(v6.detail == "network unreachable from 2001:db8:9::2");
+}
+
+TEST_CASE("tcp: an address that drops everything times out") {
+    TwoNamespaces lab;
+    lab.make_b_a_refusing_router();
+    const TcpResult r = lab.connect("10.8.0.200", 80, 300ms);
+    CHECK(r.outcome == TcpResult::Outcome::timed_out);
+    CHECK(r.detail == "timed out");
+}
+
+TEST_CASE("echo: an error certain at once ends it after the first request") {
+    TwoNamespaces lab;
+    lab.make_b_a_refusing_router();
+    // Three requests spread over 30 s, 10 s apart: a second request would only be sent if the
+    // first answer were waited out.
+    const auto slow = [&](const char* to) {
+        return lab.prober->echo({"a", ip(to), std::nullopt, 30s, 3});
+    };
+    const EchoResult refused = slow("10.8.0.5");
+    CHECK_FALSE(refused.answered);
+    CHECK(refused.detail == "destination unreachable from 10.9.0.2");
+    CHECK(refused.sent == 1);
+    const EchoResult refused_v6 = slow("2001:db8:8::5");
+    CHECK_FALSE(refused_v6.answered);
+    CHECK(refused_v6.detail == "destination unreachable from 2001:db8:9::2");
+    CHECK(refused_v6.sent == 1);
+    const EchoResult no_route = slow("10.7.0.1");
+    CHECK_FALSE(no_route.answered);
+    CHECK(no_route.detail == "Network is unreachable");
+    CHECK(no_route.sent == 1);
+    // Routes in a itself that refuse to send: unreachable, prohibit, blackhole.
+    TwoNamespaces::run("ip -n a route add unreachable 10.6.0.0/24");
+    TwoNamespaces::run("ip -n a route add prohibit 10.5.0.0/24");
+    TwoNamespaces::run("ip -n a route add blackhole 10.4.0.0/24");
+    for (const char* to : {"10.6.0.1", "10.5.0.1", "10.4.0.1"}) {
+        INFO(to);
+        const EchoResult local = slow(to);
+        CHECK_FALSE(local.answered);
+        CHECK(local.sent == 1);
+    }
+    const EchoResult answered = slow("10.9.0.2");
+    CHECK(answered.answered);
+    CHECK(answered.sent == 1);
+}
+
+TEST_CASE("echo: an address that drops everything gets all its requests and no reply") {
+    TwoNamespaces lab;
+    lab.make_b_a_refusing_router();
+    const EchoResult r = lab.prober->echo({"a", ip("10.8.0.200"), std::nullopt, 300ms, 3});
+    CHECK_FALSE(r.answered);
+    CHECK(r.detail == "no reply");
+    CHECK(r.sent == 3);
 }
