@@ -112,6 +112,10 @@ case "$lab" in
     expect_contains "status names it" "~ set master of server-eth0 br0 in sw-lab" "$WORK/out"
     expect_contains "status lists the LAN's switch" \
       "namespace sw-lab  (switch of LAN sw-lab: printer/eth0 server/eth0 router/eth1)" "$WORK/out"
+    expect_rc "status --json" 2 "$NSTOPO" status --json --detailed-exitcode
+    expect_eq "status --json names the LAN's members and ports" \
+      "printer/eth0 printer-eth0 server/eth0 server-eth0 router/eth1 router-eth1" \
+      "$(jq -r '[.labs[0].lans["sw-lab"][] | .member, .port] | join(" ")' "$WORK/out")"
     expect_rc "apply repairs the LAN port" 0 "$NSTOPO" apply "$file"
     expect_ping printer 10.0.2.20
     # An edit: a new host joins the LAN (a namespace and one member more).
