@@ -230,9 +230,10 @@ struct Lan {
 // The bridge of every LAN's switch namespace.
 inline const std::string kLanBridge = "br0";
 
-// The switch port of a LAN member NS/IFNAME: "NS-IFNAME" when that is a valid interface name
-// (at most 15 bytes) that no other member of the LAN would also get, else lan_hashed_port.
-// "p-" and the 32-bit FNV-1a hash of "NS/IFNAME" in 8 lowercase hex digits: "p-1c3a9e07".
+// The switch port of a LAN member NS/IFNAME is lan_plain_port, "NS-IFNAME", when that is a valid
+// interface name (at most 15 bytes) that no other member of the LAN would also get; else
+// lan_hashed_port, "p-" and the 32-bit FNV-1a hash of "NS/IFNAME" in 8 lowercase hex digits
+// ("a-long-name/eth0" -> "p-0870b6e5"). The loader chooses (expand_lans).
 std::string lan_plain_port(const VethEnd& member);
 std::string lan_hashed_port(const VethEnd& member);
 

@@ -3,7 +3,6 @@
 // located at the LAN entry that asked for it, so later checks point there.
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "check.hpp"
 
@@ -46,13 +45,18 @@ bool lan_name_usable(const Draft& draft, const DraftLan& lan, Diagnostics& diags
     return false;
 }
 
-// The members of `lan` that can join it, after reporting the others; `taken` remembers every
-// member of the LANs before (and where), across LANs.
+// Where an interface joined a LAN.
+struct Membership {
+    std::string lan;
+    SourceLocation where;
+};
+
+// The members of `lan` that can join it, after reporting the others; `taken` holds every member
+// of the LANs before, and gets this LAN's.
 std::vector<DraftLanMember> usable_members(const std::vector<std::string>& declared,
                                            const DraftLan& lan,
                                            const std::map<VethEnd, SourceLocation>& veth_ends,
-                                           std::map<VethEnd, std::string>& taken_by,
-                                           std::map<VethEnd, SourceLocation>& taken_at,
+                                           std::map<VethEnd, Membership>& taken,
                                            Diagnostics& diags) {
     std::vector<DraftLanMember> out;
     for (const auto& m : lan.members) {
@@ -69,13 +73,12 @@ std::vector<DraftLanMember> usable_members(const std::vector<std::string>& decla
                                      "; a LAN makes its members' veths itself");
             continue;
         }
-        if (const auto t = taken_by.find(m.end); t != taken_by.end()) {
+        if (const auto t = taken.find(m.end); t != taken.end()) {
             diags.error(m.where, "interface " + label + " is already a member of LAN " +
-                                     quote(t->second) + line_note(taken_at.at(m.end)));
+                                     quote(t->second.lan) + line_note(t->second.where));
             continue;
         }
-        taken_by.emplace(m.end, lan.name);
-        taken_at.emplace(m.end, m.where);
+        taken.emplace(m.end, Membership{lan.name, m.where});
         out.push_back(m);
     }
     return out;
@@ -161,11 +164,10 @@ void expand_lans(Draft& draft, Diagnostics& diags) {
     const auto declared = namespace_names(draft);
     const auto veth_ends = declared_ends(draft);
     const std::size_t file_veths = draft.veths.size();
-    std::map<VethEnd, std::string> taken_by;
-    std::map<VethEnd, SourceLocation> taken_at;
+    std::map<VethEnd, Membership> taken;
     for (const auto& lan : draft.lan_entries) {
         if (!lan_name_usable(draft, lan, diags)) continue;
-        const auto members = usable_members(declared, lan, veth_ends, taken_by, taken_at, diags);
+        const auto members = usable_members(declared, lan, veth_ends, taken, diags);
         const auto ports = port_names(lan, members, diags);
         add_lan(lan, members, ports, draft);
     }
