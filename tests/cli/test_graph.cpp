@@ -103,7 +103,7 @@ TEST_CASE("mermaid: a LAN is one switch node with its ports, where its members' 
     CHECK(g.find(" -.- ") == std::string::npos);
 }
 
-TEST_CASE("dot: a switch node has a row per port; a bridge beside other links hangs off its node") {
+TEST_CASE("dot: a switch node has a row per port, a bridge beside other links hangs off its node") {
     const auto office = graph_dot(lab("office-lan"));
     CHECK(office.find("  \"sw-lab/br0\" [label=<<table border=\"1\" cellborder=\"0\" "
                       "cellspacing=\"2\" cellpadding=\"2\" bgcolor=\"#e4f2e4\" color=\"#3d8b3d\">"
