@@ -222,6 +222,33 @@ struct HostRouting {
     std::map<std::string, std::vector<Cidr>> addresses;  // by link
 };
 
+// A LAN of the file's `lans:` shorthand: a switch namespace named after the LAN, holding one
+// bridge (kLanBridge), and one veth from each member to a port of that bridge. The loader expands
+// it into that namespace, bridge and veths, so the planner and the observer see ordinary objects;
+// the Lan itself only says, for `graph` and `status`, which namespace is a LAN's switch. Desired
+// only (the record keeps it); not part of Topology's equality.
+struct Lan {
+    std::string name;  // also the switch namespace's name
+    struct Member {
+        VethEnd end;       // the member's interface, in its namespace
+        std::string port;  // the bridge port in the switch namespace its veth ends on
+        bool operator==(const Member&) const = default;
+    };
+    std::vector<Member> members;  // in file order
+    SourceLocation where;         // its key under `lans:`
+    bool operator==(const Lan& o) const { return name == o.name && members == o.members; }
+};
+
+// The bridge of every LAN's switch namespace.
+inline const std::string kLanBridge = "br0";
+
+// The switch port of a LAN member NS/IFNAME is lan_plain_port, "NS-IFNAME", when that is a valid
+// interface name (at most 15 bytes) that no other member of the LAN would also get; else
+// lan_hashed_port, "p-" and the 32-bit FNV-1a hash of "NS/IFNAME" in 8 lowercase hex digits
+// ("a-long-name/eth0" -> "p-0870b6e5"). The loader chooses (expand_lans).
+std::string lan_plain_port(const VethEnd& member);
+std::string lan_hashed_port(const VethEnd& member);
+
 struct Topology {
     std::string name;  // the lab's name
     std::map<std::string, Namespace> namespaces;
@@ -233,6 +260,9 @@ struct Topology {
     std::vector<Check> checks;
     // Observed only, when the scope asks for it; not part of operator==.
     HostRouting host_routing;
+    // The file's `lans:`, by name (their namespaces, bridges and veths are in the fields above).
+    // Desired only; not part of operator==.
+    std::map<std::string, Lan> lans;
 
     const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
     Interface* find_interface(const std::string& ns, const std::string& ifname);

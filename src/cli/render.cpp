@@ -43,6 +43,15 @@ void append_links(std::string& out, const std::map<std::string, Interface>& link
     }
 }
 
+// "  (switch of LAN lan1: h1/eth0 h2/eth0)" for the switch namespace of a LAN of `lans:`.
+std::string lan_note(const Topology& applied, const std::string& ns) {
+    const auto lan = applied.lans.find(ns);
+    if (lan == applied.lans.end()) return {};
+    std::string members;
+    for (const auto& m : lan->second.members) members += " " + m.end.str();
+    return "  (switch of LAN " + lan->second.name + ":" + (members.empty() ? " -" : members) + ")";
+}
+
 // What drift is measured against: the file when it still says what was applied, else what was
 // applied (the record); then a note on why.
 std::string compared_with(const LabStatus& lab) {
@@ -160,7 +169,9 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
             out += "  [" + to_string(lab.record.phase) + ", unfinished]";
         out += "\n";
         for (const auto& [name, ns] : lab.observed.namespaces) {
-            out += fmt::format("  namespace {}{}\n", name, ns.forwarding() ? "  (forwarding)" : "");
+            out +=
+                fmt::format("  namespace {}{}{}\n", name, ns.forwarding() ? "  (forwarding)" : "",
+                            lan_note(lab.record.desired, name));
             append_links(out, ns.interfaces, s);
             for (const auto& r : ns.routes) out += "    route " + r.str() + "\n";
         }
@@ -175,6 +186,22 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
     }
     return out;
 }
+
+namespace {
+
+// {"lan1": [{"member": "h1/eth0", "port": "h1-eth0"}, ...]}: each LAN's switch namespace is the
+// LAN's name, its bridge br0.
+nlohmann::json lans_json(const Topology& applied) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [name, lan] : applied.lans) {
+        auto& members = j[name] = nlohmann::json::array();
+        for (const auto& m : lan.members)
+            members.push_back({{"member", m.end.str()}, {"port", m.port}});
+    }
+    return j;
+}
+
+}  // namespace
 
 nlohmann::json status_json(const std::vector<LabStatus>& labs) {
     nlohmann::json j{{"labs", nlohmann::json::array()}};
@@ -196,6 +223,7 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
                              {"in_sync", s.drift.empty() && s.problem.empty()},
                              {"problem", s.problem},
                              {"observed", to_json(s.observed)},
+                             {"lans", lans_json(s.record.desired)},
                              {"drift", drift}});
     }
     return j;

@@ -7,6 +7,12 @@
 
 namespace nstopo::config {
 
+// `lans:` into the draft: per LAN a switch namespace of its name with one bridge (kLanBridge),
+// and a veth from each member to a port of it (lan_plain_port, else lan_hashed_port). Reports a
+// LAN named like a declared namespace, a member in an undeclared namespace, one that is an end of
+// a declared veth or already on a LAN, two members given one port, and a declared veth with an
+// end in a switch namespace; those are left out (expand_lans.cpp).
+void expand_lans(Draft& draft, Diagnostics& diags);
 // The lab's name: `name:`, or else the file name without its extension. Reported if unusable.
 std::string check_lab_name(const Draft& draft, Diagnostics& diags);
 // No namespace name looks like another one on screen (a warning: look_alike_skeleton).
@@ -28,6 +34,10 @@ void check_sysctls(const Draft& draft, const Topology& completed, Diagnostics& d
 // Each route's `dev` and `via` against the completed namespace it is in; no two routes share a
 // destination and metric (check_routes.cpp).
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags);
+// Warnings for mistakes the kernel does not refuse: the two ends of a veth in no common subnet, one
+// subnet on several links of a namespace that no bridge joins, a route through a namespace whose
+// forwarding is off (check_mistakes.cpp).
+void check_mistakes(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Host-end addresses are no wider than a lab may take (check_host.cpp).
 void check_host_addresses(const Draft& draft, Diagnostics& diags);
 // Each check starts in a declared namespace, binds to one of its addresses, and aims inside the

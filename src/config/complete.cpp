@@ -99,6 +99,7 @@ Topology complete_topology(const Draft& draft, const std::string& name, const st
         place_bridges(ns.bridges, t.namespaces.at(ns_name).interfaces);
     place_bridges(draft.host_bridges, t.host_interfaces);
     for (const auto& c : draft.checks) t.checks.push_back(c.check);
+    t.lans = draft.lans;
     return t;
 }
 

@@ -69,6 +69,23 @@ struct DraftCheck {
     SourceLocation source_where;
 };
 
+struct DraftLanMember {
+    VethEnd end;  // never in the host
+    SourceLocation where;
+};
+
+// One entry of `lans:` as written: `lan1: [h1/eth0, ...]`, or the long form
+// `lan1: { members: [...], hub: true, stp: false }`.
+struct DraftLan {
+    std::string name;
+    SourceLocation where;                 // its key
+    std::vector<DraftLanMember> members;  // in file order, those that could be read
+    bool stp = false;
+    bool hub = false;
+    SourceLocation stp_where;
+    SourceLocation hub_where;
+};
+
 struct Draft {
     std::optional<std::string> name;
     SourceLocation name_where;
@@ -77,6 +94,9 @@ struct Draft {
     std::map<std::string, DraftBridge> host_bridges;        // as listed under `host: bridges:`
     std::vector<DraftVeth> veths;                           // those whose two ends could be read
     std::vector<DraftCheck> checks;                         // those that could be read
+    std::vector<DraftLan> lan_entries;                      // `lans:` as written, in file order
+    // The LANs expand_lans turned into namespaces, bridges and veths above, by name.
+    std::map<std::string, Lan> lans;
 };
 
 }  // namespace nstopo::config

@@ -21,6 +21,10 @@ std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
 void read_processes(const Reader& r, NodeId id, DraftNamespace& ns);
 // `veths:` (read_veths.cpp).
 void read_veths(const Reader& r, NodeId id, Draft& draft);
+// One veth end: NAMESPACE/INTERFACE, INTERFACE (the host) or the long form (read_veths.cpp).
+std::optional<VethEnd> read_veth_end(const Reader& r, NodeId id);
+// `lans:` (read_lans.cpp).
+void read_lans(const Reader& r, NodeId id, Draft& draft);
 // `checks:` (read_checks.cpp).
 void read_checks(const Reader& r, NodeId id, Draft& draft);
 

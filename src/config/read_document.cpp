@@ -4,7 +4,7 @@ namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name", "namespaces", "veths", "host", "checks"};
+const std::vector<std::string> kTopKeys = {"name", "namespaces", "veths", "host", "checks", "lans"};
 
 void read_lab_name(const Reader& r, NodeId id, Draft& draft) {
     if (const auto* name = r.scalar(id, code("name"))) {
@@ -29,6 +29,7 @@ Draft read_draft(const YamlTree& tree, Diagnostics& diags) {
     if (const auto v = r.find(root, "namespaces")) read_namespaces(r, *v, draft);
     if (const auto v = r.find(root, "veths")) read_veths(r, *v, draft);
     if (const auto v = r.find(root, "host")) read_host(r, *v, draft);
+    if (const auto v = r.find(root, "lans")) read_lans(r, *v, draft);
     if (const auto v = r.find(root, "checks")) read_checks(r, *v, draft);
     return draft;
 }

@@ -50,7 +50,9 @@ std::optional<VethEnd> end_from_map(const Reader& r, NodeId id) {
     return end;
 }
 
-std::optional<VethEnd> read_end(const Reader& r, NodeId id) {
+}  // namespace
+
+std::optional<VethEnd> read_veth_end(const Reader& r, NodeId id) {
     std::optional<VethEnd> end;
     if (r.node(id).kind == NodeKind::scalar)
         end = end_from_text(r, id);
@@ -68,6 +70,8 @@ std::optional<VethEnd> read_end(const Reader& r, NodeId id) {
     return end;
 }
 
+namespace {
+
 std::optional<DraftVeth> read_veth(const Reader& r, NodeId id) {
     const auto* ends = r.list(id, "a veth", "a list of two ends");
     if (!ends) return std::nullopt;
@@ -76,8 +80,8 @@ std::optional<DraftVeth> read_veth(const Reader& r, NodeId id) {
         return std::nullopt;
     }
     const NodeId a_id = (*ends)[0], b_id = (*ends)[1];
-    const auto a = read_end(r, a_id);
-    const auto b = read_end(r, b_id);
+    const auto a = read_veth_end(r, a_id);
+    const auto b = read_veth_end(r, b_id);
     if (!a || !b) return std::nullopt;
     return DraftVeth{Veth{*a, *b, r.at(id)}, r.at(a_id), r.at(b_id)};
 }

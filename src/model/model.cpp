@@ -274,4 +274,20 @@ void normalize(Topology& t) {
     std::stable_sort(t.veths.begin(), t.veths.end(), veth_less);
 }
 
+std::string lan_plain_port(const VethEnd& member) {
+    return member.ns + "-" + member.ifname;
+}
+
+std::string lan_hashed_port(const VethEnd& member) {
+    std::uint32_t hash = 2166136261U;  // FNV-1a, 32 bits
+    for (const char c : member.str()) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 16777619U;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "p-";
+    for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(hash >> shift) & 0xfU];
+    return out;
+}
+
 }  // namespace nstopo

@@ -145,6 +145,30 @@ Namespace namespace_from(const std::string& name, const json& j) {
     return n;
 }
 
+// {"lan1": [["h1/eth0", "h1-eth0"], ...]}: each member's end and its switch port.
+json lans_to_json(const std::map<std::string, Lan>& lans) {
+    json j = json::object();
+    for (const auto& [name, lan] : lans) {
+        json members = json::array();
+        for (const auto& m : lan.members) members.push_back({m.end.str(), m.port});
+        j[name] = members;
+    }
+    return j;
+}
+
+std::map<std::string, Lan> lans_from(const json& j) {
+    std::map<std::string, Lan> lans;
+    for (const auto& [name, members] : j.items()) {
+        Lan lan;
+        lan.name = name;
+        for (const auto& m : members)
+            lan.members.push_back(
+                {veth_end_from(m.at(0).get<std::string>()), m.at(1).get<std::string>()});
+        lans[name] = std::move(lan);
+    }
+    return lans;
+}
+
 }  // namespace
 
 VethEnd veth_end_from(const std::string& s) {
@@ -160,6 +184,7 @@ json to_json(const Topology& t) {
            {"host_interfaces", interfaces_to_json(t.host_interfaces)}};
     for (const auto& [name, n] : t.namespaces) j["namespaces"][name] = namespace_to_json(n);
     for (const auto& v : t.veths) j["veths"].push_back({v.a.str(), v.b.str()});
+    if (!t.lans.empty()) j["lans"] = lans_to_json(t.lans);
     return j;
 }
 
@@ -174,6 +199,7 @@ Topology topology_from_json(const json& j) {
                                    veth_end_from(v.at(1).get<std::string>()),
                                    {}});
         t.host_interfaces = interfaces_from(j.at("host_interfaces"));
+        if (j.contains("lans")) t.lans = lans_from(j["lans"]);
         normalize(t);
         return t;
     } catch (const json::exception& e) {

@@ -556,3 +556,36 @@ TEST_CASE_METHOD(EngineFixture, "a file with processes is refused before anythin
     CHECK(kernel.journal().empty());
     CHECK_FALSE(store.load("pair"));
 }
+
+TEST_CASE_METHOD(EngineFixture,
+                 "a lans: file applies as a switch namespace with its bridge and ports, the record "
+                 "keeps the LAN, and a port detached by hand is drift") {
+    const Topology lab = load(R"(name: lan
+namespaces:
+  h1: { interfaces: { eth0: { addresses: [10.0.1.1/24] } } }
+  h2: { interfaces: { eth0: { addresses: [10.0.1.2/24] } } }
+lans:
+  lan1: [h1/eth0, h2/eth0]
+)");
+    const ApplyResult first = engine.apply(lab, "/labs/lan.yaml");
+    CHECK(first.report.executed_by_kind.at("create-namespace") == 3);
+    CHECK(first.report.executed_by_kind.at("create-veth") == 2);
+    CHECK(first.report.executed_by_kind.at("create-bridge") == 1);
+    CHECK(first.report.executed_by_kind.at("set-master") == 2);
+    CHECK(kernel.has_link("lan1", "br0"));
+    CHECK(kernel.has_link("lan1", "h1-eth0"));
+    const auto record = store.load("lan");
+    REQUIRE(record);
+    REQUIRE(record->desired.lans.contains("lan1"));
+    CHECK(record->desired.lans == lab.lans);
+
+    kernel.set_master("lan1", "h2-eth0", "");
+    const auto status = engine.status("lan");
+    REQUIRE(status.size() == 1);
+    REQUIRE(status[0].drift.operations.size() == 1);
+    CHECK(describe(status[0].drift.operations[0]) == "~ set master of h2-eth0 br0 in lan1");
+    CHECK(status[0].record.desired.lans.at("lan1").members.size() == 2);
+    const ApplyResult repair = engine.apply(lab, "/labs/lan.yaml");
+    CHECK(repair.report.executed_by_kind.at("set-master") == 1);
+    CHECK(engine.status("lan")[0].drift.empty());
+}

@@ -9,6 +9,9 @@ Shapes (N = number of namespaces):
           leaf links to both spines; each host links to its leaf. Hosts: default via their leaf;
           leaves: default via spine 0 (metric 10 via spine 1); spines: one route per leaf's
           host block 10.1.LEAF.0/24. Linear in N: no full mesh of routes.
+  lan     one LAN of N hosts h0 .. h(N-1) on one switch: the `lans:` shorthand, which makes a
+          switch namespace lan0 holding bridge br0 with one port per host (hI-eth0); host i has
+          eth0 10.0.((i+1)>>8).((i+1)&255)/16. N + 1 namespaces in all.
 
 Usage: gen.py SHAPE N OUTDIR   writes OUTDIR/lab.yaml, OUTDIR/ip.sh, OUTDIR/ip-down.sh,
        OUTDIR/batch/host.batch, OUTDIR/batch/NS.batch, OUTDIR/batch.sh, OUTDIR/batch-down.batch,
@@ -26,14 +29,20 @@ class Lab:
         self.namespaces = {}  # name -> {"forwarding": bool, "ifs": {ifname: [cidr]}, "routes": []}
         self.veths = []  # (ns_a, if_a, ns_b, if_b)
         self.ping = None  # (from_ns, to_address)
+        self.lans = {}  # switch namespace -> [(ns, ifname)]: its bridge br0's members
 
     def ns(self, name, forwarding):
         self.namespaces[name] = {"forwarding": forwarding, "ifs": {}, "routes": []}
 
+    def switch(self, name):
+        """A namespace whose veth ends are all ports of its bridge br0."""
+        self.ns(name, False)
+        self.namespaces[name]["bridge"] = True
+
     def link(self, ns_a, if_a, addr_a, ns_b, if_b, addr_b):
         self.veths.append((ns_a, if_a, ns_b, if_b))
-        self.namespaces[ns_a]["ifs"][if_a] = [addr_a]
-        self.namespaces[ns_b]["ifs"][if_b] = [addr_b]
+        self.namespaces[ns_a]["ifs"][if_a] = [addr_a] if addr_a else []
+        self.namespaces[ns_b]["ifs"][if_b] = [addr_b] if addr_b else []
 
     def route(self, ns, to, via, metric=None):
         self.namespaces[ns]["routes"].append((to, via, metric))
@@ -97,9 +106,32 @@ def fabric(n):
     return lab
 
 
+def lan(n):
+    lab = Lab(f"lan{n}")
+    switch = "lan0"
+    lab.switch(switch)
+    lab.lans[switch] = []
+    for i in range(n):
+        host = f"h{i}"
+        lab.ns(host, False)
+        lab.link(host, "eth0", f"10.0.{(i + 1) >> 8}.{(i + 1) & 255}/16", switch, f"{host}-eth0",
+                 None)
+        lab.lans[switch].append((host, "eth0"))
+    lab.ping = ("h0", f"10.0.{n >> 8}.{n & 255}")
+    return lab
+
+
+def lan_ends(lab):
+    """The veth ends `lans:` makes: the switch ports, which the YAML does not list."""
+    return {(sw, f"{ns}-{ifname}") for sw, members in lab.lans.items() for ns, ifname in members}
+
+
 def write_yaml(lab, path):
     out = [f"name: {lab.name}", "namespaces:"]
+    ports = lan_ends(lab)
     for name, ns in lab.namespaces.items():
+        if name in lab.lans:
+            continue
         out.append(f"  {name}:")
         if ns["forwarding"]:
             out.append("    forwarding: true")
@@ -113,7 +145,13 @@ def write_yaml(lab, path):
                 out.append(f"      - {{ to: {to}, via: {via}{m} }}")
     out.append("veths:")
     for a_ns, a_if, b_ns, b_if in lab.veths:
-        out.append(f"  - [{a_ns}/{a_if}, {b_ns}/{b_if}]")
+        if (b_ns, b_if) not in ports:
+            out.append(f"  - [{a_ns}/{a_if}, {b_ns}/{b_if}]")
+    if lab.lans:
+        out.append("lans:")
+        for sw, members in lab.lans.items():
+            out.append(f"  {sw}:")
+            out += [f"    - {ns}/{ifname}" for ns, ifname in members]
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -127,7 +165,11 @@ def sysctl_values(ns):
 def namespace_ops(name, ns):
     """The per-namespace operations after the veths exist, as `ip` arguments (no `ip -n NS`)."""
     ops = ["link set lo up"]
+    if ns.get("bridge"):
+        ops += ["link add br0 type bridge", "link set br0 up"]
     for ifname in ns["ifs"]:
+        if ns.get("bridge"):
+            ops.append(f"link set {ifname} master br0")
         ops.append(f"link set {ifname} up")
     for ifname, addrs in ns["ifs"].items():
         for a in addrs:
@@ -185,12 +227,13 @@ def write_check(lab, outdir):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("chain", "fabric"):
+    shapes = {"chain": chain, "fabric": fabric, "lan": lan}
+    if len(sys.argv) != 4 or sys.argv[1] not in shapes:
         sys.exit(__doc__)
     shape, n, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if n < 4:
         sys.exit("gen.py: N must be at least 4")
-    lab = chain(n) if shape == "chain" else fabric(n)
+    lab = shapes[shape](n)
     os.makedirs(outdir, exist_ok=True)
     write_yaml(lab, os.path.join(outdir, "lab.yaml"))
     write_ip_script(lab, outdir)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The nstopo benchmark: one command. Generates labs of N namespaces in two shapes (a routed chain,
-# a leaf-spine fabric with hosts) and brings each up and down with nstopo, with a script of one
-# `ip` command per operation, and with `ip -batch`, side by side. Everything runs in a private
+# The nstopo benchmark: one command. Generates labs of N namespaces in three shapes (a routed
+# chain, a leaf-spine fabric with hosts, one LAN of N hosts on one switch) and brings each up and
+# down with nstopo, with a script of one `ip` command per operation, and with `ip -batch`, side by
+# side. Everything runs in a private
 # network + mount namespace (tests/e2e/sandbox.sh): the machine's interfaces are never touched and
 # nothing is left behind. Needs root, python3, GNU time (package `time`), gnuplot (`gnuplot-nox`).
 #
-#   tests/bench/run.sh [--sizes "10 100 500 1000"] [--shapes "chain fabric"] [--out DIR]
+#   tests/bench/run.sh [--sizes "10 100 500 1000"] [--shapes "chain fabric lan"] [--out DIR]
 #                      [--nstopo PATH]
 #
 # Writes DIR/results.csv (one row per variant and phase), DIR/results.md (the table, with the
@@ -13,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 sizes="10 100 500 1000"
-shapes="chain fabric"
+shapes="chain fabric lan"
 out=$root/tests/bench/results
 nstopo=${NSTOPO:-$root/build/src/cli/nstopo}
 while [ $# -gt 0 ]; do

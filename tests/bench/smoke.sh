@@ -24,7 +24,14 @@ fabric,10,ip,apply
 fabric,10,ip,destroy
 fabric,10,nstopo,apply
 fabric,10,nstopo,destroy
-fabric,10,nstopo,reapply"
+fabric,10,nstopo,reapply
+lan,10,batch,apply
+lan,10,batch,destroy
+lan,10,ip,apply
+lan,10,ip,destroy
+lan,10,nstopo,apply
+lan,10,nstopo,destroy
+lan,10,nstopo,reapply"
 actual=$( (head -1 "$out/results.csv" | cut -d, -f1-4; tail -n +2 "$out/results.csv" | cut -d, -f1-4 | sort))
 if [ "$actual" != "$expected" ]; then
   echo "FAIL: results.csv rows differ"; echo "--- expected"; echo "$expected"; echo "--- actual"

@@ -12,18 +12,28 @@ for file in "$dir"/*.yaml; do
   head -1 "$work/$lab.mmd" | grep -qx "flowchart LR" || { echo "FAIL: $lab mermaid"; exit 1; }
   "$nstopo" graph --format dot "$file" > "$work/$lab.dot"
   "$nstopo" graph --format svg "$file" > "$work/$lab.svg"
-  python3 - "$work/$lab.svg" "$file" <<'EOF'
+  python3 - "$work/$lab.svg" "$file" "$work/$lab.dot" <<'EOF'
+import re
 import sys
 import xml.etree.ElementTree as ET
 import yaml
 svg = ET.parse(sys.argv[1]).getroot()
 lab = yaml.safe_load(open(sys.argv[2]))
+dot = open(sys.argv[3]).read()
 ns = "{http://www.w3.org/2000/svg}"
 nodes = [g for g in svg.iter(ns + "g") if g.get("class") == "node"]
 edges = [g for g in svg.iter(ns + "g") if g.get("class") == "edge"]
-host = 1 if lab.get("host") else 0
-assert len(nodes) == len(lab["namespaces"]) + host, (len(nodes), sys.argv[2])
-assert len(edges) == len(lab["veths"]), (len(edges), sys.argv[2])
+# One node per namespace, but a namespace that is only a switch is drawn as its switches, and
+# every bridge is a node of its own; one edge per veth (a LAN makes one per member), and a dashed
+# one from each bridge that is not alone in its namespace to that namespace's node.
+assert len(nodes) == len(re.findall(r'^  "[^\n]*" \[label=<', dot, re.M)), (len(nodes), sys.argv[2])
+lans = lab.get("lans") or {}
+members = sum(len(m["members"] if isinstance(m, dict) else m) for m in lans.values())
+dashed = dot.count("[style=dashed]")
+assert len(edges) == len(lab.get("veths") or []) + members + dashed, (len(edges), sys.argv[2])
+text = " ".join(t.text or "" for t in svg.iter(ns + "text"))
+for name in list(lab["namespaces"]) + list(lans):
+    assert name in text, (name, sys.argv[2])
 EOF
 done
 if "$nstopo" graph --format png "$dir/pair.yaml" > /dev/null 2>&1; then

@@ -87,3 +87,60 @@ TEST_CASE("dot: names that need quoting stay inside their quotes") {
     CHECK(dot.find("  \"x<y\" [label=<") != std::string::npos);
     CHECK(dot.find("<b>x&lt;y</b>") != std::string::npos);
 }
+
+TEST_CASE("mermaid: a LAN is one switch node with its ports, where its members' veths end") {
+    const auto g = graph_mermaid(lab("hub-vs-switch"));
+    CHECK(
+        g.find("  s0[[\"LAN hub<br/>switch br0 (hub)<br/>ports h4-eth0 h5-eth0 spy2-eth0\"]]\n") !=
+        std::string::npos);
+    CHECK(g.find("  s1[[\"LAN switch<br/>switch br0<br/>ports h1-eth0 h2-eth0 spy1-eth0\"]]\n") !=
+          std::string::npos);
+    CHECK(g.find("  n0 ---|\"eth0 10.0.1.1/24<br/>h1-eth0\"| s1\n") != std::string::npos);
+    CHECK(g.find("  n5 ---|\"eth0 10.0.1.3/24<br/>spy1-eth0\"| s1\n") != std::string::npos);
+    // The switch namespaces hold nothing else: no node of their own (n4 is hub, n7 switch).
+    CHECK(g.find("n4") == std::string::npos);
+    CHECK(g.find("n7") == std::string::npos);
+    CHECK(g.find(" -.- ") == std::string::npos);
+}
+
+TEST_CASE("dot: a switch node has a row per port, a bridge beside other links hangs off its node") {
+    const auto office = graph_dot(lab("office-lan"));
+    CHECK(office.find("  \"sw-lab/br0\" [label=<<table border=\"1\" cellborder=\"0\" "
+                      "cellspacing=\"2\" cellpadding=\"2\" bgcolor=\"#e4f2e4\" color=\"#3d8b3d\">"
+                      "<tr><td><b>LAN sw-lab</b></td></tr><tr><td><font point-size=\"9\">switch "
+                      "br0</font></td></tr><tr><td port=\"printer-eth0\" border=\"1\" "
+                      "bgcolor=\"#ffffff\"><font point-size=\"9\"><b>printer-eth0</b>&#160;"
+                      "</font></td></tr>") != std::string::npos);
+    // sw-office is written out by hand, but is only a switch too: titled by its namespace.
+    CHECK(office.find("<tr><td><b>sw-office</b></td></tr><tr><td><font point-size=\"9\">switch "
+                      "br0</font></td></tr>") != std::string::npos);
+    CHECK(office.find("  \"pc1\":\"eth0\" -- \"sw-office/br0\":\"p-pc1\";\n") != std::string::npos);
+    CHECK(office.find("  \"router\":\"eth1\" -- \"sw-lab/br0\":\"router-eth1\";\n") !=
+          std::string::npos);
+    CHECK(office.find("  \"sw-office\" [") == std::string::npos);
+
+    auto r = load_topology_text(R"(name: r
+namespaces:
+  r:
+    forwarding: true
+    interfaces: { up: { addresses: [10.0.9.1/24] } }
+    bridges: { br0: { ports: [p1], addresses: [10.0.1.254/24] } }
+  h1: { interfaces: { eth0: { addresses: [10.0.1.1/24] } } }
+  h9: { interfaces: { eth0: { addresses: [10.0.9.2/24] } } }
+veths:
+  - [h1/eth0, r/p1]
+  - [h9/eth0, r/up]
+)",
+                                "r.yaml");
+    REQUIRE(r.ok());
+    const auto dot = graph_dot(*r.topology);
+    CHECK(dot.find("<tr><td><b>switch r/br0</b></td></tr><tr><td><font point-size=\"9\">"
+                   "10.0.1.254/24</font></td></tr><tr><td port=\"p1\"") != std::string::npos);
+    CHECK(dot.find("  \"r\" -- \"r/br0\" [style=dashed];\n") != std::string::npos);
+    CHECK(dot.find("  \"h1\":\"eth0\" -- \"r/br0\":\"p1\";\n") != std::string::npos);
+    // The router keeps its own rows for its other links, none for the port.
+    CHECK(dot.find("<td port=\"up\"") != std::string::npos);
+    const auto mermaid = graph_mermaid(*r.topology);
+    CHECK(mermaid.find("  s0[[\"switch r/br0<br/>10.0.1.254/24<br/>ports p1\"]]\n  n2 -.- s0\n") !=
+          std::string::npos);
+}

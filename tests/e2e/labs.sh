@@ -5,12 +5,40 @@ source "$(dirname "$0")/lib.sh"
 lab=$1
 file="$TOPOLOGIES/$lab.yaml"
 
+# overheard SPY FROM SRC DST MARKER: how many of 5 echo requests FROM (address SRC) sends to DST
+# reach SPY's eth0 (tests/e2e/sniff.py, a raw packet socket in SPY), ended by an echo to MARKER.
+overheard() {
+  local spy=$1 from=$2 src=$3 dst=$4 marker=$5 pid out=$WORK/sniff-$1
+  # A file of its own, made empty before the sniffer starts: a "listening" left from an earlier
+  # run must not let the pings go before this sniffer listens.
+  : >"$out"
+  in_ns "$spy" /usr/bin/python3 "$(dirname "$0")/sniff.py" eth0 "$src" "$dst" "$marker" \
+    >>"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 400); do grep -q listening "$out" && break; sleep 0.05; done
+  # Both pings on one CPU: the frames then pass the kernel's per-CPU receive queues in the order
+  # they were sent, so the marker cannot overtake the last echo on its way to the spy.
+  in_ns "$from" taskset -c 0 ping -c 5 -i 0.2 -W 2 "$dst" >/dev/null 2>&1 ||
+    fail "ping from $from to $dst"
+  in_ns "$from" taskset -c 0 ping -b -c 1 -W 1 "$marker" >/dev/null 2>&1 || true
+  wait "$pid" || fail "sniffing in $spy: $(cat "$out")"
+  echo "$spy: $(tail -2 "$out" | head -1)" >&2
+  tail -1 "$out"
+}
+
 before=$(kernel_snapshot)
 # The machine's own forwarding stays off in the sandbox: routers must turn it on themselves.
 echo 0 > /proc/sys/net/ipv4/ip_forward
 
 expect_rc "apply $lab" 0 "$NSTOPO" apply "$file"
 expect_contains "apply verifies" "verified: the kernel matches" "$WORK/out"
+if [ "$lab" = hub-vs-switch ]; then
+  # The switch side of `lans:`, by the names the README documents.
+  expect_contains "the switch namespace" "+ create namespace switch" "$WORK/out"
+  expect_contains "a member's veth" "+ create veth h1/eth0 <-> switch/h1-eth0" "$WORK/out"
+  expect_contains "the hub's bridge" "+ create bridge br0 in hub" "$WORK/out"
+  expect_contains "a port" "~ set master of spy2-eth0 br0 in hub" "$WORK/out"
+fi
 # The lab's own checks (ICMP echo and route lookups from inside its namespaces) all hold.
 expect_rc "check $lab" 0 "$NSTOPO" check "$file"
 expect_contains "every check held" "checks held" "$WORK/out"
@@ -74,7 +102,50 @@ case "$lab" in
     expect_rc "apply repairs both" 0 "$NSTOPO" apply "$file"
     expect_eq "hand-made bridge gone" "" "$(in_ns pc1 ip -br link show type bridge)"
     expect_eq "ageing time back" 30000 \
-      "$(in_ns sw-office ip -j -d link show br0 | jq '.[0].linkinfo.info_data.ageing_time')" ;;
+      "$(in_ns sw-office ip -j -d link show br0 | jq '.[0].linkinfo.info_data.ageing_time')"
+    # The LAN of the `lans:` shorthand: a port detached by hand is drift that status shows and
+    # apply repairs; an edit that takes a member off the LAN converges with a minimal plan.
+    expect_eq "the shorthand's ports" "printer-eth0 router-eth1 server-eth0" \
+      "$(in_ns sw-lab ip -j link show master br0 | jq -r '[.[].ifname] | sort | join(" ")')"
+    in_ns sw-lab ip link set server-eth0 nomaster
+    expect_rc "status shows the detached LAN port" 2 "$NSTOPO" status --detailed-exitcode
+    expect_contains "status names it" "~ set master of server-eth0 br0 in sw-lab" "$WORK/out"
+    expect_contains "status lists the LAN's switch" \
+      "namespace sw-lab  (switch of LAN sw-lab: printer/eth0 server/eth0 router/eth1)" "$WORK/out"
+    expect_rc "status --json" 2 "$NSTOPO" status --json --detailed-exitcode
+    expect_eq "status --json names the LAN's members and ports" \
+      "printer/eth0 printer-eth0 server/eth0 server-eth0 router/eth1 router-eth1" \
+      "$(jq -r '[.labs[0].lans["sw-lab"][] | .member, .port] | join(" ")' "$WORK/out")"
+    expect_rc "apply repairs the LAN port" 0 "$NSTOPO" apply "$file"
+    expect_ping printer 10.0.2.20
+    # An edit: a new host joins the LAN (a namespace and one member more).
+    sed -e 's/^  sw-lab: \[printer\/eth0, server\/eth0, router\/eth1\]$/  sw-lab: [printer\/eth0, server\/eth0, router\/eth1, pc9\/eth0]/' \
+      -e 's/^namespaces:$/namespaces:\n  pc9: { interfaces: { eth0: { addresses: [10.0.2.30\/24] } } }/' \
+      "$file" >"$WORK/office-lan.yaml"
+    expect_rc "plan of the edited LAN" 2 "$NSTOPO" plan --detailed-exitcode "$WORK/office-lan.yaml"
+    expect_contains "it makes the new member's veth" "+ create veth pc9/eth0 <-> sw-lab/pc9-eth0" \
+      "$WORK/out"
+    expect_contains "and attaches its port" "~ set master of pc9-eth0 br0 in sw-lab" "$WORK/out"
+    expect_eq "and removes nothing" "" "$(grep '^-' "$WORK/out" || true)"
+    expect_rc "apply the edited LAN" 0 "$NSTOPO" apply "$WORK/office-lan.yaml"
+    expect_ping pc9 10.0.2.10
+    expect_rc "apply the file again" 0 "$NSTOPO" apply "$file"
+    expect_contains "which deletes the new host" "- delete namespace pc9" "$WORK/out"
+    expect_ping printer 10.0.2.20 ;;
+  hub-vs-switch)
+    expect_ping h1 10.0.1.2
+    expect_ping h4 10.0.2.2
+    expect_eq "the shorthand's ports" "h1-eth0 h2-eth0 spy1-eth0" \
+      "$(in_ns switch ip -j link show master br0 | jq -r '[.[].ifname] | sort | join(" ")')"
+    expect_eq "the hub learns nothing" 0 \
+      "$(in_ns hub ip -j -d link show br0 | jq '.[0].linkinfo.info_data.ageing_time')"
+    # The third host of each LAN listens while the first pings the second: on the switch, which
+    # has learned where h2 is (the pings above), it sees none of the echo requests; on the hub,
+    # every one. A broadcast echo from the first host, which every port gets, ends the listening.
+    expect_eq "spy1 on the switch sees none of h1's echoes to h2" 0 \
+      "$(overheard spy1 h1 10.0.1.1 10.0.1.2 10.0.1.255)"
+    expect_eq "spy2 on the hub sees all of h4's echoes to h5" 5 \
+      "$(overheard spy2 h4 10.0.2.1 10.0.2.2 10.0.2.255)" ;;
   host-bridge)
     expect_ping ns1 10.1.2.2
     expect_ping ns2 10.1.2.254
