@@ -142,7 +142,11 @@ class Engine {
         Topology observed;  // the kernel as verification read it
         Plan residual;      // what is still to do: empty when the kernel matches
     };
-    Verified verify(const Topology& desired, const LabClaims& claims) const;
+    Verified verify(const Topology& desired, const LabClaims& claims,
+                    const std::map<ProcessKey, ProcessRun>& processes) const;
+    void attach_processes(Topology& observed, const std::map<ProcessKey, ProcessRun>& runs) const;
+    void accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& started_now,
+                            Plan& residual) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;
     void remove_leftover_files(const LabRecord& record, const Topology& observed);
 

@@ -10,14 +10,18 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "netns.hpp"
@@ -116,6 +120,10 @@ Credentials credentials_of(const Op& op, const std::string& user) {
     }
     c.uid = pw.pw_uid;
     c.gid = pw.pw_gid;
+    if (c.uid == ::geteuid() && c.gid == ::getegid()) {  // already that user: nothing to change
+        c.change = false;
+        return c;
+    }
     int count = 64;
     c.groups.resize(static_cast<std::size_t>(count));
     if (::getgrouplist(pw.pw_name, pw.pw_gid, c.groups.data(), &count) < 0) {
@@ -124,6 +132,27 @@ Credentials credentials_of(const Op& op, const std::string& user) {
     }
     c.groups.resize(static_cast<std::size_t>(count));
     return c;
+}
+
+// Whether `id` has a mapping in this process's user namespace (/proc/self/uid_map or gid_map):
+// lines "INSIDE OUTSIDE COUNT". setuid to an unmapped id fails with a bare EINVAL.
+bool mapped(const char* map_file, unsigned long id) {
+    std::ifstream in(map_file);
+    if (!in) return true;  // no /proc to ask: setuid will say
+    unsigned long inside = 0, outside = 0, count = 0;
+    while (in >> inside >> outside >> count)
+        if (id >= inside && id - inside < count) return true;
+    return false;
+}
+
+// A rootless session maps root alone: another user is refused before the fork, by name.
+void require_mapped(const Op& op, const std::string& user, const Credentials& c) {
+    if (!c.change) return;
+    if (mapped("/proc/self/uid_map", c.uid) && mapped("/proc/self/gid_map", c.gid)) return;
+    fail(op, EINVAL,
+         "user '" + user + "' (uid " + std::to_string(c.uid) + ", gid " + std::to_string(c.gid) +
+             ") has no mapping in this user namespace; a rootless session maps only root: "
+             "leave `user:` unset, or apply the lab as root");
 }
 
 // NULL-terminated pointers into `strings`, for exec.
@@ -202,6 +231,7 @@ Launch prepare(const KernelOptions& options, const Op& op, const std::string& ns
     l.devnull = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (!l.devnull) fail(op, errno, "cannot open /dev/null");
     l.who = credentials_of(op, p.user);
+    require_mapped(op, p.user, l.who);
     l.argv_strings = p.command;
     l.env_strings = environment_of(p);
     for (const auto& [target, source] : p.mounts) {
@@ -250,7 +280,8 @@ bool write_without_sigpipe(int fd, char byte) {
 }  // namespace
 
 ProcessIdentity start_process(const KernelOptions& options, const std::string& ns, const Process& p,
-                              const std::string& log_path) {
+                              const std::string& log_path,
+                              const std::function<void(const ProcessIdentity&)>& started) {
     const Op op{ns, "start process", "'" + p.name + "'"};
     Launch l = prepare(options, op, ns, p, log_path);
     Pipe report = make_pipe(op);
@@ -275,11 +306,13 @@ ProcessIdentity start_process(const KernelOptions& options, const std::string& n
     int status = 0;
     while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
     }
-    Report started;
-    if (!receive(report.read.get(), started) || started.step != Step::started)
+    Report forked;
+    if (!receive(report.read.get(), forked) || forked.step != Step::started)
         fail(op, EAGAIN, "the program's session did not start");
-    const int pid = started.value;
+    const int pid = forked.value;
     const auto id = identify_process(pid);
+    // Recorded before it may go on: a throw here closes the pipe, and the program exits unrun.
+    if (id && started) started(*id);
     const char byte = 1;
     const bool told = write_without_sigpipe(go.write.get(), byte);
     go.write.reset();
@@ -310,6 +343,92 @@ bool stop_process(const ProcessIdentity& id, std::chrono::milliseconds grace) {
     for (int i = 0; i < 100 && still_running(id); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return !still_running(id);
+}
+
+}  // namespace nstopo
+
+namespace nstopo {
+
+namespace {
+
+// The network namespace process `pid` is in, if it can be told (a process of another user, or
+// one that has just exited, cannot).
+std::optional<kernel::NetnsId> netns_of_process(int pid) {
+    struct stat st {};
+    const std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return kernel::NetnsId{st.st_dev, st.st_ino};
+}
+
+// Every pid in /proc but this process's own.
+std::vector<int> all_pids() {
+    std::vector<int> pids;
+    DIR* dir = ::opendir("/proc");
+    if (!dir) return pids;
+    while (const dirent* e = ::readdir(dir)) {
+        int pid = 0;
+        const std::string_view name(e->d_name);
+        const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (ec == std::errc() && end == name.data() + name.size() && pid != ::getpid())
+            pids.push_back(pid);
+    }
+    ::closedir(dir);
+    return pids;
+}
+
+// The live processes (zombies aside) whose network namespace is one of `ids`.
+std::vector<ProcessIdentity> processes_in(const std::vector<kernel::NetnsId>& ids) {
+    std::vector<ProcessIdentity> found;
+    for (const int pid : all_pids()) {
+        const auto ns = netns_of_process(pid);
+        if (!ns || std::find(ids.begin(), ids.end(), *ns) == ids.end()) continue;
+        if (const auto id = identify_process(pid)) found.push_back(*id);
+    }
+    return found;
+}
+
+void signal_all(const std::vector<ProcessIdentity>& ids, int sig) {
+    for (const auto& id : ids)
+        if (still_running(id)) ::kill(id.pid, sig);
+}
+
+}  // namespace
+
+ProcessState process_state(const KernelOptions& options, const std::string& ns,
+                           const ProcessIdentity& id) {
+    if (!still_running(id)) return ProcessState::exited;
+    const auto now = kernel::NetnsDir(options.netns_dir).id_of(ns);
+    const auto in = netns_of_process(id.pid);
+    if (!now) return ProcessState::astray;  // no namespace has that name now
+    // Told apart only when both are known; a process nstopo may not inspect is taken as running.
+    if (in && *now != *in) return ProcessState::astray;
+    return still_running(id) ? ProcessState::running : ProcessState::exited;
+}
+
+void stop_processes_in(const KernelOptions& options, const std::vector<std::string>& namespaces,
+                       std::chrono::milliseconds grace) {
+    const kernel::NetnsDir dir(options.netns_dir);
+    std::vector<kernel::NetnsId> ids;
+    for (const auto& name : namespaces)
+        if (const auto id = dir.id_of(name)) ids.push_back(*id);
+    if (ids.empty()) return;
+    auto found = processes_in(ids);
+    if (found.empty()) return;
+    signal_all(found, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    // Scanned again each round: a process may fork while it is being stopped.
+    while (!(found = processes_in(ids)).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int round = 0; round < 100 && !found.empty(); ++round) {
+        signal_all(found, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        found = processes_in(ids);
+    }
+    if (found.empty()) return;
+    std::string pids;
+    for (const auto& id : found) pids += " " + std::to_string(id.pid);
+    throw Error(ErrorKind::verification,
+                "these processes survived SIGKILL inside namespaces about to be deleted:" + pids);
 }
 
 }  // namespace nstopo

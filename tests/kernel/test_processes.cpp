@@ -159,3 +159,80 @@ TEST_CASE("a program that cannot start is an error naming the step and the errno
           std::string::npos);
     k->delete_namespace("nsp-d");
 }
+
+TEST_CASE("a process is running in its namespace, astray when the name is gone, exited after") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-e", "lab1");
+    Workdir w;
+    const auto p = program({"sleep", "1000"}, w.path);
+    ProcessIdentity seen;
+    const ProcessIdentity id =
+        start_process(KernelOptions{}, "nsp-e", p, (w.path / "prog.log").string(),
+                      [&](const ProcessIdentity& i) { seen = i; });
+    const Stopper stopper{id};
+    CHECK(seen == id);  // told before it was released
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::running);
+    // The kernel stops no process with its namespace: it keeps the deleted namespace alive.
+    k->delete_namespace("nsp-e");
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::astray);
+    k->create_namespace("nsp-e", "lab1");
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::astray);
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::exited);
+    k->delete_namespace("nsp-e");
+}
+
+TEST_CASE("a process whose recorder throws is never executed") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-f", "lab1");
+    Workdir w;
+    const auto marker = w.path / "ran";
+    const auto p = program({"sh", "-c", "touch " + marker.string() + "; exec sleep 1000"}, w.path);
+    int pid = 0;
+    CHECK_THROWS_AS(start_process(KernelOptions{}, "nsp-f", p, (w.path / "prog.log").string(),
+                                  [&](const ProcessIdentity& i) {
+                                      pid = i.pid;
+                                      throw std::runtime_error("record failed");
+                                  }),
+                    std::runtime_error);
+    REQUIRE(pid > 0);
+    // It exits on its own once its release pipe closes; bounded wait for a broken build.
+    for (int i = 0; i < 2000 && identify_process(pid); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK_FALSE(identify_process(pid));
+    CHECK_FALSE(fs::exists(marker));
+    k->delete_namespace("nsp-f");
+}
+
+TEST_CASE("stop_processes_in stops what runs in the namespaces, daemons that left the group too") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-g", "lab1");
+    k->create_namespace("nsp-h", "lab1");
+    Workdir w;
+    // A double fork into a session of its own: no longer in the program's process group.
+    const auto p = program({"sh", "-c", "setsid sh -c 'trap \"\" TERM; exec sleep 1001' & echo "
+                                        "forked; exec sleep 1000"},
+                           w.path);
+    const auto log = w.path / "prog.log";
+    const ProcessIdentity id = start_process(KernelOptions{}, "nsp-g", p, log.string());
+    const Stopper stopper{id};
+    log_with_lines(log, 1);
+    // A bystander in the other namespace, which is not named: left alone.
+    const ProcessIdentity other = start_process(KernelOptions{}, "nsp-h", program({"sleep", "1002"}, w.path),
+                                                (w.path / "other.log").string());
+    const Stopper other_stopper{other};
+    const auto daemons = [] {
+        return run_ok("ps -e -o args= | grep -c '^sleep 1001$' || true");
+    };
+    for (int i = 0; i < 2000 && daemons() != "1\n"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(daemons() == "1\n");
+    stop_processes_in(KernelOptions{}, {"nsp-g", "no-such-namespace"},
+                      std::chrono::milliseconds(200));
+    CHECK_FALSE(still_running(id));
+    CHECK(daemons() == "0\n");
+    CHECK(still_running(other));
+    CHECK(stop_process(other, std::chrono::milliseconds(2000)));
+    k->delete_namespace("nsp-g");
+    k->delete_namespace("nsp-h");
+}
