@@ -3,8 +3,8 @@
 
 #include <chrono>
 #include <functional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "nstopo/kernel.hpp"
 #include "nstopo/model.hpp"

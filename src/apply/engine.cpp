@@ -216,7 +216,6 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
-
 Plan Engine::plan(const Topology& desired) const {
     const auto record = load_record(desired.name);
     const auto claims = claims_of(record);
@@ -356,8 +355,7 @@ Plan Engine::plan_and_record(ApplyState& s) {
                            s.desired,
                            s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{},
                            while_applying(s.claims, observed),
-                           s.previous ? s.previous->processes
-                                      : std::map<ProcessKey, ProcessRun>{}};
+                           s.previous ? s.previous->processes : std::map<ProcessKey, ProcessRun>{}};
     if (!plan.empty() || !s.recorded_as_applied) store_.save(s.applying);
     return plan;
 }
@@ -387,9 +385,9 @@ void Engine::accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& start
         const auto* start = std::get_if<op::StartProcess>(&o.action);
         if (!start || !started_now.contains({start->ns, start->process.name})) return false;
         s.warnings.push_back("process " + quote(start->process.name) + " in namespace " +
-                             quote(start->ns) + " exited right after it started; see `nstopo logs " +
-                             s.desired.name + " " + process_label(start->ns, start->process.name) +
-                             "`");
+                             quote(start->ns) +
+                             " exited right after it started; see `nstopo logs " + s.desired.name +
+                             " " + process_label(start->ns, start->process.name) + "`");
         return true;
     });
 }

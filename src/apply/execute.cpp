@@ -19,8 +19,7 @@ ProcessLedger& ledger_of(const ExecuteOptions& options) {
 
 void start(const std::string& ns, const Process& p, Kernel& k, ProcessLedger& ledger) {
     const std::string log = ledger.log_path(ns, p.name);
-    k.start_process(ns, p, log,
-                    [&](const ProcessIdentity& id) { ledger.started(ns, p, id, log); });
+    k.start_process(ns, p, log, [&](const ProcessIdentity& id) { ledger.started(ns, p, id, log); });
 }
 
 void stop(const std::string& ns, const std::string& name, const ProcessIdentity& id, Kernel& k,

@@ -65,7 +65,8 @@ std::vector<LogFile> logs_of(const StateStore& store, const std::string& lab) {
         for (const auto& f : fs::directory_iterator(ns.path(), ec))
             if (f.path().extension() == ".log" && f.is_regular_file())
                 logs.push_back(
-                    {ns.path().filename().string() + "/" + f.path().stem().string(), f.path()});
+                    LogFile{ns.path().filename().string() + "/" + f.path().stem().string(),
+                            f.path(), 0, ""});
     }
     std::sort(logs.begin(), logs.end(),
               [](const LogFile& a, const LogFile& b) { return a.label < b.label; });

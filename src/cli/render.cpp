@@ -89,18 +89,15 @@ void append_processes(std::string& out, const LabStatus& lab, const std::string&
     for (const auto& [name, p] : ns.processes) {
         if (!p.run) continue;
         out += fmt::format("    process {:<10} {}", name, run_text(*p.run, s));
-        if (const auto cmd = applied_command(lab, ns_name, name); !cmd.empty())
-            out += "  " + cmd;
-        out += "
-";
+        if (const auto cmd = applied_command(lab, ns_name, name); !cmd.empty()) out += "  " + cmd;
+        out += "\n";
     }
     // Declared but never started (an apply that stopped before them, or killed).
     const auto want = lab.record.desired.namespaces.find(ns_name);
     if (want == lab.record.desired.namespaces.end()) return;
     for (const auto& [name, p] : want->second.processes)
         if (!ns.processes.contains(name))
-            out += fmt::format("    process {:<10} {}  {}
-", name, s.paint("not started", kRed),
+            out += fmt::format("    process {:<10} {}  {}\n", name, s.paint("not started", kRed),
                                p.command_line());
 }
 

@@ -148,7 +148,6 @@ std::string shell_word(const std::string& arg) {
     return out + "'";
 }
 
-
 }  // namespace
 
 // FNV-1a, 64 bits.

@@ -502,7 +502,8 @@ class Planner {
     }
 
     void plan_process_removal(const std::string& ns, const Process& have) {
-        if (alive(have)) removals_.add(explicit_op(op::StopProcess{ns, have.name, have.run->id}, {}));
+        if (alive(have))
+            removals_.add(explicit_op(op::StopProcess{ns, have.name, have.run->id}, {}));
     }
 
     // Declared processes: started when they have no run or it exited, restarted when what runs

@@ -83,8 +83,9 @@ std::string with_web_command(const std::string& port) {
 
 }  // namespace
 
-TEST_CASE_METHOD(ProcessFixture,
-                 "a process is started last, recorded with its log, and a re-apply touches nothing") {
+TEST_CASE_METHOD(
+    ProcessFixture,
+    "a process is started last, recorded with its log, and a re-apply touches nothing") {
     const Topology lab = load(kLab);
     const ApplyResult first = engine.apply(lab, "web.yaml");
     REQUIRE(first.plan.operations.size() > 1);
@@ -147,7 +148,8 @@ TEST_CASE_METHOD(ProcessFixture, "a pid handed to another process is not mistake
     CHECK(kernel.live_processes() == 2);
 }
 
-TEST_CASE_METHOD(ProcessFixture, "a changed process is restarted, with the new definition recorded") {
+TEST_CASE_METHOD(ProcessFixture,
+                 "a changed process is restarted, with the new definition recorded") {
     engine.apply(load(kLab), "web.yaml");
     const ProcessRun before = recorded("srv", "web");
     const Topology changed = load(with_web_command("8081"));
@@ -195,7 +197,7 @@ TEST_CASE_METHOD(ProcessFixture,
 }
 
 TEST_CASE_METHOD(ProcessFixture,
-                 "a process that cannot start names itself and its line; a re-run converges") {
+                 "a process that cannot start names itself and its line, and a re-run converges") {
     const Topology lab = load(kLab);
     kernel.fail_next("start_process", ENOENT);
     try {
@@ -204,7 +206,7 @@ TEST_CASE_METHOD(ProcessFixture,
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::kernel);
         REQUIRE(e.where());
-        CHECK(e.where()->str() == (dir.path / "web.yaml").string() + ":11:7");
+        CHECK(e.where()->str() == (dir.path / "web.yaml").string() + ":10:7");
         CHECK(std::string(e.what()).find("start process") != std::string::npos);
     }
     // Everything before it stays applied.

@@ -240,8 +240,9 @@ TEST_CASE("refusing processes (--no-processes) makes every process an error") {
 
 TEST_CASE("what a mount source holds is part of the definition: an edit there restarts") {
     const LabFolder f;
-    const auto text = with_process("        command: [sleep, infinity]\n"
-                                   "        mounts: { /etc/frr: conf }\n");
+    const auto text = with_process(
+        "        command: [sleep, infinity]\n"
+        "        mounts: { /etc/frr: conf }\n");
     const auto hash = [&] {
         const auto r = f.load(text);
         REQUIRE(r.ok());
@@ -250,7 +251,7 @@ TEST_CASE("what a mount source holds is part of the definition: an edit there re
         return p.definition_hash();
     };
     const auto first = hash();
-    CHECK(hash() == first);  // loading again reads the same
+    CHECK(hash() == first);                               // loading again reads the same
     std::ofstream(f.lab() / "conf" / "a.conf") << "y\n";  // same size, other content
     const auto edited = hash();
     CHECK(edited != first);

@@ -210,20 +210,20 @@ TEST_CASE("stop_processes_in stops what runs in the namespaces, daemons that lef
     k->create_namespace("nsp-h", "lab1");
     Workdir w;
     // A double fork into a session of its own: no longer in the program's process group.
-    const auto p = program({"sh", "-c", "setsid sh -c 'trap \"\" TERM; exec sleep 1001' & echo "
-                                        "forked; exec sleep 1000"},
+    const auto p = program({"sh", "-c",
+                            "setsid sh -c 'trap \"\" TERM; exec sleep 1001' & echo "
+                            "forked; exec sleep 1000"},
                            w.path);
     const auto log = w.path / "prog.log";
     const ProcessIdentity id = start_process(KernelOptions{}, "nsp-g", p, log.string());
     const Stopper stopper{id};
     log_with_lines(log, 1);
     // A bystander in the other namespace, which is not named: left alone.
-    const ProcessIdentity other = start_process(KernelOptions{}, "nsp-h", program({"sleep", "1002"}, w.path),
-                                                (w.path / "other.log").string());
+    const ProcessIdentity other =
+        start_process(KernelOptions{}, "nsp-h", program({"sleep", "1002"}, w.path),
+                      (w.path / "other.log").string());
     const Stopper other_stopper{other};
-    const auto daemons = [] {
-        return run_ok("ps -e -o args= | grep -c '^sleep 1001$' || true");
-    };
+    const auto daemons = [] { return run_ok("ps -e -o args= | grep -c '^sleep 1001$' || true"); };
     for (int i = 0; i < 2000 && daemons() != "1\n"; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     REQUIRE(daemons() == "1\n");

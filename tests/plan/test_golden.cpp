@@ -337,8 +337,7 @@ Topology without_processes(Topology t) {
 
 // `applied` (its processes aside) converged on a fake kernel; its observation with `runs` added
 // (namespace -> processes), planned against `desired`.
-void check_process_golden(const std::string& name, const Topology& applied,
-                          const Topology& desired,
+void check_process_golden(const std::string& name, const Topology& applied, const Topology& desired,
                           const std::map<std::string, std::vector<Process>>& runs) {
     FakeKernel kernel;
     converge(kernel, without_processes(applied));
@@ -361,27 +360,28 @@ Topology pair_with_processes() {
 }  // namespace
 
 TEST_CASE("golden: processes start last, after routes") {
-    check_process_golden("processes-start", pair_lab(), pair_with_processes(), {});
+    check_process_golden("processes-start", empty_lab("pair"), pair_with_processes(), {});
 }
 
 TEST_CASE("golden: processes running as started change nothing") {
     const Topology lab = pair_with_processes();
-    check_process_golden(
-        "processes-unchanged", lab, lab,
-        {{"ns02", {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
-                                ProcessState::running)}},
-         {"ns01", {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
-                                ProcessState::running)}}});
+    check_process_golden("processes-unchanged", lab, lab,
+                         {{"ns02",
+                           {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
+                                         ProcessState::running)}},
+                          {"ns01",
+                           {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
+                                         ProcessState::running)}}});
 }
 
 TEST_CASE("golden: processes changed, exited, astray, undeclared") {
     const Topology before = pair_with_processes();
     Topology now = before;
     auto& web = now.namespaces.at("ns02").processes.at("web");
-    web.command.back() = "8081";                                        // changed: restarted
+    web.command.back() = "8081";  // changed: restarted
     now.namespaces.at("ns02").processes["cache"] = lab_process("cache", {"memcached"}, 24);
-    Process old = lab_process("old", {"sleep", "infinity"}, 30);        // undeclared now
-    Process gone = lab_process("gone", {"true"}, 31);                   // undeclared, exited
+    Process old = lab_process("old", {"sleep", "infinity"}, 30);  // undeclared now
+    Process gone = lab_process("gone", {"true"}, 31);             // undeclared, exited
     check_process_golden(
         "processes-changes", before, now,
         {{"ns02",
@@ -390,16 +390,18 @@ TEST_CASE("golden: processes changed, exited, astray, undeclared") {
            observed_run(lab_process("cache", {"memcached"}, 24), 1003, ProcessState::astray),
            observed_run(old, 1004, ProcessState::running),
            observed_run(gone, 1005, ProcessState::exited)}},
-         {"ns01", {observed_run(before.namespaces.at("ns01").processes.at("probe"), 1002,
-                                ProcessState::exited)}}});
+         {"ns01",
+          {observed_run(before.namespaces.at("ns01").processes.at("probe"), 1002,
+                        ProcessState::exited)}}});
 }
 
 TEST_CASE("golden: teardown stops processes first, before any namespace goes") {
     const Topology lab = pair_with_processes();
-    check_process_golden(
-        "processes-teardown", lab, empty_lab("pair"),
-        {{"ns02", {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
-                                ProcessState::running)}},
-         {"ns01", {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
-                                ProcessState::exited)}}});
+    check_process_golden("processes-teardown", lab, empty_lab("pair"),
+                         {{"ns02",
+                           {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
+                                         ProcessState::running)}},
+                          {"ns01",
+                           {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
+                                         ProcessState::exited)}}});
 }

@@ -101,8 +101,9 @@ TEST_CASE("process operations print their command and belong to the last phase")
     CHECK(line(op::RestartProcess{"srv", p, id}) ==
           "~ restart process web in srv: python3 -m http.server 8080");
     CHECK(line(op::StopProcess{"srv", "web", id}) == "- stop process web in srv");
-    for (const Action& a : {Action{op::StartProcess{"srv", p}}, Action{op::StopProcess{"srv", "web", id}},
-                            Action{op::RestartProcess{"srv", p, id}}}) {
+    for (const Action& a :
+         {Action{op::StartProcess{"srv", p}}, Action{op::StopProcess{"srv", "web", id}},
+          Action{op::RestartProcess{"srv", p, id}}}) {
         CHECK(phase_of(a) == Phase::processes);
         CHECK(namespace_of(a) == "srv");
         CHECK(object_of(a) == "web");

@@ -537,8 +537,8 @@ int FakeKernel::processes_in(const std::string& ns) const {
 }
 
 int FakeKernel::live_processes() const {
-    return static_cast<int>(std::count_if(processes_.begin(), processes_.end(),
-                                          [](const auto& p) { return p.alive; }));
+    return static_cast<int>(
+        std::count_if(processes_.begin(), processes_.end(), [](const auto& p) { return p.alive; }));
 }
 
 std::string FakeKernel::command_of(const std::string& ns, const std::string& name) const {
