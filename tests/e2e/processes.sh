@@ -117,4 +117,20 @@ expect_eq "the host's mount table is as before" "$mounts_before" "$(host_mounts)
 if [ "$MODE" = root ]; then
   expect_eq "no log left" "" "$(ls /run/nstopo/logs 2>/dev/null)"
 fi
+# `user:`: as root, the program runs as that user; a rootless session maps only root, so there
+# the same file is refused by name and line, with what came before it applied and kept.
+users="$WORK/users.yaml"
+printf 'name: users\nnamespaces:\n  u:\n    processes:\n      p: { command: [sleep, "4244"], user: nobody }\n' > "$users"
+[ "$MODE" = rootless ] && chmod a+r "$users"
+if [ "$MODE" = root ]; then
+  expect_rc "apply as nobody" 0 "$NSTOPO" apply "$users"
+  expect_eq "runs as nobody" "nobody" "$(ps -e -o user=,args= | awk '$2 == "sleep" && $3 == "4244" { print $1 }')"
+else
+  expect_rc "apply as nobody, rootless" 1 "$NSTOPO" apply "$users"
+  expect_contains "names the process, its line and why" "$users:5:7: cannot start process 'p': user 'nobody' (uid 65534, gid 65534) has no mapping in this user namespace; a rootless session maps only root: leave \`user:\` unset, or apply the lab as root (namespace u: start process 'p'" "$WORK/err"
+  expect_rc "the namespace before it stays" 0 "$NSTOPO" exec --any u -- true
+fi
+expect_rc "destroy users" 0 "$NSTOPO" destroy users
+expect_eq "no sleep 4244 left" 0 "$(count_of "sleep 4244")"
+expect_eq "nothing remains at the end" "$before" "$(kernel_snapshot)"
 finish
