@@ -156,8 +156,15 @@ struct ProcessRun {
     std::string log;              // the file its output is appended to
     std::int64_t started_at = 0;  // when it was started, in seconds since the epoch
     ProcessState state = ProcessState::running;
+    // Observed only, for an exited run: its wait status (as waitpid gives it), when known.
+    std::optional<int> wait_status;
     bool operator==(const ProcessRun&) const = default;
 };
+
+// Where the exit status of a process whose output goes to `log` is written: beside it, with
+// ".exit" for its ".log" ("web.log" -> "web.exit"; another name gets ".exit" appended). One line,
+// "PID STATUS", STATUS the raw wait status; empty while the process runs.
+std::string process_exit_file(const std::string& log);
 
 // A program the lab runs in one of its namespaces (`processes:` in the file), identified by
 // (namespace, name). Desired: from the file, with every path made absolute. The loader has

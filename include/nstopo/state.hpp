@@ -4,6 +4,7 @@
 //
 //   DIR/labs/LAB.json   one record per lab that is (or was being) applied, written atomically
 //   DIR/logs/LAB/NS/PROCESS.log  the output of a lab's process, appended to across restarts
+//   DIR/logs/LAB/NS/PROCESS.exit "PID STATUS" once the process's last run exited
 //   DIR/locks/LAB.lock  flock(2) held for the duration of an apply or destroy of LAB
 //   DIR/registry.lock   flock(2) held while a lab claims names, so two labs never claim one name
 //
@@ -119,6 +120,9 @@ class StateStore {
                                       const std::string& name) const;
     // The folder of lab `lab`'s process logs (which may not exist).
     std::filesystem::path log_dir(const std::string& lab) const;
+    // The wait status the exit file beside `run.log` holds for `run` (process_exit_file);
+    // nullopt while it runs, or when the file says nothing of its pid.
+    std::optional<int> exit_status(const ProcessRun& run) const;
     // Removes the lab's process logs.
     void remove_logs(const std::string& lab) const;
     // Whether lab `lab` was ever applied with this state directory: it has a record, or the lock

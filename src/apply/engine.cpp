@@ -134,7 +134,7 @@ class RecordingLedger final : public ProcessLedger {
     void started(const std::string& ns, const Process& p, const ProcessIdentity& id,
                  const std::string& log) override {
         record_.processes[{ns, p.name}] =
-            ProcessRun{id, p.definition_hash(), log, now_seconds(), ProcessState::running};
+            ProcessRun{id, p.definition_hash(), log, now_seconds(), ProcessState::running, {}};
         store_.save(record_);
         started_now_.insert({ns, p.name});
     }
@@ -186,6 +186,7 @@ void Engine::attach_processes(Topology& observed,
         p.name = key.second;
         p.run = run;
         p.run->state = kernel_.process_state(key.first, run.id);
+        if (p.run->state == ProcessState::exited) p.run->wait_status = store_.exit_status(run);
         const auto ns = observed.namespaces.find(key.first);
         if (ns != observed.namespaces.end())
             ns->second.processes[key.second] = std::move(p);

@@ -1,6 +1,7 @@
 #include "render.hpp"
 
 #include <fmt/format.h>
+#include <sys/wait.h>
 
 #include <chrono>
 
@@ -68,7 +69,16 @@ std::string applied_command(const LabStatus& lab, const std::string& ns, const s
     return p == n->second.processes.end() ? std::string() : p->second.command_line();
 }
 
-// "running, pid 1234, up 12 min 3 s", "exited (pid 1234, started 3 min 2 s ago)".
+// "exited with code 3", "killed by signal 9", or "exited" when its status is unknown.
+std::string exit_text(const ProcessRun& run) {
+    if (!run.wait_status) return "exited";
+    const int status = *run.wait_status;
+    if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "exited";
+}
+
+// "running, pid 1234, up 12 min 3 s", "exited with code 1 (pid 1234, started 3 min 2 s ago)".
 std::string run_text(const ProcessRun& run, const Style& s) {
     const std::string age = duration_text(seconds_now() - run.started_at);
     const std::string pid = "pid " + std::to_string(run.id.pid);
@@ -81,7 +91,7 @@ std::string run_text(const ProcessRun& run, const Style& s) {
         case ProcessState::exited:
             break;
     }
-    return s.paint("exited", kRed) + " (" + pid + ", started " + age + " ago)";
+    return s.paint(exit_text(run), kRed) + " (" + pid + ", started " + age + " ago)";
 }
 
 void append_processes(std::string& out, const LabStatus& lab, const std::string& ns_name,
@@ -258,6 +268,7 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
                                      {"started_at", p.run->started_at},
                                      {"uptime_s", seconds_now() - p.run->started_at},
                                      {"log", p.run->log},
+                                     {"exit", p.run->wait_status ? exit_text(*p.run) : ""},
                                      {"command", applied_command(s, ns_name, name)}});
             }
         j["labs"].push_back({{"lab", s.record.lab},

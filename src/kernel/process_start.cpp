@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
@@ -178,6 +179,7 @@ std::vector<std::string> environment_of(const Process& p) {
 struct Launch {
     Fd netns;
     Fd log;
+    Fd exit;  // process_exit_file(log): the waiter writes the program's exit status there
     Fd devnull;
     Credentials who;
     std::vector<std::string> argv_strings, env_strings, sources, targets;
@@ -222,12 +224,53 @@ struct Launch {
     _exit(127);  // not reached: `failed` exits
 }
 
+// "N" into `out` (at least 12 bytes), for the waiter, which may not call snprintf.
+char* put_number(char* out, unsigned value) {
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (n > 0) *out++ = digits[--n];
+    return out;
+}
+
+// In the waiter: keeps nothing of nstopo's open but the exit file (a netlink socket or a
+// namespace fd held here would keep a deleted namespace alive; a pipe end would keep the program
+// from seeing nstopo die), waits for the program and writes "PID STATUS\n" (the raw wait status)
+// to the exit file. Only async-signal-safe calls.
+[[noreturn]] void wait_for(pid_t program, int exit_fd) {
+    ::prctl(PR_SET_NAME, "nstopo-wait", 0, 0, 0);
+    if (::chdir("/") != 0) {
+        // stays where it is: it only waits
+    }
+    constexpr int kKept = 3;
+    for (int fd = 0; fd < kKept; ++fd) ::close(fd);
+    if (exit_fd != kKept && ::dup2(exit_fd, kKept) < 0) _exit(0);
+    ::close_range(kKept + 1, ~0U, 0);
+    int status = 0;
+    while (::waitpid(program, &status, 0) < 0)
+        if (errno != EINTR) _exit(0);
+    char line[32];
+    char* end = put_number(line, static_cast<unsigned>(program));
+    *end++ = ' ';
+    end = put_number(end, static_cast<unsigned>(status));
+    *end++ = '\n';
+    const ssize_t ignored = ::write(kKept, line, static_cast<std::size_t>(end - line));
+    (void)ignored;
+    _exit(0);
+}
+
 Launch prepare(const KernelOptions& options, const Op& op, const std::string& ns, const Process& p,
                const std::string& log_path) {
     Launch l;
     l.netns = kernel::NetnsDir(options.netns_dir).open(op, ns);
     l.log = Fd(::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
     if (!l.log) fail(op, errno, "cannot open its log '" + log_path + "'");
+    const std::string exit_path = process_exit_file(log_path);
+    l.exit = Fd(::open(exit_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+    if (!l.exit) fail(op, errno, "cannot open its exit file '" + exit_path + "'");
     l.devnull = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (!l.devnull) fail(op, errno, "cannot open /dev/null");
     l.who = credentials_of(op, p.user);
@@ -289,16 +332,22 @@ ProcessIdentity start_process(const KernelOptions& options, const std::string& n
     const pid_t middle = ::fork();
     if (middle < 0) fail(op, errno, "cannot fork");
     if (middle == 0) {
-        // The program's parent exits at once: the program is nobody's child here.
-        const pid_t program = ::fork();
-        if (program < 0) _exit(127);
-        if (program == 0) {
-            // Not the parent's ends: with them closed, a parent that dies unblocks the wait.
-            ::close(report.read.release());
-            ::close(go.write.release());
-            become_program(l, report.write.get(), go.read.get());
+        // The waiter's parent exits at once: neither it nor the program is nstopo's child.
+        const pid_t waiter = ::fork();
+        if (waiter < 0) _exit(127);
+        if (waiter == 0) {
+            ::setsid();  // no signal of nstopo's terminal reaches it
+            const pid_t program = ::fork();
+            if (program < 0) _exit(127);
+            if (program == 0) {
+                // Not the parent's ends: with them closed, a parent that dies unblocks the wait.
+                ::close(report.read.release());
+                ::close(go.write.release());
+                become_program(l, report.write.get(), go.read.get());
+            }
+            send(report.write.get(), Report{Step::started, program, 0});
+            wait_for(program, l.exit.get());
         }
-        send(report.write.get(), Report{Step::started, program, 0});
         _exit(0);
     }
     report.write.reset();

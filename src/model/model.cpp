@@ -199,6 +199,14 @@ bool Process::operator==(const Process& o) const {
            std::tie(o.name, o.command, o.directory, o.user, o.env, o.mounts, o.mounts_digest);
 }
 
+std::string process_exit_file(const std::string& log) {
+    const std::string_view suffix = ".log";
+    if (log.size() > suffix.size() &&
+        std::string_view(log).substr(log.size() - suffix.size()) == suffix)
+        return log.substr(0, log.size() - suffix.size()) + ".exit";
+    return log + ".exit";
+}
+
 std::string to_string(ProcessState s) {
     switch (s) {
         case ProcessState::running:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -341,6 +342,20 @@ fs::path StateStore::process_log(const std::string& lab, const std::string& ns,
     const fs::path dir = log_dir(lab) / ns;
     make_dirs(dir);
     return dir / (name + ".log");
+}
+
+std::optional<int> StateStore::exit_status(const ProcessRun& run) const {
+    const std::string path = process_exit_file(run.log);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    char buffer[64];
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer - 1);
+    if (n <= 0) return std::nullopt;
+    buffer[n] = '\0';
+    long pid = 0, status = 0;
+    if (std::sscanf(buffer, "%ld %ld", &pid, &status) != 2 || pid != run.id.pid)
+        return std::nullopt;
+    return static_cast<int>(status);
 }
 
 void StateStore::remove_logs(const std::string& lab) const {

@@ -280,3 +280,19 @@ TEST_CASE_METHOD(ProcessFixture, "an old record without processes still reads") 
     REQUIRE(record);
     CHECK(record->processes.empty());
 }
+
+TEST_CASE_METHOD(ProcessFixture, "an exited process shows the status its exit file holds") {
+    engine.apply(load(kLab), "web.yaml");
+    const ProcessRun run = recorded("srv", "web");
+    kernel.kill_process(run.id.pid);
+    // What the waiter beside a real process writes: "PID STATUS" (exit code 2).
+    std::ofstream(process_exit_file(run.log)) << run.id.pid << " " << (2 << 8) << "\n";
+    const auto seen = engine.status("web")[0].observed.namespaces.at("srv").processes.at("web").run;
+    REQUIRE(seen);
+    CHECK(seen->state == ProcessState::exited);
+    CHECK(seen->wait_status == (2 << 8));
+    // A file of another run (another pid) says nothing of this one.
+    std::ofstream(process_exit_file(run.log)) << run.id.pid + 1 << " 0\n";
+    CHECK_FALSE(
+        engine.status("web")[0].observed.namespaces.at("srv").processes.at("web").run->wait_status);
+}

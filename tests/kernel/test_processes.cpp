@@ -1,5 +1,6 @@
 // start_process and stop_process: a lab's program in its namespace, detached, and stopped with
 // everything it forked. `ps` and /proc are the witnesses.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,4 +236,68 @@ TEST_CASE("stop_processes_in stops what runs in the namespaces, daemons that lef
     CHECK(stop_process(other, std::chrono::milliseconds(2000)));
     k->delete_namespace("nsp-g");
     k->delete_namespace("nsp-h");
+}
+
+namespace {
+
+// Field 4 of /proc/PID/stat: the parent's pid.
+int parent_of(int pid) {
+    const auto line = read_file("/proc/" + std::to_string(pid) + "/stat");
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    char state = 0;
+    int ppid = 0;
+    rest >> state >> ppid;
+    return ppid;
+}
+
+// The exit file once it has a line; fails the test when it never gets one (a bound for a broken
+// build).
+std::string exit_line(const fs::path& file) {
+    for (int i = 0; i < 2000; ++i) {
+        const auto text = read_file(file);
+        if (!text.empty() && text.back() == '\n') return text;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("no exit status in " << file);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("a waiter writes the program's exit status beside its log, holding nothing else") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-i", "lab1");
+    Workdir w;
+    const auto log = w.path / "prog.log";
+    const auto exit_file = w.path / "prog.exit";
+    // Exits 3 when told to stop (SIGTERM to its group, which also ends its sleep).
+    const ProcessIdentity id = start_process(
+        KernelOptions{}, "nsp-i",
+        program({"sh", "-c", "trap 'exit 3' TERM; sleep 1000 & wait"}, w.path), log.string());
+    const Stopper stopper{id};
+    CHECK(read_file(exit_file).empty());  // made empty at the start, while it runs
+    const int waiter = parent_of(id.pid);
+    CHECK(read_file("/proc/" + std::to_string(waiter) + "/comm") == "nstopo-wait\n");
+    // Only the exit file: no namespace fd, socket or pipe of nstopo's (it closes them just after
+    // it reported the program's pid: a bounded wait).
+    const auto open_fds = [&] {
+        std::vector<std::string> fds;
+        for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(waiter) + "/fd"))
+            fds.push_back(e.path().filename().string() + " " + fs::read_symlink(e.path()).string());
+        return fds;
+    };
+    for (int i = 0; i < 2000 && open_fds().size() != 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(open_fds() == std::vector<std::string>{"3 " + exit_file.string()});
+    CHECK(::getsid(waiter) == waiter);  // a session of its own, away from nstopo's terminal
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    CHECK(exit_line(exit_file) == std::to_string(id.pid) + " " + std::to_string(3 << 8) + "\n");
+
+    const ProcessIdentity killed =
+        start_process(KernelOptions{}, "nsp-i", program({"sleep", "1000"}, w.path), log.string());
+    const Stopper killed_stopper{killed};
+    CHECK(stop_process(killed, std::chrono::milliseconds(2000)));
+    CHECK(exit_line(exit_file) ==
+          std::to_string(killed.pid) + " " + std::to_string(SIGTERM) + "\n");
+    k->delete_namespace("nsp-i");
 }

@@ -326,7 +326,7 @@ Process lab_process(const std::string& name, std::vector<std::string> argv, int 
 Process observed_run(const Process& started, int pid, ProcessState state) {
     Process o;
     o.name = started.name;
-    o.run = ProcessRun{{pid, 4242}, started.definition_hash(), "/log", 0, state};
+    o.run = ProcessRun{{pid, 4242}, started.definition_hash(), "/log", 0, state, {}};
     return o;
 }
 
