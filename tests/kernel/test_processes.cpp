@@ -273,7 +273,8 @@ TEST_CASE("a waiter writes the program's exit status beside its log, holding not
     // Exits 3 when told to stop (SIGTERM to its group, which also ends its sleep).
     const ProcessIdentity id = start_process(
         KernelOptions{}, "nsp-i",
-        program({"sh", "-c", "trap 'exit 3' TERM; sleep 1000 & wait"}, w.path), log.string());
+        program({"sh", "-c", "trap 'exit 3' TERM; echo ready; sleep 1000 & wait"}, w.path),
+        log.string());
     const Stopper stopper{id};
     CHECK(read_file(exit_file).empty());  // made empty at the start, while it runs
     const int waiter = parent_of(id.pid);
@@ -290,6 +291,7 @@ TEST_CASE("a waiter writes the program's exit status beside its log, holding not
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     CHECK(open_fds() == std::vector<std::string>{"3 " + exit_file.string()});
     CHECK(::getsid(waiter) == waiter);  // a session of its own, away from nstopo's terminal
+    log_with_lines(log, 1);             // its trap is set
     CHECK(stop_process(id, std::chrono::milliseconds(2000)));
     CHECK(exit_line(exit_file) == std::to_string(id.pid) + " " + std::to_string(3 << 8) + "\n");
 
