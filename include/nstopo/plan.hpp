@@ -236,11 +236,11 @@ std::string to_text(const Plan& p);
 ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 
 // Diffs desired against observed and returns the operations that make the kernel match, in phase
-// order. Deletions of what the lab owns and no longer declares run first, routes to namespaces
-// (reverse phase order); then bring-up, namespaces to routes. Within a phase the order is stable
-// (sorted by namespace, then object). Throws Error(conflict) naming the object when the plan would
-// have to touch something the lab does not own: an unmarked namespace (unless adopted), another
-// lab's namespace or link, a host interface the lab did not create.
+// order. Deletions of what the lab owns and no longer declares run first, processes to
+// namespaces (reverse phase order); then bring-up, namespaces to processes. Within a phase the
+// order is stable (sorted by namespace, then object). Throws Error(conflict) naming the object
+// when the plan would have to touch something the lab does not own: an unmarked namespace
+// (unless adopted), another lab's namespace or link, a host interface the lab did not create.
 // Teardown is plan(Topology{.name = lab}, observed, claims).
 //
 // Ownership (lab = desired.name) is decided by nstopo/ownership.hpp. Inside a namespace of the
