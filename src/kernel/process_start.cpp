@@ -159,6 +159,7 @@ void require_mapped(const Op& op, const std::string& user, const Credentials& c)
 // NULL-terminated pointers into `strings`, for exec.
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> out;
+    out.reserve(strings.size() + 1);
     for (auto& s : strings) out.push_back(s.data());
     out.push_back(nullptr);
     return out;
