@@ -90,6 +90,9 @@ class Engine {
     // change, executes the plan, then re-observes and re-plans to verify (Error(verification)
     // listing what did not converge). `prepared` (from prepare()) is used when it is for
     // desired's lab, and its reading of the kernel when it read what desired needs read.
+    // Processes: observed from the record's runs (checked through Kernel::process_state), each
+    // start and stop recorded at once (a start before the program's exec); a process started
+    // here that has exited by the verification is a warning, not a failure to converge.
     ApplyResult apply(const Topology& desired, const std::string& source,
                       const ExecuteOptions& exec = {},
                       std::optional<PreparedApply> prepared = std::nullopt);
@@ -104,7 +107,8 @@ class Engine {
     // Removes everything lab `lab` owns and verifies that nothing of it remains. Error(usage)
     // listing the labs that are up when `lab` names no lab that nstopo ever applied here (since
     // the state directory was made: /run empties at boot); a lab that was up and is gone is
-    // found == false.
+    // found == false. The lab's processes are stopped first, then everything still running in
+    // its namespaces (Kernel::stop_processes_in), then the namespaces go; its logs are removed.
     // `from_marks`: a lab without a record is what wears its mark (namespaces only; each
     // operation is reported before it runs). Without it, such a lab is Error(usage) naming them.
     DestroyResult destroy(const std::string& lab, const ExecuteOptions& exec = {},
@@ -142,7 +146,11 @@ class Engine {
         Topology observed;  // the kernel as verification read it
         Plan residual;      // what is still to do: empty when the kernel matches
     };
-    Verified verify(const Topology& desired, const LabClaims& claims) const;
+    Verified verify(const Topology& desired, const LabClaims& claims,
+                    const std::map<ProcessKey, ProcessRun>& processes) const;
+    void attach_processes(Topology& observed, const std::map<ProcessKey, ProcessRun>& runs) const;
+    void accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& started_now,
+                            Plan& residual) const;
     std::set<std::string> marked_namespaces(const std::string& lab) const;
     void remove_leftover_files(const LabRecord& record, const Topology& observed);
 

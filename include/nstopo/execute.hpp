@@ -11,11 +11,28 @@
 
 namespace nstopo {
 
+// Where the executor keeps the processes it starts and stops: the engine records each in the
+// lab's record at once, so that nstopo killed at any point leaves a record that names every
+// process that may run.
+class ProcessLedger {
+  public:
+    virtual ~ProcessLedger() = default;
+    // The file process `name` of namespace `ns` appends its output to.
+    virtual std::string log_path(const std::string& ns, const std::string& name) = 0;
+    // `p` has identity `id` and is about to be executed (see Kernel::start_process).
+    virtual void started(const std::string& ns, const Process& p, const ProcessIdentity& id,
+                         const std::string& log) = 0;
+    // Process `name` of namespace `ns` was stopped.
+    virtual void stopped(const std::string& ns, const std::string& name) = 0;
+};
+
 struct ExecuteOptions {
     // Called before each operation runs (and for implied ones, which are not run).
     std::function<void(const Operation&)> on_operation;
     // How long to wait for host links that a namespace deletion frees asynchronously.
     std::chrono::milliseconds settle_timeout{10000};
+    // Required by a plan that starts, stops or restarts processes (Error(bug) without one).
+    ProcessLedger* processes = nullptr;
 };
 
 struct ExecuteReport {
@@ -31,7 +48,10 @@ struct ExecuteReport {
 void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel);
 
 // Runs every non-implied operation in order. On a kernel error, stops and rethrows it with the
-// operation's YAML location attached. Afterwards waits until host links marked implied are gone.
+// operation's YAML location attached. Before the plan's first namespace deletion, stops every
+// process still running in any namespace the plan deletes (Kernel::stop_processes_in: those the
+// lab did not start, and daemons that left their group, would keep a deleted namespace alive).
+// Afterwards waits until host links marked implied are gone.
 ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& options = {});
 
 }  // namespace nstopo

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -92,6 +93,28 @@ class Kernel {
     // every new link copies (conf.default.*), as the interface may not exist yet.
     virtual std::map<std::string, SysctlAccess> sysctl_access(
         const std::vector<std::string>& keys) = 0;
+
+    // --- processes: not netlink state, but what a lab runs inside its namespaces ---------------
+    // Starts `p` detached inside namespace `ns` (see nstopo/process_start.hpp), its output
+    // appended to `log_path`. `started` gets the program's identity before the program is
+    // executed: what it records survives nstopo being killed at any later point, and when it
+    // throws, the program is not executed and the error goes on. Error(kernel) naming the
+    // process and the step when the program cannot be started (no such program, not
+    // executable, unknown or unmapped user).
+    virtual ProcessIdentity start_process(
+        const std::string& ns, const Process& p, const std::string& log_path,
+        const std::function<void(const ProcessIdentity&)>& started) = 0;
+    // How process `id`, which the lab started in `ns`, is now: running there, astray (running,
+    // but not in the namespace that has the name `ns` now) or exited (gone, or its pid reused).
+    virtual ProcessState process_state(const std::string& ns, const ProcessIdentity& id) = 0;
+    // Stops `id` and its process group: SIGTERM, then SIGKILL after a bounded wait. Nothing to do
+    // when it is gone; Error(kernel) when something of the group survives SIGKILL.
+    virtual void stop_process(const std::string& ns, const ProcessIdentity& id) = 0;
+    // Stops every process whose network namespace is one of `namespaces` (those that exist),
+    // whoever started it and whatever session it made itself (a daemon that forked away from
+    // its group): called before they are deleted, so no process keeps a deleted namespace alive.
+    // Error(verification) naming what survives.
+    virtual void stop_processes_in(const std::vector<std::string>& namespaces) = 0;
 };
 
 struct KernelOptions {

@@ -133,6 +133,40 @@ enum class Dad : std::uint8_t {
     detect,  // tentative until DAD has passed, as the kernel does by itself
 };
 
+// A process as the kernel knows it: its pid and its start time (clock ticks after boot, field 22
+// of /proc/PID/stat). The kernel hands a pid out again once its process is gone; the pair names
+// one process until the machine reboots.
+struct ProcessIdentity {
+    int pid = 0;
+    std::uint64_t start_time = 0;
+    bool operator==(const ProcessIdentity&) const = default;
+};
+
+// What became of a process the lab started (observed only).
+enum class ProcessState : std::uint8_t {
+    running,  // its recorded identity runs, inside its namespace
+    exited,   // no process has its recorded identity any more
+    astray,   // it runs, but not in the namespace of that name (deleted and made again meanwhile)
+};
+std::string to_string(ProcessState s);
+
+// Observed only: a process the lab's record says it started, and how it is now.
+struct ProcessRun {
+    ProcessIdentity id;
+    std::string definition;       // definition_hash() of the process as it was started
+    std::string log;              // the file its output is appended to
+    std::int64_t started_at = 0;  // when it was started, in seconds since the epoch
+    ProcessState state = ProcessState::running;
+    // Observed only, for an exited run: its wait status (as waitpid gives it), when known.
+    std::optional<int> wait_status;
+    bool operator==(const ProcessRun&) const = default;
+};
+
+// Where the exit status of a process whose output goes to `log` is written: beside it, with
+// ".exit" for its ".log" ("web.log" -> "web.exit"; another name gets ".exit" appended). One line,
+// "PID STATUS", STATUS the raw wait status; empty while the process runs.
+std::string process_exit_file(const std::string& log);
+
 // A program the lab runs in one of its namespaces (`processes:` in the file), identified by
 // (namespace, name). Desired: from the file, with every path made absolute. The loader has
 // checked that `command` is a non-empty argv without NUL bytes, that `directory` and every mount
@@ -145,15 +179,32 @@ struct Process {
     std::string user;                  // a user name or number inside the namespace; "" = root
     std::map<std::string, std::string> env;     // added to the environment nstopo runs with
     std::map<std::string, std::string> mounts;  // absolute target -> absolute source
-    SourceLocation where;                       // its key
+    // Desired: a digest of what the mount sources hold (names, sizes and contents, bounded: see
+    // config's mount_digest), so that an edited configuration file restarts the process.
+    std::string mounts_digest;
+    // Observed only: the run the lab's record knows of (nullopt on the desired side).
+    std::optional<ProcessRun> run;
+    SourceLocation where;  // its key
 
     // "python3 -m http.server 8080": the argv as a person reads it (arguments with blanks or
     // quotes are quoted).
     std::string command_line() const;
     // A stable digest of everything that defines the process (command, directory, user, env,
-    // mounts): a recorded process whose digest differs is restarted.
+    // mounts and mounts_digest): a recorded process whose digest differs is restarted.
     std::string definition_hash() const;
-    bool operator==(const Process& o) const;  // all fields but `where`
+    bool operator==(const Process& o) const;  // all fields but `run` and `where`
+};
+
+// A stable 64-bit digest (16 hex digits) of a sequence of fields, each length-prefixed so that
+// ("ab", "c") and ("a", "bc") differ: a change detector, not a defence against an adversary.
+class Digest {
+  public:
+    void add(const std::string& field);
+    std::string hex() const;
+
+  private:
+    void mix(const std::string& bytes);
+    std::uint64_t h_ = 14695981039346656037ull;
 };
 
 // The directories a `mounts:` target must be (or lie under): places a program reads its
@@ -174,7 +225,8 @@ struct Namespace {
     // Desired only: where each key the file writes under `sysctls:` was written (the keys nstopo
     // adds itself have none; their operations point at the namespace).
     std::map<std::string, SourceLocation> sysctl_where;
-    // The programs the lab runs here, by name. Desired only: the kernel observer returns none.
+    // The programs the lab runs here, by name. Desired: the file's. Observed: the kernel observer
+    // returns none; the engine adds those the lab's record says it started (each with its `run`).
     std::map<std::string, Process> processes;
     // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
     // none.
@@ -263,6 +315,10 @@ struct Topology {
     // The file's `lans:`, by name (their namespaces, bridges and veths are in the fields above).
     // Desired only; not part of operator==.
     std::map<std::string, Lan> lans;
+    // Observed only: processes the lab started in a namespace that is gone (deleted by hand),
+    // still running there (astray) and keeping it alive, by namespace name. Not part of
+    // operator==.
+    std::map<std::string, std::map<std::string, Process>> lost_processes;
 
     const Interface* find_interface(const std::string& ns, const std::string& ifname) const;
     Interface* find_interface(const std::string& ns, const std::string& ifname);

@@ -15,7 +15,9 @@ namespace nstopo {
 
 // Bring-up order. Teardown runs the same phases in reverse. A sysctl under
 // net.ipv{4,6}.conf.default. belongs to the namespaces phase (see sysctl_shapes_new_links()).
-enum class Phase { namespaces, veths, sysctls, links, addresses, routes };
+// Processes come last on bring-up (a program finds its network complete) and so first on
+// teardown (stopped before the namespace they run in is deleted).
+enum class Phase { namespaces, veths, sysctls, links, addresses, routes, processes };
 std::string to_string(Phase p);
 
 // What an action does to its object: printed as the first character of its line (+, -, ~).
@@ -115,12 +117,33 @@ struct DeleteRoute {
     std::string ns;
     Route route;
 };
+// A program of the lab, started detached in its namespace (see Kernel::start_process).
+struct StartProcess {
+    static constexpr ActionTraits traits{"start-process", Phase::processes, Effect::create};
+    std::string ns;
+    Process process;
+};
+// A process the lab started and no longer declares: its process group is stopped.
+struct StopProcess {
+    static constexpr ActionTraits traits{"stop-process", Phase::processes, Effect::remove};
+    std::string ns;
+    std::string name;
+    ProcessIdentity id;  // the running process, as observed
+};
+// A running process whose definition changed (or that runs astray): stopped, then started anew.
+struct RestartProcess {
+    static constexpr ActionTraits traits{"restart-process", Phase::processes, Effect::change};
+    std::string ns;
+    Process process;     // as the file declares it now
+    ProcessIdentity id;  // the running process, as observed
+};
 }  // namespace op
 
 using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth,
                             op::CreateBridge, op::DeleteLink, op::SetSysctl, op::SetLinkState,
                             op::SetMtu, op::SetMac, op::SetBridgeOptions, op::SetMaster,
-                            op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute>;
+                            op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute,
+                            op::StartProcess, op::StopProcess, op::RestartProcess>;
 
 // What an implied operation happens with (see Operation).
 struct Cause {
@@ -192,6 +215,9 @@ std::string object_of(const Action& a);
 //   - delete address 192.168.0.1/24 from ns01-veth0 in ns01
 //   + add route 10.0.0.0/24 via 172.16.0.2 metric 0 in router01
 //   - delete route 10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0 in router01
+//   + start process web in srv: python3 -m http.server 8080
+//   ~ restart process web in srv: python3 -m http.server 8081
+//   - stop process web in srv
 std::string describe(const Operation& o);
 
 struct Plan {
@@ -210,11 +236,11 @@ std::string to_text(const Plan& p);
 ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 
 // Diffs desired against observed and returns the operations that make the kernel match, in phase
-// order. Deletions of what the lab owns and no longer declares run first, routes to namespaces
-// (reverse phase order); then bring-up, namespaces to routes. Within a phase the order is stable
-// (sorted by namespace, then object). Throws Error(conflict) naming the object when the plan would
-// have to touch something the lab does not own: an unmarked namespace (unless adopted), another
-// lab's namespace or link, a host interface the lab did not create.
+// order. Deletions of what the lab owns and no longer declares run first, processes to
+// namespaces (reverse phase order); then bring-up, namespaces to processes. Within a phase the
+// order is stable (sorted by namespace, then object). Throws Error(conflict) naming the object
+// when the plan would have to touch something the lab does not own: an unmarked namespace
+// (unless adopted), another lab's namespace or link, a host interface the lab did not create.
 // Teardown is plan(Topology{.name = lab}, observed, claims).
 //
 // Ownership (lab = desired.name) is decided by nstopo/ownership.hpp. Inside a namespace of the
@@ -250,6 +276,15 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 // the plan makes the kernel flush it: its link goes down, or (IPv4) loses its last IPv4 address.
 //
 // Sysctls are set when they differ; sysctls the file no longer declares are left as they are.
+//
+// Processes (namespace, name) are compared by their observed run (Process::run, which the engine
+// fills from the lab's record and /proc): a declared process that has none, or whose run exited,
+// is started; one running with another definition_hash(), or astray, is restarted; a running or
+// astray one that the file no longer declares (or whose namespace the plan deletes) is stopped,
+// explicitly: the kernel stops no process when its namespace goes. So is every one of
+// Topology::lost_processes (its namespace deleted behind nstopo's back); a declared one is then
+// started again in the namespace of that name. An exited one that is no
+// longer declared needs nothing. Nothing about processes is ever implied.
 //
 // Order inside a phase: by namespace (the host first), then by object (link name, address, route
 // destination and metric, veth ends in canonical order); a link's settings go mac, mtu, state; in

@@ -5,16 +5,9 @@
 #include <optional>
 #include <string_view>
 
-namespace nstopo {
+#include "nstopo/model.hpp"  // ProcessIdentity
 
-// A process as the kernel knows it: its pid and its start time (clock ticks after boot, field 22
-// of /proc/PID/stat). The kernel hands a pid out again once its process is gone; the pair names
-// one process until the machine reboots.
-struct ProcessIdentity {
-    int pid = 0;
-    std::uint64_t start_time = 0;
-    bool operator==(const ProcessIdentity&) const = default;
-};
+namespace nstopo {
 
 // What one line of /proc/PID/stat says about its process.
 struct ProcessStat {

@@ -3,6 +3,8 @@
 // apply layer; knows the model and nothing of the kernel or the command line.
 //
 //   DIR/labs/LAB.json   one record per lab that is (or was being) applied, written atomically
+//   DIR/logs/LAB/NS/PROCESS.log  the output of a lab's process, appended to across restarts
+//   DIR/logs/LAB/NS/PROCESS.exit "PID STATUS" once the process's last run exited
 //   DIR/locks/LAB.lock  flock(2) held for the duration of an apply or destroy of LAB
 //   DIR/registry.lock   flock(2) held while a lab claims names, so two labs never claim one name
 //
@@ -40,6 +42,9 @@ std::optional<LabPhase> lab_phase_from(const std::string& text);
 // lab's topology in compact JSON, a few hundred bytes per veth).
 inline constexpr std::uintmax_t kMaxRecordBytes = std::uintmax_t{16} << 20;
 
+// A process of a lab: (namespace, name).
+using ProcessKey = std::pair<std::string, std::string>;
+
 struct LabRecord {
     std::string lab;
     std::string source;  // absolute path of the file it was applied from
@@ -53,6 +58,9 @@ struct LabRecord {
     // The identities of the owned namespaces and host interfaces once nstopo created (or was
     // handed) them; an owned name without one was recorded before it was created.
     Identities identities;
+    // The processes the lab started and has not stopped (their `state` is not recorded: it is
+    // observed), each recorded before it is executed (Kernel::start_process).
+    std::map<ProcessKey, ProcessRun> processes;
 
     // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
     LabClaims claims() const;
@@ -107,6 +115,16 @@ class StateStore {
     // crash leaves either the old record or the new one, never half of one.
     void save(const LabRecord& r) const;
     void remove(const std::string& lab) const;
+    // The log file of process `name` in namespace `ns` of lab `lab` (its directory made).
+    std::filesystem::path process_log(const std::string& lab, const std::string& ns,
+                                      const std::string& name) const;
+    // The folder of lab `lab`'s process logs (which may not exist).
+    std::filesystem::path log_dir(const std::string& lab) const;
+    // The wait status the exit file beside `run.log` holds for `run` (process_exit_file);
+    // nullopt while it runs, or when the file says nothing of its pid.
+    std::optional<int> exit_status(const ProcessRun& run) const;
+    // Removes the lab's process logs.
+    void remove_logs(const std::string& lab) const;
     // Whether lab `lab` was ever applied with this state directory: it has a record, or the lock
     // file every apply and destroy of it leaves behind.
     bool known(const std::string& lab) const;

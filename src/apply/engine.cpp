@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <future>
+#include <set>
 
 #include "nstopo/error.hpp"
 
@@ -113,7 +114,86 @@ bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
            read.sysctls == needed.sysctls;
 }
 
+// Seconds since the epoch, as the record keeps a process's start.
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Records each process the executor starts or stops in `record`, and saves it at once: a process
+// is in the record before it is executed, and leaves it once stopped.
+class RecordingLedger final : public ProcessLedger {
+  public:
+    RecordingLedger(const StateStore& store, LabRecord& record) : store_(store), record_(record) {}
+
+    std::string log_path(const std::string& ns, const std::string& name) override {
+        return store_.process_log(record_.lab, ns, name).string();
+    }
+
+    void started(const std::string& ns, const Process& p, const ProcessIdentity& id,
+                 const std::string& log) override {
+        record_.processes[{ns, p.name}] =
+            ProcessRun{id, p.definition_hash(), log, now_seconds(), ProcessState::running, {}};
+        store_.save(record_);
+        started_now_.insert({ns, p.name});
+    }
+
+    void stopped(const std::string& ns, const std::string& name) override {
+        record_.processes.erase({ns, name});
+        store_.save(record_);
+    }
+
+    // The processes started through this ledger.
+    const std::set<ProcessKey>& started_now() const { return started_now_; }
+
+  private:
+    const StateStore& store_;
+    LabRecord& record_;
+    std::set<ProcessKey> started_now_;
+};
+
+// `options` with `ledger` keeping the plan's processes.
+ExecuteOptions with_ledger(ExecuteOptions options, ProcessLedger& ledger) {
+    options.processes = &ledger;
+    return options;
+}
+
+// Only the processes `desired` declares: a record keeps no exited process it no longer runs.
+std::map<ProcessKey, ProcessRun> declared_only(std::map<ProcessKey, ProcessRun> runs,
+                                               const Topology& desired) {
+    std::erase_if(runs, [&](const auto& entry) {
+        const auto ns = desired.namespaces.find(entry.first.first);
+        return ns == desired.namespaces.end() || !ns->second.processes.contains(entry.first.second);
+    });
+    return runs;
+}
+
+// "srv/web": a process as `nstopo logs` names it.
+std::string process_label(const std::string& ns, const std::string& name) {
+    return ns + "/" + name;
+}
+
 }  // namespace
+
+// Adds to `observed` the processes `runs` records, each with its state as the kernel tells it:
+// in the namespaces it shows, or, for a namespace that is gone while its process still runs (it
+// keeps the deleted namespace alive), among the lost processes.
+void Engine::attach_processes(Topology& observed,
+                              const std::map<ProcessKey, ProcessRun>& runs) const {
+    for (const auto& [key, run] : runs) {
+        Process p;
+        p.name = key.second;
+        p.run = run;
+        p.run->state = kernel_.process_state(key.first, run.id);
+        if (p.run->state == ProcessState::exited) p.run->wait_status = store_.exit_status(run);
+        const auto ns = observed.namespaces.find(key.first);
+        if (ns != observed.namespaces.end())
+            ns->second.processes[key.second] = std::move(p);
+        else if (p.run->state != ProcessState::exited)
+            observed.lost_processes[key.first][key.second] = std::move(p);
+    }
+}
 
 // The lab's record; a damaged one stops this lab only, with what to do about it.
 std::optional<LabRecord> Engine::load_record(const std::string& lab) const {
@@ -137,27 +217,11 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
-namespace {
-
-// The engine does not run processes yet: a file that declares some is refused before anything is
-// observed or changed, so `apply` never looks as if it had started them.
-void refuse_processes(const Topology& desired) {
-    for (const auto& [ns_name, ns] : desired.namespaces)
-        for (const auto& [name, p] : ns.processes)
-            throw Error(ErrorKind::config,
-                        p.where.str() + ": process " + quote(name) + " in namespace " +
-                            quote(ns_name) +
-                            ": this version of nstopo validates `processes:` but cannot start "
-                            "them yet; nothing was changed");
-}
-
-}  // namespace
-
 Plan Engine::plan(const Topology& desired) const {
-    refuse_processes(desired);
     const auto record = load_record(desired.name);
     const auto claims = claims_of(record);
-    const Topology observed = kernel_.observe(scope_for(desired, claims));
+    Topology observed = kernel_.observe(scope_for(desired, claims));
+    if (record) attach_processes(observed, record->processes);
     Plan p = nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
                           claims);
     refuse_unwritable_sysctls(p, kernel_);
@@ -186,9 +250,11 @@ std::vector<std::string> Engine::check_claims(const Topology& desired) const {
                 "lab '" + desired.name + "' claims names another lab owns:" + lines);
 }
 
-Engine::Verified Engine::verify(const Topology& desired, const LabClaims& claims) const {
+Engine::Verified Engine::verify(const Topology& desired, const LabClaims& claims,
+                                const std::map<ProcessKey, ProcessRun>& processes) const {
     Verified v;
     v.observed = kernel_.observe(scope_for(desired, claims));
+    attach_processes(v.observed, processes);
     v.residual = nstopo::plan(desired, v.observed, claims);
     return v;
 }
@@ -226,7 +292,8 @@ struct Engine::ApplyState {
     bool record_is_current() const {
         return recorded_as_applied && previous->source == source &&
                owns_just_the_names_of(*previous, desired) && previous->macs == final_macs &&
-               previous->identities == final_ids;
+               previous->identities == final_ids &&
+               previous->processes == declared_only(applying.processes, desired);
     }
 
     LabRecord applied() && {
@@ -237,7 +304,8 @@ struct Engine::ApplyState {
                          host_interface_names(desired),
                          desired,
                          std::move(final_macs),
-                         std::move(final_ids)};
+                         std::move(final_ids),
+                         declared_only(std::move(applying.processes), desired)};
     }
 
     // What the kernel shows of what the lab will record once it matches.
@@ -275,10 +343,11 @@ Plan Engine::plan_and_record(ApplyState& s) {
     // check_claims. A prepared reading was made under the lab's lock too, while the file was
     // parsed: a change someone makes by hand meanwhile is the next apply's, as one made just after
     // any reading would be.
-    const Topology observed = s.prepared && reads_the_same(s.prepared->scope, s.scope)
-                                  ? std::move(s.prepared->observed)
-                                  : kernel_.observe(s.scope);
+    Topology observed = s.prepared && reads_the_same(s.prepared->scope, s.scope)
+                            ? std::move(s.prepared->observed)
+                            : kernel_.observe(s.scope);
     if (s.previous) remove_leftover_files(*s.previous, observed);
+    if (s.previous) attach_processes(observed, s.previous->processes);
     Plan plan = nstopo::plan(s.held, observed, s.claims);
     refuse_unwritable_sysctls(plan, kernel_);  // before the record claims anything
     if (plan.empty()) s.observed_as_final(observed);
@@ -289,16 +358,19 @@ Plan Engine::plan_and_record(ApplyState& s) {
                            united(host_interface_names(s.desired), s.claims.owned_host_interfaces),
                            s.desired,
                            s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{},
-                           while_applying(s.claims, observed)};
+                           while_applying(s.claims, observed),
+                           s.previous ? s.previous->processes : std::map<ProcessKey, ProcessRun>{}};
     if (!plan.empty() || !s.recorded_as_applied) store_.save(s.applying);
     return plan;
 }
 
 ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
                                          const ExecuteOptions& exec) {
-    ExecuteReport report = execute(plan, kernel_, exec);
+    RecordingLedger ledger(store_, s.applying);
+    ExecuteReport report = execute(plan, kernel_, with_ledger(exec, ledger));
     // What the plan created is the lab's by the record just written, confirmed by its mark.
-    const Verified after = verify(s.held, claims_of(s.applying));
+    Verified after = verify(s.held, claims_of(s.applying), s.applying.processes);
+    accept_quick_exits(s, ledger.started_now(), after.residual);
     if (!after.residual.empty())
         throw Error(ErrorKind::verification,
                     "apply finished but the kernel does not match lab '" + s.desired.name +
@@ -307,20 +379,37 @@ ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
     return report;
 }
 
+// A process this apply started (its exec succeeded) that has exited by the time of the
+// verification is no failure to converge: it ran, and a program may be short-lived or fail by
+// itself. Its start is taken out of the residual, with a warning pointing at its log; status
+// shows it exited, and the next apply starts it again.
+void Engine::accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& started_now,
+                                Plan& residual) const {
+    std::erase_if(residual.operations, [&](const Operation& o) {
+        const auto* start = std::get_if<op::StartProcess>(&o.action);
+        if (!start || !started_now.contains({start->ns, start->process.name})) return false;
+        s.warnings.push_back("process " + quote(start->process.name) + " in namespace " +
+                             quote(start->ns) +
+                             " exited right after it started; see `nstopo logs " + s.desired.name +
+                             " " + process_label(start->ns, start->process.name) + "`");
+        return true;
+    });
+}
+
 ApplyResult Engine::apply(const Topology& desired, const std::string& source,
                           const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
-    refuse_processes(desired);
     ApplyState s = begin_apply(desired, source, std::move(prepared));
     ApplyResult result;
     result.plan = plan_and_record(s);
-    result.warnings = s.warnings;
     if (!result.plan.empty()) {
         result.report = execute_and_verify(s, result.plan, exec);
     } else if (s.record_is_current()) {
         // Nothing to do: the observation just made is the verification, and the record already
         // says so. A no-op apply is one observe and one plan, and writes nothing.
+        result.warnings = s.warnings;
         return result;
     }
+    result.warnings = s.warnings;
     store_.save(std::move(s).applied());
     return result;
 }
@@ -354,7 +443,7 @@ std::optional<LabRecord> Engine::record_to_destroy(const std::string& lab, bool 
     const auto marked = marked_namespaces(lab);
     if (marked.empty() && known) return std::nullopt;
     if (marked.empty() || !from_marks) throw without_record(lab, known, marked);
-    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}};
+    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}, {}};
 }
 
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec, bool from_marks) {
@@ -375,17 +464,20 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     // (without them, as when the record was lost, two per veth; see PeerResolver).
     ObserveScope scope = scope_for(nothing, claims);
     scope.expected_veths = record->desired.veths;
-    const Topology observed = kernel_.observe(scope);
+    Topology observed = kernel_.observe(scope);
+    attach_processes(observed, record->processes);
     result.plan = nstopo::plan(nothing, observed, claims);
-    result.report = execute(result.plan, kernel_, exec);
+    RecordingLedger ledger(store_, *record);
+    result.report = execute(result.plan, kernel_, with_ledger(exec, ledger));
     remove_leftover_files(*record, observed);
 
-    const Plan residual = verify(nothing, claims).residual;
+    const Plan residual = verify(nothing, claims, record->processes).residual;
     if (!residual.empty())
         throw Error(ErrorKind::verification,
                     "destroy finished but parts of lab '" + lab +
                         "' remain; these operations are still pending:" + residual_lines(residual));
     store_.remove(lab);
+    store_.remove_logs(lab);
     return result;
 }
 
@@ -397,6 +489,7 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
         const LabClaims claims = claims_of(record);
         LabStatus s{record, kernel_.observe(scope_for(record.desired, claims)), {},
                     {},     compare_source(record.source, record.desired),      {}};
+        attach_processes(s.observed, record.processes);
         try {
             s.drift =
                 nstopo::plan(held_to_first_macs(record.desired, record.macs), s.observed, claims);

@@ -13,9 +13,26 @@ namespace nstopo {
 
 namespace {
 
+ProcessLedger& ledger_of(const ExecuteOptions& options) {
+    if (!options.processes)
+        throw Error(ErrorKind::bug, "a plan with processes executed without a process ledger");
+    return *options.processes;
+}
+
+void start(const std::string& ns, const Process& p, Kernel& k, ProcessLedger& ledger) {
+    const std::string log = ledger.log_path(ns, p.name);
+    k.start_process(ns, p, log, [&](const ProcessIdentity& id) { ledger.started(ns, p, id, log); });
+}
+
+void stop(const std::string& ns, const std::string& name, const ProcessIdentity& id, Kernel& k,
+          ProcessLedger& ledger) {
+    k.stop_process(ns, id);
+    ledger.stopped(ns, name);
+}
+
 // Carries out one plan action with the kernel call that does it. New namespaces and links are
 // marked as the lab's.
-void run(const Action& action, const std::string& lab, Kernel& k) {
+void run(const Action& action, const std::string& lab, Kernel& k, const ExecuteOptions& options) {
     std::visit(
         [&](const auto& a) {
             using T = std::decay_t<decltype(a)>;
@@ -49,6 +66,13 @@ void run(const Action& action, const std::string& lab, Kernel& k) {
                 k.add_route(a.ns, a.route);
             } else if constexpr (std::is_same_v<T, op::DeleteRoute>) {
                 k.delete_route(a.ns, a.route);
+            } else if constexpr (std::is_same_v<T, op::StartProcess>) {
+                start(a.ns, a.process, k, ledger_of(options));
+            } else if constexpr (std::is_same_v<T, op::StopProcess>) {
+                stop(a.ns, a.name, a.id, k, ledger_of(options));
+            } else if constexpr (std::is_same_v<T, op::RestartProcess>) {
+                stop(a.ns, a.process.name, a.id, k, ledger_of(options));
+                start(a.ns, a.process, k, ledger_of(options));
             } else {
                 static_assert(sizeof(T) == 0, "an action without a kernel call");
             }
@@ -115,6 +139,14 @@ void wait_until_freed(const Plan& plan, Kernel& k, std::chrono::milliseconds tim
     }
 }
 
+// The namespaces the plan deletes.
+std::vector<std::string> deleted_namespaces(const Plan& plan) {
+    std::vector<std::string> names;
+    for (const auto& o : plan.operations)
+        if (const auto* d = std::get_if<op::DeleteNamespace>(&o.action)) names.push_back(d->ns);
+    return names;
+}
+
 }  // namespace
 
 void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel) {
@@ -153,14 +185,19 @@ int ExecuteReport::total_executed() const {
 ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& options) {
     const auto start = std::chrono::steady_clock::now();
     ExecuteReport report;
+    bool strays_stopped = false;
     for (const auto& o : plan.operations) {
         if (options.on_operation) options.on_operation(o);
         if (o.implied()) {
             ++report.implied;
             continue;
         }
+        if (!strays_stopped && std::holds_alternative<op::DeleteNamespace>(o.action)) {
+            kernel.stop_processes_in(deleted_namespaces(plan));
+            strays_stopped = true;
+        }
         try {
-            run(o.action, plan.lab, kernel);
+            run(o.action, plan.lab, kernel, options);
         } catch (const Error& e) {
             if (o.where.known() && !e.where()) throw e.with_location(o.where);
             throw;

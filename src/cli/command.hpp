@@ -127,6 +127,7 @@ Runner define_plan(CLI::App& app);
 Runner define_apply(CLI::App& app);
 Runner define_destroy(CLI::App& app);
 Runner define_status(CLI::App& app);
+Runner define_logs(CLI::App& app);
 Runner define_check(CLI::App& app);
 Runner define_exec(CLI::App& app);
 Runner define_graph(CLI::App& app);

@@ -1,6 +1,9 @@
 #include "render.hpp"
 
 #include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <chrono>
 
 #include "nstopo/topology_json.hpp"
 
@@ -50,6 +53,71 @@ std::string lan_note(const Topology& applied, const std::string& ns) {
     std::string members;
     for (const auto& m : lan->second.members) members += " " + m.end.str();
     return "  (switch of LAN " + lan->second.name + ":" + (members.empty() ? " -" : members) + ")";
+}
+
+// "45 s", "12 min 3 s", "5 h 2 min", "3 d 4 h".
+std::string duration_text(std::int64_t seconds) {
+    if (seconds < 0) seconds = 0;
+    if (seconds < 60) return fmt::format("{} s", seconds);
+    if (seconds < 3600) return fmt::format("{} min {} s", seconds / 60, seconds % 60);
+    if (seconds < 86400) return fmt::format("{} h {} min", seconds / 3600, seconds % 3600 / 60);
+    return fmt::format("{} d {} h", seconds / 86400, seconds % 86400 / 3600);
+}
+
+std::int64_t seconds_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The command line a process was applied with (the record's topology), "" if unknown.
+std::string applied_command(const LabStatus& lab, const std::string& ns, const std::string& name) {
+    const auto n = lab.record.desired.namespaces.find(ns);
+    if (n == lab.record.desired.namespaces.end()) return {};
+    const auto p = n->second.processes.find(name);
+    return p == n->second.processes.end() ? std::string() : p->second.command_line();
+}
+
+// "exited with code 3", "killed by signal 9", or "exited" when its status is unknown.
+std::string exit_text(const ProcessRun& run) {
+    if (!run.wait_status) return "exited";
+    const int status = *run.wait_status;
+    if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "exited";
+}
+
+// "running, pid 1234, up 12 min 3 s", "exited with code 1 (pid 1234, started 3 min 2 s ago)".
+std::string run_text(const ProcessRun& run, const Style& s) {
+    const std::string age = duration_text(seconds_now() - run.started_at);
+    const std::string pid = "pid " + std::to_string(run.id.pid);
+    switch (run.state) {
+        case ProcessState::running:
+            return s.paint("running", kGreen) + ", " + pid + ", up " + age;
+        case ProcessState::astray:
+            return s.paint("astray", kRed) + " (" + pid +
+                   " runs outside the namespace of this name), up " + age;
+        case ProcessState::exited:
+            break;
+    }
+    return s.paint(exit_text(run), kRed) + " (" + pid + ", started " + age + " ago)";
+}
+
+void append_processes(std::string& out, const LabStatus& lab, const std::string& ns_name,
+                      const Namespace& ns, const Style& s) {
+    for (const auto& [name, p] : ns.processes) {
+        if (!p.run) continue;
+        out += fmt::format("    process {:<10} {}", name, run_text(*p.run, s));
+        if (const auto cmd = applied_command(lab, ns_name, name); !cmd.empty()) out += "  " + cmd;
+        out += "\n";
+    }
+    // Declared but never started (an apply that stopped before them, or killed).
+    const auto want = lab.record.desired.namespaces.find(ns_name);
+    if (want == lab.record.desired.namespaces.end()) return;
+    for (const auto& [name, p] : want->second.processes)
+        if (!ns.processes.contains(name))
+            out += fmt::format("    process {:<10} {}  {}\n", name, s.paint("not started", kRed),
+                               p.command_line());
 }
 
 // What drift is measured against: the file when it still says what was applied, else what was
@@ -174,6 +242,7 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
                             lan_note(lab.record.desired, name));
             append_links(out, ns.interfaces, s);
             for (const auto& r : ns.routes) out += "    route " + r.str() + "\n";
+            append_processes(out, lab, name, ns, s);
         }
         for (const auto& [name, _] : lab.record.desired.namespaces)
             if (!lab.observed.namespaces.contains(name))
@@ -215,6 +284,20 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
         }
         nlohmann::json drift = nlohmann::json::array();
         for (const auto& o : s.drift.operations) drift.push_back(to_json(o));
+        nlohmann::json processes = nlohmann::json::array();
+        for (const auto& [ns_name, ns] : s.observed.namespaces)
+            for (const auto& [name, p] : ns.processes) {
+                if (!p.run) continue;
+                processes.push_back({{"namespace", ns_name},
+                                     {"name", name},
+                                     {"state", to_string(p.run->state)},
+                                     {"pid", p.run->id.pid},
+                                     {"started_at", p.run->started_at},
+                                     {"uptime_s", seconds_now() - p.run->started_at},
+                                     {"log", p.run->log},
+                                     {"exit", p.run->wait_status ? exit_text(*p.run) : ""},
+                                     {"command", applied_command(s, ns_name, name)}});
+            }
         j["labs"].push_back({{"lab", s.record.lab},
                              {"source", s.record.source},
                              {"source_file", to_string(s.source)},
@@ -224,6 +307,7 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
                              {"problem", s.problem},
                              {"observed", to_json(s.observed)},
                              {"lans", lans_json(s.record.desired)},
+                             {"processes", processes},
                              {"drift", drift}});
     }
     return j;

@@ -4,6 +4,7 @@
 // lab's folder or over the system's own files is refused here, where it is written.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "read.hpp"
@@ -195,6 +196,70 @@ void read_mounts(const Reader& r, NodeId id, Process& p) {
     }
 }
 
+// How much of the mount sources the digest reads: past these, an entry counts by its name, size
+// and modification time only, and entries past kDigestEntries not at all.
+constexpr std::size_t kDigestEntries = 4096;
+constexpr std::uintmax_t kDigestFileBytes = std::uintmax_t{1} << 20;
+constexpr std::uintmax_t kDigestTotalBytes = std::uintmax_t{16} << 20;
+
+struct DigestBudget {
+    std::size_t entries = kDigestEntries;
+    std::uintmax_t bytes = kDigestTotalBytes;
+};
+
+// One entry of a mount source: its name, kind and content (a file's bytes within the budget,
+// else its size and modification time; a symbolic link's target, which is not followed).
+void digest_entry(Digest& d, const fs::path& path, const std::string& name, DigestBudget& budget) {
+    std::error_code ec;
+    const auto st = fs::symlink_status(path, ec);
+    d.add(name);
+    if (fs::is_symlink(st)) {
+        d.add("link");
+        d.add(fs::read_symlink(path, ec).string());
+    } else if (fs::is_regular_file(st)) {
+        const auto size = fs::file_size(path, ec);
+        d.add("file " + std::to_string(size));
+        if (!ec && size <= kDigestFileBytes && size <= budget.bytes) {
+            budget.bytes -= size;
+            std::ifstream in(path, std::ios::binary);
+            std::string bytes(size, '\0');
+            in.read(bytes.data(), static_cast<std::streamsize>(size));
+            d.add(bytes);
+        } else {
+            const auto when = fs::last_write_time(path, ec).time_since_epoch().count();
+            d.add("mtime " + std::to_string(when));
+        }
+    } else {
+        d.add(fs::is_directory(st) ? "dir" : "other");
+    }
+}
+
+// A digest of what the mount sources hold, so that editing a configuration file under one changes
+// the process's definition (and apply restarts it). Bounded (kDigestEntries, kDigestFileBytes,
+// kDigestTotalBytes): a huge data folder costs a bounded read, and changes past the bound are
+// seen by size and time only, or not at all.
+std::string mounts_digest(const std::map<std::string, std::string>& mounts) {
+    Digest d;
+    DigestBudget budget;
+    for (const auto& [target, source] : mounts) {
+        d.add(target);
+        digest_entry(d, source, ".", budget);
+        std::error_code ec;
+        if (!fs::is_directory(fs::symlink_status(source, ec))) continue;
+        std::vector<fs::path> entries;
+        for (auto it = fs::recursive_directory_iterator(
+                 source, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator() && entries.size() < budget.entries;
+             it.increment(ec))
+            entries.push_back(it->path());
+        budget.entries -= entries.size();
+        std::sort(entries.begin(), entries.end());
+        for (const auto& e : entries)
+            digest_entry(d, e, e.lexically_relative(source).string(), budget);
+    }
+    return d.hex();
+}
+
 std::optional<DraftProcess> read_process(const Reader& r, NodeId key, NodeId value) {
     DraftProcess d;
     Process& p = d.process;
@@ -220,6 +285,7 @@ std::optional<DraftProcess> read_process(const Reader& r, NodeId key, NodeId val
     if (const auto v = r.find(value, "env")) read_env(r, *v, p);
     if (const auto v = r.find(value, "mounts")) read_mounts(r, *v, p);
     if (p.command.empty() || p.directory.empty()) return std::nullopt;
+    if (!p.mounts.empty()) p.mounts_digest = mounts_digest(p.mounts);
     return d;
 }
 

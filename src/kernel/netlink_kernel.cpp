@@ -14,6 +14,7 @@
 #include "netns.hpp"
 #include "nl_socket.hpp"
 #include "nstopo/kernel.hpp"
+#include "nstopo/process_start.hpp"
 #include "observer.hpp"
 #include "requests.hpp"
 #include "sessions.hpp"
@@ -33,7 +34,7 @@ std::string on(const std::string& ifname) {
 class NetlinkKernel final : public Kernel {
   public:
     explicit NetlinkKernel(const KernelOptions& options)
-        : dir_(options.netns_dir), sessions_(dir_) {}
+        : options_(options), dir_(options.netns_dir), sessions_(dir_) {}
 
     Topology observe(const ObserveScope& scope) override {
         return kernel::observe(sessions_, dir_, scope);
@@ -196,7 +197,30 @@ class NetlinkKernel final : public Kernel {
         return answers;
     }
 
+    ProcessIdentity start_process(
+        const std::string& ns, const Process& p, const std::string& log_path,
+        const std::function<void(const ProcessIdentity&)>& started) override {
+        return nstopo::start_process(options_, ns, p, log_path, started);
+    }
+
+    ProcessState process_state(const std::string& ns, const ProcessIdentity& id) override {
+        return nstopo::process_state(options_, ns, id);
+    }
+
+    void stop_process(const std::string& ns, const ProcessIdentity& id) override {
+        if (nstopo::stop_process(id, kStopGrace)) return;
+        kernel::fail(Op{ns, "stop process", "pid " + std::to_string(id.pid)}, EBUSY,
+                     "its process group survived SIGKILL");
+    }
+
+    void stop_processes_in(const std::vector<std::string>& namespaces) override {
+        nstopo::stop_processes_in(options_, namespaces, kStopGrace);
+    }
+
   private:
+    // How long a program has to exit after SIGTERM before SIGKILL.
+    static constexpr std::chrono::milliseconds kStopGrace{3000};
+
     // An fd of namespace `ns`; no fd for the host (requests then act where the socket is).
     Fd namespace_fd(const Op& op, const std::string& ns) const {
         return ns.empty() ? Fd() : dir_.open(op, ns);
@@ -249,6 +273,7 @@ class NetlinkKernel final : public Kernel {
         }
     }
 
+    KernelOptions options_;
     kernel::NetnsDir dir_;
     kernel::Sessions sessions_;
 };

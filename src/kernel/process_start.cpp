@@ -5,19 +5,24 @@
 // before the fork.
 #include "nstopo/process_start.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "netns.hpp"
@@ -116,6 +121,10 @@ Credentials credentials_of(const Op& op, const std::string& user) {
     }
     c.uid = pw.pw_uid;
     c.gid = pw.pw_gid;
+    if (c.uid == ::geteuid() && c.gid == ::getegid()) {  // already that user: nothing to change
+        c.change = false;
+        return c;
+    }
     int count = 64;
     c.groups.resize(static_cast<std::size_t>(count));
     if (::getgrouplist(pw.pw_name, pw.pw_gid, c.groups.data(), &count) < 0) {
@@ -126,9 +135,31 @@ Credentials credentials_of(const Op& op, const std::string& user) {
     return c;
 }
 
+// Whether `id` has a mapping in this process's user namespace (/proc/self/uid_map or gid_map):
+// lines "INSIDE OUTSIDE COUNT". setuid to an unmapped id fails with a bare EINVAL.
+bool mapped(const char* map_file, unsigned long id) {
+    std::ifstream in(map_file);
+    if (!in) return true;  // no /proc to ask: setuid will say
+    unsigned long inside = 0, outside = 0, count = 0;
+    while (in >> inside >> outside >> count)
+        if (id >= inside && id - inside < count) return true;
+    return false;
+}
+
+// A rootless session maps root alone: another user is refused before the fork, by name.
+void require_mapped(const Op& op, const std::string& user, const Credentials& c) {
+    if (!c.change) return;
+    if (mapped("/proc/self/uid_map", c.uid) && mapped("/proc/self/gid_map", c.gid)) return;
+    fail(op, EINVAL,
+         "user '" + user + "' (uid " + std::to_string(c.uid) + ", gid " + std::to_string(c.gid) +
+             ") has no mapping in this user namespace; a rootless session maps only root: "
+             "leave `user:` unset, or apply the lab as root");
+}
+
 // NULL-terminated pointers into `strings`, for exec.
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> out;
+    out.reserve(strings.size() + 1);
     for (auto& s : strings) out.push_back(s.data());
     out.push_back(nullptr);
     return out;
@@ -149,6 +180,7 @@ std::vector<std::string> environment_of(const Process& p) {
 struct Launch {
     Fd netns;
     Fd log;
+    Fd exit;  // process_exit_file(log): the waiter writes the program's exit status there
     Fd devnull;
     Credentials who;
     std::vector<std::string> argv_strings, env_strings, sources, targets;
@@ -193,15 +225,57 @@ struct Launch {
     _exit(127);  // not reached: `failed` exits
 }
 
+// "N" into `out` (at least 12 bytes), for the waiter, which may not call snprintf.
+char* put_number(char* out, unsigned value) {
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (n > 0) *out++ = digits[--n];
+    return out;
+}
+
+// In the waiter: keeps nothing of nstopo's open but the exit file (a netlink socket or a
+// namespace fd held here would keep a deleted namespace alive; a pipe end would keep the program
+// from seeing nstopo die), waits for the program and writes "PID STATUS\n" (the raw wait status)
+// to the exit file. Only async-signal-safe calls.
+[[noreturn]] void wait_for(pid_t program, int exit_fd) {
+    ::prctl(PR_SET_NAME, "nstopo-wait", 0, 0, 0);
+    if (::chdir("/") != 0) {
+        // stays where it is: it only waits
+    }
+    constexpr int kKept = 3;
+    for (int fd = 0; fd < kKept; ++fd) ::close(fd);
+    if (exit_fd != kKept && ::dup2(exit_fd, kKept) < 0) _exit(0);
+    ::close_range(kKept + 1, ~0U, 0);
+    int status = 0;
+    while (::waitpid(program, &status, 0) < 0)
+        if (errno != EINTR) _exit(0);
+    char line[32];
+    char* end = put_number(line, static_cast<unsigned>(program));
+    *end++ = ' ';
+    end = put_number(end, static_cast<unsigned>(status));
+    *end++ = '\n';
+    const ssize_t ignored = ::write(kKept, line, static_cast<std::size_t>(end - line));
+    (void)ignored;
+    _exit(0);
+}
+
 Launch prepare(const KernelOptions& options, const Op& op, const std::string& ns, const Process& p,
                const std::string& log_path) {
     Launch l;
     l.netns = kernel::NetnsDir(options.netns_dir).open(op, ns);
     l.log = Fd(::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
     if (!l.log) fail(op, errno, "cannot open its log '" + log_path + "'");
+    const std::string exit_path = process_exit_file(log_path);
+    l.exit = Fd(::open(exit_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+    if (!l.exit) fail(op, errno, "cannot open its exit file '" + exit_path + "'");
     l.devnull = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (!l.devnull) fail(op, errno, "cannot open /dev/null");
     l.who = credentials_of(op, p.user);
+    require_mapped(op, p.user, l.who);
     l.argv_strings = p.command;
     l.env_strings = environment_of(p);
     for (const auto& [target, source] : p.mounts) {
@@ -250,7 +324,8 @@ bool write_without_sigpipe(int fd, char byte) {
 }  // namespace
 
 ProcessIdentity start_process(const KernelOptions& options, const std::string& ns, const Process& p,
-                              const std::string& log_path) {
+                              const std::string& log_path,
+                              const std::function<void(const ProcessIdentity&)>& started) {
     const Op op{ns, "start process", "'" + p.name + "'"};
     Launch l = prepare(options, op, ns, p, log_path);
     Pipe report = make_pipe(op);
@@ -258,16 +333,22 @@ ProcessIdentity start_process(const KernelOptions& options, const std::string& n
     const pid_t middle = ::fork();
     if (middle < 0) fail(op, errno, "cannot fork");
     if (middle == 0) {
-        // The program's parent exits at once: the program is nobody's child here.
-        const pid_t program = ::fork();
-        if (program < 0) _exit(127);
-        if (program == 0) {
-            // Not the parent's ends: with them closed, a parent that dies unblocks the wait.
-            ::close(report.read.release());
-            ::close(go.write.release());
-            become_program(l, report.write.get(), go.read.get());
+        // The waiter's parent exits at once: neither it nor the program is nstopo's child.
+        const pid_t waiter = ::fork();
+        if (waiter < 0) _exit(127);
+        if (waiter == 0) {
+            ::setsid();  // no signal of nstopo's terminal reaches it
+            const pid_t program = ::fork();
+            if (program < 0) _exit(127);
+            if (program == 0) {
+                // Not the parent's ends: with them closed, a parent that dies unblocks the wait.
+                ::close(report.read.release());
+                ::close(go.write.release());
+                become_program(l, report.write.get(), go.read.get());
+            }
+            send(report.write.get(), Report{Step::started, program, 0});
+            wait_for(program, l.exit.get());
         }
-        send(report.write.get(), Report{Step::started, program, 0});
         _exit(0);
     }
     report.write.reset();
@@ -275,11 +356,13 @@ ProcessIdentity start_process(const KernelOptions& options, const std::string& n
     int status = 0;
     while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
     }
-    Report started;
-    if (!receive(report.read.get(), started) || started.step != Step::started)
+    Report forked;
+    if (!receive(report.read.get(), forked) || forked.step != Step::started)
         fail(op, EAGAIN, "the program's session did not start");
-    const int pid = started.value;
+    const int pid = forked.value;
     const auto id = identify_process(pid);
+    // Recorded before it may go on: a throw here closes the pipe, and the program exits unrun.
+    if (id && started) started(*id);
     const char byte = 1;
     const bool told = write_without_sigpipe(go.write.get(), byte);
     go.write.reset();
@@ -310,6 +393,92 @@ bool stop_process(const ProcessIdentity& id, std::chrono::milliseconds grace) {
     for (int i = 0; i < 100 && still_running(id); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return !still_running(id);
+}
+
+}  // namespace nstopo
+
+namespace nstopo {
+
+namespace {
+
+// The network namespace process `pid` is in, if it can be told (a process of another user, or
+// one that has just exited, cannot).
+std::optional<kernel::NetnsId> netns_of_process(int pid) {
+    struct stat st {};
+    const std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return kernel::NetnsId{st.st_dev, st.st_ino};
+}
+
+// Every pid in /proc but this process's own.
+std::vector<int> all_pids() {
+    std::vector<int> pids;
+    DIR* dir = ::opendir("/proc");
+    if (!dir) return pids;
+    while (const dirent* e = ::readdir(dir)) {
+        int pid = 0;
+        const std::string_view name(e->d_name);
+        const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (ec == std::errc() && end == name.data() + name.size() && pid != ::getpid())
+            pids.push_back(pid);
+    }
+    ::closedir(dir);
+    return pids;
+}
+
+// The live processes (zombies aside) whose network namespace is one of `ids`.
+std::vector<ProcessIdentity> processes_in(const std::vector<kernel::NetnsId>& ids) {
+    std::vector<ProcessIdentity> found;
+    for (const int pid : all_pids()) {
+        const auto ns = netns_of_process(pid);
+        if (!ns || std::find(ids.begin(), ids.end(), *ns) == ids.end()) continue;
+        if (const auto id = identify_process(pid)) found.push_back(*id);
+    }
+    return found;
+}
+
+void signal_all(const std::vector<ProcessIdentity>& ids, int sig) {
+    for (const auto& id : ids)
+        if (still_running(id)) ::kill(id.pid, sig);
+}
+
+}  // namespace
+
+ProcessState process_state(const KernelOptions& options, const std::string& ns,
+                           const ProcessIdentity& id) {
+    if (!still_running(id)) return ProcessState::exited;
+    const auto now = kernel::NetnsDir(options.netns_dir).id_of(ns);
+    const auto in = netns_of_process(id.pid);
+    if (!now) return ProcessState::astray;  // no namespace has that name now
+    // Told apart only when both are known; a process nstopo may not inspect is taken as running.
+    if (in && *now != *in) return ProcessState::astray;
+    return still_running(id) ? ProcessState::running : ProcessState::exited;
+}
+
+void stop_processes_in(const KernelOptions& options, const std::vector<std::string>& namespaces,
+                       std::chrono::milliseconds grace) {
+    const kernel::NetnsDir dir(options.netns_dir);
+    std::vector<kernel::NetnsId> ids;
+    for (const auto& name : namespaces)
+        if (const auto id = dir.id_of(name)) ids.push_back(*id);
+    if (ids.empty()) return;
+    auto found = processes_in(ids);
+    if (found.empty()) return;
+    signal_all(found, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    // Scanned again each round: a process may fork while it is being stopped.
+    while (!(found = processes_in(ids)).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int round = 0; round < 100 && !found.empty(); ++round) {
+        signal_all(found, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        found = processes_in(ids);
+    }
+    if (found.empty()) return;
+    std::string pids;
+    for (const auto& id : found) pids += " " + std::to_string(id.pid);
+    throw Error(ErrorKind::verification,
+                "these processes survived SIGKILL inside namespaces about to be deleted:" + pids);
 }
 
 }  // namespace nstopo

@@ -149,28 +149,23 @@ std::string shell_word(const std::string& arg) {
     return out + "'";
 }
 
-// FNV-1a, 64 bits: a change detector for definitions, not a defence against an adversary.
-class Digest {
-  public:
-    // Each field is preceded by its length, so ("ab", "c") and ("a", "bc") differ.
-    void add(const std::string& field) {
-        mix(std::to_string(field.size()) + ":");
-        mix(field);
-    }
-    std::string hex() const {
-        char out[17];
-        std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h_));
-        return out;
-    }
-
-  private:
-    void mix(const std::string& bytes) {
-        for (const unsigned char c : bytes) h_ = (h_ ^ c) * 1099511628211ull;
-    }
-    std::uint64_t h_ = 14695981039346656037ull;
-};
-
 }  // namespace
+
+// FNV-1a, 64 bits.
+void Digest::add(const std::string& field) {
+    mix(std::to_string(field.size()) + ":");
+    mix(field);
+}
+
+std::string Digest::hex() const {
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h_));
+    return out;
+}
+
+void Digest::mix(const std::string& bytes) {
+    for (const unsigned char c : bytes) h_ = (h_ ^ c) * 1099511628211ull;
+}
 
 std::string Process::command_line() const {
     std::string out;
@@ -196,12 +191,33 @@ std::string Process::definition_hash() const {
         d.add(target);
         d.add(source);
     }
+    d.add(mounts_digest);
     return d.hex();
 }
 
 bool Process::operator==(const Process& o) const {
-    return std::tie(name, command, directory, user, env, mounts) ==
-           std::tie(o.name, o.command, o.directory, o.user, o.env, o.mounts);
+    return std::tie(name, command, directory, user, env, mounts, mounts_digest) ==
+           std::tie(o.name, o.command, o.directory, o.user, o.env, o.mounts, o.mounts_digest);
+}
+
+std::string process_exit_file(const std::string& log) {
+    const std::string_view suffix = ".log";
+    if (log.size() > suffix.size() &&
+        std::string_view(log).substr(log.size() - suffix.size()) == suffix)
+        return log.substr(0, log.size() - suffix.size()) + ".exit";
+    return log + ".exit";
+}
+
+std::string to_string(ProcessState s) {
+    switch (s) {
+        case ProcessState::running:
+            return "running";
+        case ProcessState::exited:
+            return "exited";
+        case ProcessState::astray:
+            return "astray";
+    }
+    return "exited";
 }
 
 const Interface* Topology::find_interface(const std::string& ns, const std::string& ifname) const {

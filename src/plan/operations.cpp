@@ -22,9 +22,9 @@ std::string veth_text(const Veth& v) {
 }  // namespace
 
 std::string to_string(Phase p) {
-    static constexpr const char* kNames[] = {"namespaces", "veths",     "sysctls",
-                                             "links",      "addresses", "routes"};
-    static_assert(std::size(kNames) == static_cast<std::size_t>(Phase::routes) + 1);
+    static constexpr const char* kNames[] = {"namespaces", "veths",  "sysctls",  "links",
+                                             "addresses",  "routes", "processes"};
+    static_assert(std::size(kNames) == static_cast<std::size_t>(Phase::processes) + 1);
     return kNames[static_cast<std::size_t>(p)];
 }
 
@@ -90,6 +90,9 @@ std::string object_of(const Action& a) {
             [](const op::DeleteAddress& o) { return o.ifname + " " + o.address.str(); },
             [](const op::AddRoute& o) { return o.route.str(); },
             [](const op::DeleteRoute& o) { return o.route.str(); },
+            [](const op::StartProcess& o) { return o.process.name; },
+            [](const op::StopProcess& o) { return o.name; },
+            [](const op::RestartProcess& o) { return o.process.name; },
             [](const auto& o) { return o.ifname; },  // the link operations
         },
         a);
@@ -165,6 +168,17 @@ std::string describe_action(const Action& a) {
             },
             [](const op::DeleteRoute& o) {
                 return "delete route " + o.route.str() + " in " + where_text(o.ns);
+            },
+            [](const op::StartProcess& o) {
+                return "start process " + o.process.name + " in " + where_text(o.ns) + ": " +
+                       o.process.command_line();
+            },
+            [](const op::StopProcess& o) {
+                return "stop process " + o.name + " in " + where_text(o.ns);
+            },
+            [](const op::RestartProcess& o) {
+                return "restart process " + o.process.name + " in " + where_text(o.ns) + ": " +
+                       o.process.command_line();
             },
         },
         a);

@@ -58,6 +58,11 @@ OrderKey order_key(const Action& a) {
             [](const op::DeleteRoute& o) {
                 return OrderKey{.ns = o.ns, .cidr = o.route.to, .metric = o.route.metric};
             },
+            [](const op::StartProcess& o) { return OrderKey{.ns = o.ns, .name = o.process.name}; },
+            [](const op::StopProcess& o) { return OrderKey{.ns = o.ns, .name = o.name}; },
+            [](const op::RestartProcess& o) {
+                return OrderKey{.ns = o.ns, .name = o.process.name};
+            },
         },
         a);
 }

@@ -18,7 +18,7 @@ class PhaseBuckets {
     void append_reverse(std::vector<Operation>& out);
 
   private:
-    static constexpr std::size_t kPhases = static_cast<std::size_t>(Phase::routes) + 1;
+    static constexpr std::size_t kPhases = static_cast<std::size_t>(Phase::processes) + 1;
     void append_phase(std::size_t phase, std::vector<Operation>& out);
     std::array<std::vector<Operation>, kPhases> ops_;
 };

@@ -115,6 +115,7 @@ class Planner {
         plan_links();
         plan_addresses();
         plan_routes();
+        plan_processes();
         Plan p{lab_, {}};
         removals_.append_reverse(p.operations);
         bringup_.append_forward(p.operations);
@@ -268,6 +269,8 @@ class Planner {
                 doomed_.emplace(VethEnd{name, ifname}, Doom{cause, false, {}});
             for (const auto& r : have.routes)
                 removals_.add(implied_op(op::DeleteRoute{name, r}, cause));
+            // The kernel stops no process with its namespace: each is stopped before it goes.
+            for (const auto& [_, p] : have.processes) plan_process_removal(name, p);
             removals_.add(explicit_op(op::DeleteNamespace{name}, {}));
         }
     }
@@ -492,6 +495,41 @@ class Planner {
         }
         for (const auto& r : want.routes)
             if (!kept.count(key_of(r))) bringup_.add(explicit_op(op::AddRoute{ns, r}, r.where));
+    }
+
+    // --- processes ---------------------------------------------------------------------------
+
+    static bool alive(const Process& have) {
+        return have.run && have.run->state != ProcessState::exited;
+    }
+
+    void plan_process_removal(const std::string& ns, const Process& have) {
+        if (alive(have))
+            removals_.add(explicit_op(op::StopProcess{ns, have.name, have.run->id}, {}));
+    }
+
+    // Declared processes: started when they have no run or it exited, restarted when what runs
+    // was started from another definition (or runs astray); undeclared ones running are stopped.
+    void plan_processes() {
+        for (const auto& [name, lost] : observed_.lost_processes)
+            for (const auto& [_, p] : lost) plan_process_removal(name, p);
+        for (const auto& [name, want] : desired_.namespaces) {
+            const Namespace* have = observed_namespace(name);
+            for (const auto& [pname, p] : want.processes) {
+                const Process* had = nullptr;
+                if (have)
+                    if (const auto it = have->processes.find(pname); it != have->processes.end())
+                        had = &it->second;
+                if (!had || !alive(*had))
+                    bringup_.add(explicit_op(op::StartProcess{name, p}, p.where));
+                else if (had->run->state == ProcessState::astray ||
+                         had->run->definition != p.definition_hash())
+                    bringup_.add(explicit_op(op::RestartProcess{name, p, had->run->id}, p.where));
+            }
+            if (!have) continue;
+            for (const auto& [pname, p] : have->processes)
+                if (!want.processes.contains(pname)) plan_process_removal(name, p);
+        }
     }
 
     const Topology& desired_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -65,6 +66,33 @@ json identities_to_json(const Identities& ids) {
     return json{{"namespaces", ids.namespaces}, {"host_interfaces", ids.host_interfaces}};
 }
 
+json processes_to_json(const std::map<ProcessKey, ProcessRun>& runs) {
+    json j = json::array();
+    for (const auto& [key, run] : runs)
+        j.push_back(json{{"namespace", key.first},
+                         {"name", key.second},
+                         {"pid", run.id.pid},
+                         {"start_time", run.id.start_time},
+                         {"definition", run.definition},
+                         {"log", run.log},
+                         {"started_at", run.started_at}});
+    return j;
+}
+
+std::map<ProcessKey, ProcessRun> processes_from_json(const json& j) {
+    std::map<ProcessKey, ProcessRun> runs;
+    for (const auto& e : j) {
+        ProcessRun run;
+        run.id.pid = e.at("pid").get<int>();
+        run.id.start_time = e.at("start_time").get<std::uint64_t>();
+        run.definition = e.at("definition").get<std::string>();
+        run.log = e.at("log").get<std::string>();
+        run.started_at = e.at("started_at").get<std::int64_t>();
+        runs[{e.at("namespace").get<std::string>(), e.at("name").get<std::string>()}] = run;
+    }
+    return runs;
+}
+
 json record_to_json(const LabRecord& r) {
     return json{{"version", kRecordVersion},
                 {"lab", r.lab},
@@ -74,7 +102,8 @@ json record_to_json(const LabRecord& r) {
                 {"host_interfaces", r.host_interfaces},
                 {"topology", to_json(r.desired)},
                 {"macs", macs_to_json(r.macs)},
-                {"identities", identities_to_json(r.identities)}};
+                {"identities", identities_to_json(r.identities)},
+                {"processes", processes_to_json(r.processes)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -110,6 +139,8 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
             r.identities.host_interfaces =
                 ids.at("host_interfaces").get<std::map<std::string, int>>();
         }
+        // Records of labs applied before processes ran have none.
+        if (j.contains("processes")) r.processes = processes_from_json(j.at("processes"));
         return r;
     } catch (const json::exception& e) {
         throw Error(ErrorKind::state,
@@ -296,6 +327,41 @@ void StateStore::remove(const std::string& lab) const {
     const auto path = record_path(lab);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail_io("remove", path, errno);
     fsync_dir(path.parent_path());
+}
+
+fs::path StateStore::log_dir(const std::string& lab) const {
+    record_path(lab);  // validates the name
+    return dir_ / "logs" / lab;
+}
+
+fs::path StateStore::process_log(const std::string& lab, const std::string& ns,
+                                 const std::string& name) const {
+    // Namespace and process names hold no '/' and are neither "." nor "..": one level each.
+    if (!namespace_name_problem(ns).empty() || !process_name_problem(name).empty())
+        throw Error(ErrorKind::bug, "no log file for process " + quote(name) + " in " + quote(ns));
+    const fs::path dir = log_dir(lab) / ns;
+    make_dirs(dir);
+    return dir / (name + ".log");
+}
+
+std::optional<int> StateStore::exit_status(const ProcessRun& run) const {
+    const std::string path = process_exit_file(run.log);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    char buffer[64];
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer - 1);
+    if (n <= 0) return std::nullopt;
+    buffer[n] = '\0';
+    long pid = 0, status = 0;
+    if (std::sscanf(buffer, "%ld %ld", &pid, &status) != 2 || pid != run.id.pid)
+        return std::nullopt;
+    return static_cast<int>(status);
+}
+
+void StateStore::remove_logs(const std::string& lab) const {
+    std::error_code ec;
+    fs::remove_all(log_dir(lab), ec);
+    if (ec) fail_io("remove", log_dir(lab), ec.value());
 }
 
 bool StateStore::known(const std::string& lab) const {

@@ -38,6 +38,7 @@ json process_to_json(const Process& p) {
     if (!p.user.empty()) j["user"] = p.user;
     if (!p.env.empty()) j["env"] = p.env;
     if (!p.mounts.empty()) j["mounts"] = p.mounts;
+    if (!p.mounts_digest.empty()) j["mounts_digest"] = p.mounts_digest;
     return j;
 }
 
@@ -47,8 +48,10 @@ json namespace_to_json(const Namespace& n) {
            {"sysctls", n.sysctls}};
     for (const auto& r : n.routes) j["routes"].push_back(route_to_json(r));
     if (!n.owner.empty()) j["owner"] = n.owner;
-    // Only when there are some: records of labs without processes read as before.
-    for (const auto& [name, p] : n.processes) j["processes"][name] = process_to_json(p);
+    // Only when there are some: records of labs without processes read as before. An observed
+    // process (one with a run) is no definition: `status --json` lists those apart.
+    for (const auto& [name, p] : n.processes)
+        if (!p.run) j["processes"][name] = process_to_json(p);
     return j;
 }
 
@@ -129,6 +132,7 @@ Process process_from(const std::string& name, const json& j) {
     p.user = j.value("user", "");
     if (j.contains("env")) p.env = j["env"].get<std::map<std::string, std::string>>();
     if (j.contains("mounts")) p.mounts = j["mounts"].get<std::map<std::string, std::string>>();
+    p.mounts_digest = j.value("mounts_digest", "");
     return p;
 }
 

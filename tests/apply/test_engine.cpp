@@ -471,7 +471,7 @@ TEST_CASE_METHOD(EngineFixture,
     const Topology lab = load(kPair);
     // An apply recorded both names, then someone made ns02 first (unmarked, with a link).
     store.save(
-        LabRecord{"pair", "pair.yaml", LabPhase::applying, {"ns01", "ns02"}, {}, lab, {}, {}});
+        LabRecord{"pair", "pair.yaml", LabPhase::applying, {"ns01", "ns02"}, {}, lab, {}, {}, {}});
     kernel.add_unmarked_namespace("ns02");
     kernel.add_link("ns02", "theirs0", LinkKind::veth);
     CHECK_THROWS_AS(engine.apply(lab, "pair.yaml"), Error);
@@ -534,27 +534,6 @@ TEST_CASE_METHOD(
     engine.apply(lab, "pair.yaml");
     CHECK(engine.plan(lab).empty());
     CHECK(store.load("pair")->identities.namespaces.at("ns01") == kernel.identity("ns01"));
-}
-
-TEST_CASE_METHOD(EngineFixture, "a file with processes is refused before anything is changed") {
-    Topology lab = load(kPair);
-    Process p;
-    p.name = "web";
-    p.command = {"sleep", "infinity"};
-    p.directory = "/labs";
-    p.where = {"lab.yaml", 9, 7};
-    lab.namespaces.at("ns02").processes["web"] = p;
-    const auto refused = [](const Error& e) {
-        return e.kind() == ErrorKind::config &&
-               std::string(e.what()) ==
-                   "lab.yaml:9:7: process 'web' in namespace 'ns02': this version of nstopo "
-                   "validates `processes:` but cannot start them yet; nothing was changed";
-    };
-    CHECK_THROWS_MATCHES(engine.plan(lab), Error, Catch::Predicate<Error>(refused));
-    CHECK_THROWS_MATCHES(engine.apply(lab, "/labs/pair.yaml"), Error,
-                         Catch::Predicate<Error>(refused));
-    CHECK(kernel.journal().empty());
-    CHECK_FALSE(store.load("pair"));
 }
 
 TEST_CASE_METHOD(EngineFixture,

@@ -237,3 +237,36 @@ TEST_CASE("refusing processes (--no-processes) makes every process an error") {
                 "refused (--no-processes)"});
     CHECK(f.errors("namespaces:\n  srv: {}\n", refuse).empty());
 }
+
+TEST_CASE("what a mount source holds is part of the definition: an edit there restarts") {
+    const LabFolder f;
+    const auto text = with_process(
+        "        command: [sleep, infinity]\n"
+        "        mounts: { /etc/frr: conf }\n");
+    const auto hash = [&] {
+        const auto r = f.load(text);
+        REQUIRE(r.ok());
+        const Process& p = r.topology->namespaces.at("srv").processes.at("web");
+        CHECK_FALSE(p.mounts_digest.empty());
+        return p.definition_hash();
+    };
+    const auto first = hash();
+    CHECK(hash() == first);                               // loading again reads the same
+    std::ofstream(f.lab() / "conf" / "a.conf") << "y\n";  // same size, other content
+    const auto edited = hash();
+    CHECK(edited != first);
+    fs::create_directories(f.lab() / "conf" / "sub");
+    std::ofstream(f.lab() / "conf" / "sub" / "b.conf") << "";
+    CHECK(hash() != edited);  // a new (empty) file
+    // A file elsewhere in the lab's folder is no part of it.
+    const auto with_b = hash();
+    std::ofstream(f.lab() / "www" / "index.html") << "hello\n";
+    CHECK(hash() == with_b);
+}
+
+TEST_CASE("a process without mounts has no mounts digest") {
+    const LabFolder f;
+    const auto r = f.load(with_process("        command: [sleep, infinity]\n"));
+    REQUIRE(r.ok());
+    CHECK(r.topology->namespaces.at("srv").processes.at("web").mounts_digest.empty());
+}

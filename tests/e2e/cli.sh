@@ -21,15 +21,20 @@ done
 expect_eq "bad files change nothing" "$before" "$(kernel_snapshot)"
 
 # A file that runs a program validates; --no-processes refuses it, located, in every command;
-# apply and plan refuse it anyway until the engine starts processes.
+# plan shows the command it would run, and changes nothing.
 printf 'name: runs\nnamespaces:\n  a:\n    processes:\n      p: { command: [sleep, "1"] }\n' > "$WORK/runs.yaml"
 expect_rc "validate a file with a process" 0 "$NSTOPO" validate "$WORK/runs.yaml"
 for cmd in validate plan apply; do
   expect_rc "$cmd --no-processes" 3 "$NSTOPO" --no-processes "$cmd" "$WORK/runs.yaml"
   expect_contains "$cmd --no-processes names it" "$WORK/runs.yaml:5:7: error: process 'p' in namespace 'a': processes are refused (--no-processes)" "$WORK/err"
 done
-expect_rc "plan of a file with a process" 3 "$NSTOPO" plan "$WORK/runs.yaml"
-expect_contains "plan says processes cannot start yet" "cannot start them yet; nothing was changed" "$WORK/err"
+expect_rc "plan of a file with a process" 0 "$NSTOPO" plan "$WORK/runs.yaml"
+expect_eq "plan shows its command last" "+ start process p in a: sleep 1" "$(tail -n 1 "$WORK/out")"
+expect_rc "plan --json of it" 0 "$NSTOPO" plan --json "$WORK/runs.yaml"
+expect_eq "as a start-process operation of the processes phase" "start-process processes a p" "$(python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))["operations"][-1]
+print(o["kind"], o["phase"], o["namespace"], o["object"])' "$WORK/out")"
 expect_eq "files with processes change nothing" "$before" "$(kernel_snapshot)"
 
 expect_rc "plan --json" 0 "$NSTOPO" plan --json "$TOPOLOGIES/pair.yaml"
@@ -69,7 +74,7 @@ expect_eq "another state directory, no lab" "no lab is up" "$(cat "$WORK/out")"
 # An unknown command names the commands and the nearest one; help works.
 expect_rc "misspelt command" 4 "$NSTOPO" aply "$TOPOLOGIES/pair.yaml"
 expect_eq "suggests apply" "nstopo: unknown command 'aply'; did you mean 'apply'?
-commands: validate, plan, apply, destroy, status, check, exec, shell, graph, help (nstopo help COMMAND)" "$(cat "$WORK/err")"
+commands: validate, plan, apply, destroy, status, logs, check, exec, shell, graph, help (nstopo help COMMAND)" "$(cat "$WORK/err")"
 expect_rc "unknown command without a near one" 4 "$NSTOPO" frobnicate
 expect_contains "lists the commands" "commands: validate, plan," "$WORK/err"
 expect_rc "help" 0 "$NSTOPO" help

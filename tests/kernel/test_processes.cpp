@@ -1,5 +1,6 @@
 // start_process and stop_process: a lab's program in its namespace, detached, and stopped with
 // everything it forked. `ps` and /proc are the witnesses.
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,4 +159,147 @@ TEST_CASE("a program that cannot start is an error naming the step and the errno
     CHECK(std::string(mount.what()).find("cannot bind a mount source over its target") !=
           std::string::npos);
     k->delete_namespace("nsp-d");
+}
+
+TEST_CASE("a process is running in its namespace, astray when the name is gone, exited after") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-e", "lab1");
+    Workdir w;
+    const auto p = program({"sleep", "1000"}, w.path);
+    ProcessIdentity seen;
+    const ProcessIdentity id =
+        start_process(KernelOptions{}, "nsp-e", p, (w.path / "prog.log").string(),
+                      [&](const ProcessIdentity& i) { seen = i; });
+    const Stopper stopper{id};
+    CHECK(seen == id);  // told before it was released
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::running);
+    // The kernel stops no process with its namespace: it keeps the deleted namespace alive.
+    k->delete_namespace("nsp-e");
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::astray);
+    k->create_namespace("nsp-e", "lab1");
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::astray);
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    CHECK(process_state(KernelOptions{}, "nsp-e", id) == ProcessState::exited);
+    k->delete_namespace("nsp-e");
+}
+
+TEST_CASE("a process whose recorder throws is never executed") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-f", "lab1");
+    Workdir w;
+    const auto marker = w.path / "ran";
+    const auto p = program({"sh", "-c", "touch " + marker.string() + "; exec sleep 1000"}, w.path);
+    int pid = 0;
+    CHECK_THROWS_AS(start_process(KernelOptions{}, "nsp-f", p, (w.path / "prog.log").string(),
+                                  [&](const ProcessIdentity& i) {
+                                      pid = i.pid;
+                                      throw std::runtime_error("record failed");
+                                  }),
+                    std::runtime_error);
+    REQUIRE(pid > 0);
+    // It exits on its own once its release pipe closes; bounded wait for a broken build.
+    for (int i = 0; i < 2000 && identify_process(pid); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK_FALSE(identify_process(pid));
+    CHECK_FALSE(fs::exists(marker));
+    k->delete_namespace("nsp-f");
+}
+
+TEST_CASE("stop_processes_in stops what runs in the namespaces, daemons that left the group too") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-g", "lab1");
+    k->create_namespace("nsp-h", "lab1");
+    Workdir w;
+    // A double fork into a session of its own: no longer in the program's process group.
+    const auto p = program({"sh", "-c",
+                            "setsid sh -c 'trap \"\" TERM; exec sleep 1001' & echo "
+                            "forked; exec sleep 1000"},
+                           w.path);
+    const auto log = w.path / "prog.log";
+    const ProcessIdentity id = start_process(KernelOptions{}, "nsp-g", p, log.string());
+    const Stopper stopper{id};
+    log_with_lines(log, 1);
+    // A bystander in the other namespace, which is not named: left alone.
+    const ProcessIdentity other =
+        start_process(KernelOptions{}, "nsp-h", program({"sleep", "1002"}, w.path),
+                      (w.path / "other.log").string());
+    const Stopper other_stopper{other};
+    const auto daemons = [] { return run_ok("ps -e -o args= | grep -c '^sleep 1001$' || true"); };
+    for (int i = 0; i < 2000 && daemons() != "1\n"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(daemons() == "1\n");
+    stop_processes_in(KernelOptions{}, {"nsp-g", "no-such-namespace"},
+                      std::chrono::milliseconds(200));
+    CHECK_FALSE(still_running(id));
+    CHECK(daemons() == "0\n");
+    CHECK(still_running(other));
+    CHECK(stop_process(other, std::chrono::milliseconds(2000)));
+    k->delete_namespace("nsp-g");
+    k->delete_namespace("nsp-h");
+}
+
+namespace {
+
+// Field 4 of /proc/PID/stat: the parent's pid.
+int parent_of(int pid) {
+    const auto line = read_file("/proc/" + std::to_string(pid) + "/stat");
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    char state = 0;
+    int ppid = 0;
+    rest >> state >> ppid;
+    return ppid;
+}
+
+// The exit file once it has a line; fails the test when it never gets one (a bound for a broken
+// build).
+std::string exit_line(const fs::path& file) {
+    for (int i = 0; i < 2000; ++i) {
+        const auto text = read_file(file);
+        if (!text.empty() && text.back() == '\n') return text;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("no exit status in " << file);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("a waiter writes the program's exit status beside its log, holding nothing else") {
+    auto k = make_kernel();
+    k->create_namespace("nsp-i", "lab1");
+    Workdir w;
+    const auto log = w.path / "prog.log";
+    const auto exit_file = w.path / "prog.exit";
+    // Exits 3 when told to stop (SIGTERM to its group, which also ends its sleep).
+    const ProcessIdentity id = start_process(
+        KernelOptions{}, "nsp-i",
+        program({"sh", "-c", "trap 'exit 3' TERM; echo ready; sleep 1000 & wait"}, w.path),
+        log.string());
+    const Stopper stopper{id};
+    CHECK(read_file(exit_file).empty());  // made empty at the start, while it runs
+    const int waiter = parent_of(id.pid);
+    CHECK(read_file("/proc/" + std::to_string(waiter) + "/comm") == "nstopo-wait\n");
+    // Only the exit file: no namespace fd, socket or pipe of nstopo's (it closes them just after
+    // it reported the program's pid: a bounded wait).
+    const auto open_fds = [&] {
+        std::vector<std::string> fds;
+        for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(waiter) + "/fd"))
+            fds.push_back(e.path().filename().string() + " " + fs::read_symlink(e.path()).string());
+        return fds;
+    };
+    for (int i = 0; i < 2000 && open_fds().size() != 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(open_fds() == std::vector<std::string>{"3 " + exit_file.string()});
+    CHECK(::getsid(waiter) == waiter);  // a session of its own, away from nstopo's terminal
+    log_with_lines(log, 1);             // its trap is set
+    CHECK(stop_process(id, std::chrono::milliseconds(2000)));
+    CHECK(exit_line(exit_file) == std::to_string(id.pid) + " " + std::to_string(3 << 8) + "\n");
+
+    const ProcessIdentity killed =
+        start_process(KernelOptions{}, "nsp-i", program({"sleep", "1000"}, w.path), log.string());
+    const Stopper killed_stopper{killed};
+    CHECK(stop_process(killed, std::chrono::milliseconds(2000)));
+    CHECK(exit_line(exit_file) ==
+          std::to_string(killed.pid) + " " + std::to_string(SIGTERM) + "\n");
+    k->delete_namespace("nsp-i");
 }

@@ -128,3 +128,10 @@ TEST_CASE("an unset mtu means the kind's default") {
     CHECK(default_mtu(LinkKind::loopback) == 65536u);
     CHECK_FALSE(default_mtu(LinkKind::other));
 }
+
+TEST_CASE("a process's exit file lies beside its log") {
+    CHECK(process_exit_file("/run/nstopo/logs/lab/srv/web.log") ==
+          "/run/nstopo/logs/lab/srv/web.exit");
+    CHECK(process_exit_file("/tmp/out") == "/tmp/out.exit");
+    CHECK(process_exit_file(".log") == ".log.exit");
+}

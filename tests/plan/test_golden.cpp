@@ -307,3 +307,101 @@ TEST_CASE("golden: a host bridge from nothing, and torn down") {
     check_edit("host-bridge-teardown", host_bridge_lab(),
                [](Topology& t) { t = empty_lab("host-bridge"); });
 }
+
+// --- processes: the observed side's runs are what the engine reads from the record and /proc,
+// built here by hand on top of the kernel's observation of the converged lab.
+
+namespace {
+
+Process lab_process(const std::string& name, std::vector<std::string> argv, int line) {
+    Process p;
+    p.name = name;
+    p.command = std::move(argv);
+    p.directory = "/labs";
+    p.where = {"lab.yaml", line, 7};
+    return p;
+}
+
+// What the engine observes of `started` (the definition it was started with) in state `state`.
+Process observed_run(const Process& started, int pid, ProcessState state) {
+    Process o;
+    o.name = started.name;
+    o.run = ProcessRun{{pid, 4242}, started.definition_hash(), "/log", 0, state, {}};
+    return o;
+}
+
+Topology without_processes(Topology t) {
+    for (auto& [_, ns] : t.namespaces) ns.processes.clear();
+    return t;
+}
+
+// `applied` (its processes aside) converged on a fake kernel; its observation with `runs` added
+// (namespace -> processes), planned against `desired`.
+void check_process_golden(const std::string& name, const Topology& applied, const Topology& desired,
+                          const std::map<std::string, std::vector<Process>>& runs) {
+    FakeKernel kernel;
+    converge(kernel, without_processes(applied));
+    const LabClaims claims = recorded_state(applied);
+    Topology observed = kernel.observe(scope_for(desired, claims));
+    for (const auto& [ns, processes] : runs)
+        for (const auto& p : processes) observed.namespaces.at(ns).processes[p.name] = p;
+    check_against_golden(name, to_text(plan(desired, observed, claims)));
+}
+
+Topology pair_with_processes() {
+    Topology t = pair_lab();
+    t.namespaces.at("ns02").processes["web"] =
+        lab_process("web", {"python3", "-m", "http.server", "8080"}, 20);
+    t.namespaces.at("ns01").processes["probe"] =
+        lab_process("probe", {"sh", "-c", "while sleep 1; do date; done"}, 12);
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("golden: processes start last, after routes") {
+    check_process_golden("processes-start", empty_lab("pair"), pair_with_processes(), {});
+}
+
+TEST_CASE("golden: processes running as started change nothing") {
+    const Topology lab = pair_with_processes();
+    check_process_golden("processes-unchanged", lab, lab,
+                         {{"ns02",
+                           {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
+                                         ProcessState::running)}},
+                          {"ns01",
+                           {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
+                                         ProcessState::running)}}});
+}
+
+TEST_CASE("golden: processes changed, exited, astray, undeclared") {
+    const Topology before = pair_with_processes();
+    Topology now = before;
+    auto& web = now.namespaces.at("ns02").processes.at("web");
+    web.command.back() = "8081";  // changed: restarted
+    now.namespaces.at("ns02").processes["cache"] = lab_process("cache", {"memcached"}, 24);
+    Process old = lab_process("old", {"sleep", "infinity"}, 30);  // undeclared now
+    Process gone = lab_process("gone", {"true"}, 31);             // undeclared, exited
+    check_process_golden(
+        "processes-changes", before, now,
+        {{"ns02",
+          {observed_run(before.namespaces.at("ns02").processes.at("web"), 1001,
+                        ProcessState::running),
+           observed_run(lab_process("cache", {"memcached"}, 24), 1003, ProcessState::astray),
+           observed_run(old, 1004, ProcessState::running),
+           observed_run(gone, 1005, ProcessState::exited)}},
+         {"ns01",
+          {observed_run(before.namespaces.at("ns01").processes.at("probe"), 1002,
+                        ProcessState::exited)}}});
+}
+
+TEST_CASE("golden: teardown stops processes first, before any namespace goes") {
+    const Topology lab = pair_with_processes();
+    check_process_golden("processes-teardown", lab, empty_lab("pair"),
+                         {{"ns02",
+                           {observed_run(lab.namespaces.at("ns02").processes.at("web"), 1001,
+                                         ProcessState::running)}},
+                          {"ns01",
+                           {observed_run(lab.namespaces.at("ns01").processes.at("probe"), 1002,
+                                         ProcessState::exited)}}});
+}

@@ -91,6 +91,29 @@ TEST_CASE("kind, phase, namespace and object of an action") {
     CHECK(to_string(Phase::routes) == "routes");
 }
 
+TEST_CASE("process operations print their command and belong to the last phase") {
+    Process p;
+    p.name = "web";
+    p.command = {"python3", "-m", "http.server", "8080"};
+    const ProcessIdentity id{1234, 99};
+    CHECK(line(op::StartProcess{"srv", p}) ==
+          "+ start process web in srv: python3 -m http.server 8080");
+    CHECK(line(op::RestartProcess{"srv", p, id}) ==
+          "~ restart process web in srv: python3 -m http.server 8080");
+    CHECK(line(op::StopProcess{"srv", "web", id}) == "- stop process web in srv");
+    for (const Action& a :
+         {Action{op::StartProcess{"srv", p}}, Action{op::StopProcess{"srv", "web", id}},
+          Action{op::RestartProcess{"srv", p, id}}}) {
+        CHECK(phase_of(a) == Phase::processes);
+        CHECK(namespace_of(a) == "srv");
+        CHECK(object_of(a) == "web");
+    }
+    CHECK(kind_of(op::StartProcess{"srv", p}) == "start-process");
+    CHECK(kind_of(op::StopProcess{"srv", "web", id}) == "stop-process");
+    CHECK(kind_of(op::RestartProcess{"srv", p, id}) == "restart-process");
+    CHECK(to_string(Phase::processes) == "processes");
+}
+
 TEST_CASE("an empty plan prints as no changes") {
     CHECK(to_text(Plan{"lab", {}}) == "no changes\n");
     const Plan p{

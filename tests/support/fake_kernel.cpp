@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "nstopo/error.hpp"
 
@@ -448,6 +449,126 @@ std::map<std::string, SysctlAccess> FakeKernel::sysctl_access(
         answers[key] = it == sysctl_access_.end() ? SysctlAccess::writable : it->second;
     }
     return answers;
+}
+
+// --- processes -----------------------------------------------------------------------------------
+
+ProcessIdentity FakeKernel::next_identity(int pid) {
+    return ProcessIdentity{pid ? pid : next_pid_++, ticks_++};
+}
+
+FakeKernel::FakeProcess* FakeKernel::find_process(const ProcessIdentity& id) {
+    for (auto& p : processes_)
+        if (p.alive && p.id == id) return &p;
+    return nullptr;
+}
+
+ProcessIdentity FakeKernel::start_process(
+    const std::string& ns, const Process& p, const std::string& log_path,
+    const std::function<void(const ProcessIdentity&)>& started) {
+    const Call call{"start_process", ns, label(ns) + " " + p.name + ": " + p.command_line()};
+    begin(call);
+    const Space& space = space_or_refuse(call, ns);
+    const ProcessIdentity id = next_identity();
+    processes_.push_back(
+        FakeProcess{id, id.pid, space.cookie, p.name, p.command_line(), log_path, true});
+    const StartFate fate = std::exchange(next_start_, StartFate::runs);
+    try {
+        if (started) started(id);
+    } catch (...) {
+        processes_.back().alive = false;  // not released: it exits without being executed
+        throw;
+    }
+    if (fate != StartFate::runs) processes_.back().alive = false;
+    if (fate == StartFate::nstopo_killed)
+        throw Error(ErrorKind::kernel, "nstopo was killed (simulated) while starting " + p.name);
+    return id;
+}
+
+ProcessState FakeKernel::process_state(const std::string& ns, const ProcessIdentity& id) {
+    const FakeProcess* p = find_process(id);
+    if (!p) return ProcessState::exited;
+    const auto space = spaces_.find(ns);
+    return space != spaces_.end() && space->second.cookie == p->cookie ? ProcessState::running
+                                                                       : ProcessState::astray;
+}
+
+void FakeKernel::stop_process(const std::string& ns, const ProcessIdentity& id) {
+    begin(Call{"stop_process", ns, label(ns) + " pid " + std::to_string(id.pid)});
+    if (!find_process(id)) return;
+    for (auto& p : processes_)
+        if (p.alive && p.pgid == id.pid) p.alive = false;
+}
+
+void FakeKernel::stop_processes_in(const std::vector<std::string>& namespaces) {
+    // Journaled only when it finds something to stop, as it changes nothing otherwise.
+    const bool any = std::any_of(namespaces.begin(), namespaces.end(),
+                                 [&](const std::string& n) { return processes_in(n) > 0; });
+    if (!any) return;
+    std::string names;
+    for (const auto& n : namespaces) names += (names.empty() ? "" : " ") + n;
+    begin(Call{"stop_processes_in", "", names});
+    for (const auto& n : namespaces) {
+        const auto space = spaces_.find(n);
+        if (space == spaces_.end()) continue;
+        for (auto& p : processes_)
+            if (p.alive && p.cookie == space->second.cookie) p.alive = false;
+    }
+}
+
+void FakeKernel::kill_process(int pid) {
+    for (auto& p : processes_)
+        if (p.alive && p.id.pid == pid) p.alive = false;
+}
+
+int FakeKernel::fork_daemon(int pid) {
+    for (auto& p : processes_)
+        if (p.alive && p.id.pid == pid) {
+            FakeProcess daemon = p;
+            daemon.id = next_identity();
+            daemon.pgid = daemon.id.pid;
+            daemon.name += "-daemon";
+            processes_.push_back(daemon);
+            return daemon.id.pid;
+        }
+    throw std::logic_error("fork_daemon: no live process " + std::to_string(pid));
+}
+
+void FakeKernel::reuse_pid(int pid) {
+    for (const auto& p : processes_)
+        if (p.alive && p.id.pid == pid)
+            throw std::logic_error("reuse_pid: " + std::to_string(pid) + " is still live");
+    const ProcessIdentity id = next_identity(pid);
+    processes_.push_back(FakeProcess{id, pid, spaces_.at(kHostNamespace).cookie, "", "", "", true});
+}
+
+int FakeKernel::processes_in(const std::string& ns) const {
+    const auto space = spaces_.find(ns);
+    if (space == spaces_.end()) return 0;
+    return static_cast<int>(std::count_if(processes_.begin(), processes_.end(), [&](const auto& p) {
+        return p.alive && p.cookie == space->second.cookie;
+    }));
+}
+
+int FakeKernel::live_processes() const {
+    return static_cast<int>(
+        std::count_if(processes_.begin(), processes_.end(), [](const auto& p) { return p.alive; }));
+}
+
+std::string FakeKernel::command_of(const std::string& ns, const std::string& name) const {
+    const auto space = spaces_.find(ns);
+    for (const auto& p : processes_)
+        if (p.alive && p.name == name && space != spaces_.end() && p.cookie == space->second.cookie)
+            return p.command;
+    return "";
+}
+
+std::string FakeKernel::log_of(const std::string& ns, const std::string& name) const {
+    const auto space = spaces_.find(ns);
+    for (const auto& p : processes_)
+        if (p.alive && p.name == name && space != spaces_.end() && p.cookie == space->second.cookie)
+            return p.log;
+    return "";
 }
 
 std::string FakeKernel::sysctl(const std::string& ns, const std::string& key) const {

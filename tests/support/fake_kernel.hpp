@@ -17,6 +17,11 @@
 //   down, or deleted, loses all its routes.
 // Each namespace gets an identity (the next cookie) and its links ifindexes counting up, as the
 // kernel gives them.
+// Processes: each started one gets the next pid and start time, and lives in its namespace (by
+// identity, so a namespace deleted and made again under its name leaves it astray) until stopped
+// or killed by hand; as in the kernel, deleting a namespace stops none of them. stop_process
+// stops the process group (the process and what it forked without leaving the group);
+// stop_processes_in every process whose namespace is one of those named, daemons included.
 // Not modelled: IPv6 addresses flushed on link down, carrier, route protocols and tables.
 //
 // Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
@@ -62,6 +67,12 @@ class FakeKernel : public Kernel {
                     const std::string& value) override;
     std::map<std::string, SysctlAccess> sysctl_access(
         const std::vector<std::string>& keys) override;
+    ProcessIdentity start_process(
+        const std::string& ns, const Process& p, const std::string& log_path,
+        const std::function<void(const ProcessIdentity&)>& started) override;
+    ProcessState process_state(const std::string& ns, const ProcessIdentity& id) override;
+    void stop_process(const std::string& ns, const ProcessIdentity& id) override;
+    void stop_processes_in(const std::vector<std::string>& namespaces) override;
 
     // --- test controls ---
     // Every mutating call so far, in order: "add_address ns01/ns01-veth0 192.168.0.1/24".
@@ -99,6 +110,29 @@ class FakeKernel : public Kernel {
     }
     // A sysctl's value; "0" for one never written.
     std::string sysctl(const std::string& ns, const std::string& key) const;
+
+    // --- processes (not journaled) ---
+    // What becomes of the next process started: it runs; it exits right after its exec; or
+    // nstopo is killed between recording it and releasing it to exec (start_process throws after
+    // `started` returned, and the program exits without running, as the real one does when the
+    // pipe it waits on closes).
+    enum class StartFate : std::uint8_t { runs, exits_at_once, nstopo_killed };
+    void set_next_start(StartFate fate) { next_start_ = fate; }
+    // Kills a process by hand (kill -9): it exits.
+    void kill_process(int pid);
+    // The process forks a daemon that leaves its group (setsid): a new live process in the same
+    // namespace, in a group of its own. Returns its pid.
+    int fork_daemon(int pid);
+    // The pid of a process that exited is handed to a new, unrelated process (start time
+    // differs), in the host namespace.
+    void reuse_pid(int pid);
+    // Live processes whose namespace is the one named `ns` now (by identity).
+    int processes_in(const std::string& ns) const;
+    // Live processes anywhere, those astray in deleted namespaces included.
+    int live_processes() const;
+    // The command line and log of the live process started under that name in `ns`; "" if none.
+    std::string command_of(const std::string& ns, const std::string& name) const;
+    std::string log_of(const std::string& ns, const std::string& name) const;
 
   private:
     struct Link {
@@ -145,7 +179,21 @@ class FakeKernel : public Kernel {
     Namespace to_model(const std::string& name, const Space& space,
                        const std::vector<std::string>& sysctl_keys) const;
 
+    struct FakeProcess {
+        ProcessIdentity id;
+        int pgid = 0;
+        std::uint64_t cookie = 0;  // the namespace it runs in, by identity
+        std::string name, command, log;
+        bool alive = true;
+    };
+    FakeProcess* find_process(const ProcessIdentity& id);
+    ProcessIdentity next_identity(int pid = 0);
+
     std::map<std::string, Space> spaces_;  // kHostNamespace is the host's, always there
+    std::vector<FakeProcess> processes_;   // every process ever started, in order
+    int next_pid_ = 1000;
+    StartFate next_start_ = StartFate::runs;
+    std::uint64_t ticks_ = 100;
     std::vector<std::string> journal_;
     std::map<std::string, int> failures_;
     int free_delay_ = 0;
