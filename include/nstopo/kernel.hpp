@@ -40,6 +40,10 @@ enum class SysctlAccess : std::uint8_t {
     read_only,  // the key exists but refuses writes (in this namespace's user namespace)
 };
 
+// Why a missing key cannot be set, in the words both the plan-time check and the kernel layer use.
+inline constexpr const char* kNoSuchSysctl =
+    "no such sysctl in this kernel (or the module that provides it is not loaded)";
+
 class Kernel {
   public:
     virtual ~Kernel() = default;

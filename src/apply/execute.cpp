@@ -165,8 +165,7 @@ void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel) {
         if (it == access.end() || it->second == SysctlAccess::writable) continue;
         const bool missing = it->second == SysctlAccess::missing;
         const std::string why =
-            missing ? "no such sysctl in this kernel (or the module that provides it is not loaded)"
-                    : "the key is read-only in a lab namespace of this kernel";
+            missing ? kNoSuchSysctl : "the key is read-only in a lab namespace of this kernel";
         throw Error(
             ErrorKind::kernel,
             "cannot set sysctl " + set.key + "=" + set.value + ": " + why + "; nothing was changed",

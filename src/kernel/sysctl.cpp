@@ -133,11 +133,7 @@ SysctlAccess sysctl_access_here(const std::string& key) {
 
 void NamespaceSysctls::write(const Op& op, const std::string& key, const std::string& value) {
     const Fd fd = open(op, key, O_WRONLY);
-    if (!fd)
-        fail(op, errno,
-             errno == ENOENT
-                 ? "no such sysctl in this kernel (or the module that provides it is not loaded)"
-                 : "cannot open the sysctl file");
+    if (!fd) fail(op, errno, errno == ENOENT ? kNoSuchSysctl : "cannot open the sysctl file");
     const std::string line = value + "\n";
     const ssize_t n = ::write(fd.get(), line.data(), line.size());
     if (n < 0) fail(op, errno, "the kernel refused the value");

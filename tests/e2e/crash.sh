@@ -40,14 +40,6 @@ expect_rc "the chain is valid" 0 "$NSTOPO" validate "$WORK/chain.yaml"
 host_links() { ip -br link show | awk '{print $1, $2}'; }
 baseline=$(host_links)
 
-# Milliseconds one command takes, to spread the kill points over its whole run.
-duration_ms() {
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s%N)
-  echo $(((end - start) / 1000000))
-}
 apply_ms=$(duration_ms "$NSTOPO" apply "$WORK/chain.yaml")
 destroy_ms=$(duration_ms "$NSTOPO" destroy chain)
 echo "a full apply takes ${apply_ms} ms, a destroy ${destroy_ms} ms"
@@ -63,18 +55,6 @@ expect_records_parse() {
   done
 }
 
-killed=0 finished=0
-# kill_at MS COMMAND...: starts the command, kills it with SIGKILL after MS milliseconds.
-kill_at() {
-  local ms=$1 rc=0; shift
-  "$@" >/dev/null 2>&1 &
-  local pid=$!
-  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" || rc=$?
-  if [ "$rc" -eq 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
-  echo "  $1 $2 killed after ${ms} ms: exit $rc"
-}
 
 # Kill points spread over the first half of a cold run's time: warm runs are faster.
 for ((round = 1; round <= rounds || (killed < 20 && round <= 3 * rounds); round++)); do

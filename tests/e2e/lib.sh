@@ -113,6 +113,30 @@ for lab in json.load(sys.stdin)["labs"]:
   done
 }
 
+# duration_ms COMMAND...: runs the command (its output and exit status dropped) and prints how
+# many milliseconds it took.
+duration_ms() {
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+
+# kill_at MS COMMAND...: starts the command, kills it with SIGKILL after MS milliseconds, and
+# counts in $killed the runs it interrupted and in $finished those that ended first.
+killed=0 finished=0
+kill_at() {
+  local ms=$1 rc=0; shift
+  "$@" >/dev/null 2>&1 &
+  local pid=$!
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" || rc=$?
+  if [ "$rc" -eq 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
+  echo "  $1 $2 killed after ${ms} ms: exit $rc"
+}
+
 finish() {
   rm -rf "$WORK"
   if [ "$failures" -gt 0 ]; then

@@ -24,28 +24,10 @@ expect_rc "the lab is valid" 0 "$NSTOPO" validate "$WORK/procs.yaml"
 lab_sleeps() { ps -e -o stat=,args= | awk '$1 !~ /^Z/ && $2 == "sleep" && $3 ~ /^[567]00[0-9]$/ { print $3 }' | sort; }
 expected=$(for ((i = 0; i < n; i++)); do echo $((5000 + i)); echo $((6000 + i)); echo $((7000 + i)); done | sort)
 
-duration_ms() {
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s%N)
-  echo $(((end - start) / 1000000))
-}
 apply_ms=$(duration_ms "$NSTOPO" apply "$WORK/procs.yaml")
 destroy_ms=$(duration_ms "$NSTOPO" destroy procs)
 echo "a full apply takes ${apply_ms} ms, a destroy ${destroy_ms} ms"
 
-killed=0 finished=0
-kill_at() {
-  local ms=$1 rc=0; shift
-  "$@" >/dev/null 2>&1 &
-  local pid=$!
-  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" || rc=$?
-  if [ "$rc" -eq 137 ]; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
-  echo "  $1 $2 killed after ${ms} ms: exit $rc"
-}
 
 for ((round = 1; round <= rounds || (killed < 10 && round <= 3 * rounds); round++)); do
   kill_at $((RANDOM % (apply_ms + 1))) "$NSTOPO" apply "$WORK/procs.yaml"

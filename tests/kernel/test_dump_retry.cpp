@@ -50,49 +50,41 @@ std::size_t dump_with_changes(kernel::NlSocket& socket, const kernel::Op& op, in
     return seen;
 }
 
-kernel::NlSocket& socket_in(kernel::Sessions& sessions) {
-    return sessions.socket(kernel::Op{"dr", "read", "addresses"});
-}
+// The crowded namespace and a socket in it, as the observer would have them.
+struct Crowded {
+    bool made = (make_crowded_namespace(), true);  // first: the members below need the namespace
+    kernel::NetnsDir dir{"/run/netns"};
+    kernel::Sessions sessions{dir};
+    kernel::NlSocket& socket = sessions.socket(kernel::Op{"dr", "read", "addresses"});
+    const kernel::Op op{"dr", "list", "addresses"};
+    int reads = 0;
+};
 
 }  // namespace
 
 TEST_CASE("a dump changed while it is read is reported interrupted outside consistently()") {
     // The witness that the change below really interrupts a dump: without a retry it fails.
-    make_crowded_namespace();
-    kernel::NetnsDir dir{"/run/netns"};
-    kernel::Sessions sessions{dir};
-    kernel::NlSocket& socket = socket_in(sessions);
-    const kernel::Op op{"dr", "list", "addresses"};
-    int reads = 0;
-    const Error e = error_from([&] { dump_with_changes(socket, op, reads, 1); });
+    Crowded c;
+    const Error e = error_from([&] { dump_with_changes(c.socket, c.op, c.reads, 1); });
     CHECK_THAT(e.what(), Catch::Contains("interrupted"));
 }
 
 TEST_CASE("an interrupted dump is read again, whole, until no change interrupts it") {
-    make_crowded_namespace();
-    kernel::NetnsDir dir{"/run/netns"};
-    kernel::Sessions sessions{dir};
-    kernel::NlSocket& socket = socket_in(sessions);
-    const kernel::Op op{"dr", "list", "addresses"};
-    int reads = 0;
+    Crowded c;
     std::size_t seen = 0;
-    socket.consistently(op, [&] { seen = dump_with_changes(socket, op, reads, 3); });
-    CHECK(reads == 4);
-    CHECK(socket.dumps_read_again() == 3);
+    c.socket.consistently(c.op, [&] { seen = dump_with_changes(c.socket, c.op, c.reads, 3); });
+    CHECK(c.reads == 4);
+    CHECK(c.socket.dumps_read_again() == 3);
     // x's addresses and the three added while reading (lo is down: it has none).
     CHECK(seen == kAddresses + 3);
 }
 
 TEST_CASE("a dump interrupted on every read fails after a bounded number of tries, naming it") {
-    make_crowded_namespace();
-    kernel::NetnsDir dir{"/run/netns"};
-    kernel::Sessions sessions{dir};
-    kernel::NlSocket& socket = socket_in(sessions);
-    const kernel::Op op{"dr", "list", "addresses"};
-    int reads = 0;
-    const Error e = error_from(
-        [&] { socket.consistently(op, [&] { dump_with_changes(socket, op, reads, 1000); }); });
-    CHECK(reads == kernel::NlSocket::kDumpAttempts);
+    Crowded c;
+    const Error e = error_from([&] {
+        c.socket.consistently(c.op, [&] { dump_with_changes(c.socket, c.op, c.reads, 1000); });
+    });
+    CHECK(c.reads == kernel::NlSocket::kDumpAttempts);
     CHECK_THAT(e.what(), Catch::Contains("cannot list addresses") &&
                              Catch::Contains("interrupted by concurrent changes 16 times"));
 }
@@ -100,7 +92,7 @@ TEST_CASE("a dump interrupted on every read fails after a bounded number of trie
 TEST_CASE("the readers start from scratch on every read: no address or route counted twice") {
     // A shell changes dr's addresses and routes without pause while the readers read it; every
     // snapshot holds each fixed address and route once, and some reads were interrupted.
-    make_crowded_namespace();
+    Crowded c;
     run_ok("ip -n dr link set x up && ip -n dr link set y up");
     std::string routes;
     for (int i = 0; i < 500; ++i)
@@ -121,9 +113,7 @@ TEST_CASE("the readers start from scratch on every read: no address or route cou
             thread.join();
         }
     } joined{stop, churn};
-    kernel::NetnsDir dir{"/run/netns"};
-    kernel::Sessions sessions{dir};
-    kernel::NlSocket& socket = socket_in(sessions);
+    kernel::NlSocket& socket = c.socket;
     for (int i = 0; i < 300 && socket.dumps_read_again() < 3; ++i) {
         kernel::Snapshot snap;
         kernel::read_links(snap, socket, "dr");
