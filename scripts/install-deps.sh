@@ -14,6 +14,8 @@ packages=(
   graphviz
   # tests
   catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema
+  # the OSPF lab's routing daemons (topologies/ospf.yaml; the tests run them in lab namespaces)
+  frr
   # benchmark (tests/bench): peak RSS and the plot
   time gnuplot-nox
 )
@@ -35,5 +37,15 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Packages with a service (frr) must not start it on this machine: the labs run their own
+# daemons in their namespaces, and a routing daemon on the host would change the host's routes.
+# A policy-rc.d that denies every start does that for the length of the install (invoke-rc.d
+# and deb-systemd-invoke both ask it); one the machine already has is left alone.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\n# install-deps: no service starts while nstopo installs its packages\nexit 101\n' \
+    >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "nstopo/kernel.hpp"
+#include "nstopo/ownership.hpp"
 
 namespace nstopo::kernel {
 
@@ -136,6 +137,16 @@ bool managed_by_kernel(rtnl_route* r, const Cidr& to) {
            to.ip.is_v6_link_local();
 }
 
+// A route a routing daemon installed (FRR's zebra: ospf, bgp, ...; bird; a DHCP client) carries
+// that program's protocol number. In a lab namespace it is the daemon's, as the kernel's own
+// routes are the kernel's: neither the file's to declare nor drift. What a person adds by hand
+// (`ip route add`: boot; static) and what nstopo adds stay the lab's. The host's view keeps
+// every route: the host-end refusals must see what the host routes, whoever installed it.
+bool learned_by_daemon(rtnl_route* r, const std::string& ns) {
+    const auto protocol = rtnl_route_get_protocol(r);
+    return ns != kHostNamespace && protocol > RTPROT_STATIC && protocol != kRouteProtocol;
+}
+
 bool expressible(rtnl_route* r, const Cidr& to, const std::string& ns) {
     if (rtnl_route_get_type(r) == RTN_UNICAST && rtnl_route_get_nnexthops(r) == 1) return true;
     spdlog::warn("{}: route {} skipped: {} routes are not supported",
@@ -153,7 +164,8 @@ std::optional<Route> to_model(rtnl_route* r, const std::unordered_map<int, std::
     if (!dst) return std::nullopt;
     Route route;
     route.to = Cidr{*dst, static_cast<int>(nl_addr_get_prefixlen(rtnl_route_get_dst(r)))};
-    if (managed_by_kernel(r, route.to) || !expressible(r, route.to, ns)) return std::nullopt;
+    if (managed_by_kernel(r, route.to) || learned_by_daemon(r, ns) || !expressible(r, route.to, ns))
+        return std::nullopt;
     rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
     if (const nl_addr* gw = rtnl_route_nh_get_gateway(nh); gw != nullptr)
         route.via = to_ip(gw, family);

@@ -91,6 +91,20 @@ TEST_CASE("delete_route removes a route ip added with another protocol") {
     CHECK(observe_namespace(*k, "rp-a").routes.empty());
 }
 
+TEST_CASE("a routing daemon's routes are its own: the observer leaves them out") {
+    auto k = make_kernel();
+    routed_namespace(*k, "rz-a");
+    // As FRR's zebra installs them (ospf, bgp), and a DHCP client; beside a hand-made one.
+    run_ok("ip -n rz-a route add 10.71.0.0/24 via 172.16.0.9 proto ospf");
+    run_ok("ip -n rz-a route add 10.72.0.0/24 via 172.16.0.9 proto bgp");
+    run_ok("ip -n rz-a route add 10.73.0.0/24 via 172.16.0.9 proto dhcp");
+    run_ok("ip -n rz-a route add 10.74.0.0/24 via 172.16.0.9 proto static");
+    run_ok("ip -n rz-a route add 10.75.0.0/24 via 172.16.0.9");
+    CHECK(observe_namespace(*k, "rz-a").routes ==
+          std::vector<Route>{route("10.74.0.0/24", "172.16.0.9", "rt-0"),
+                             route("10.75.0.0/24", "172.16.0.9", "rt-0")});
+}
+
 TEST_CASE("a gateway that is not on any link: ENETUNREACH with the kernel's own reason") {
     auto k = make_kernel();
     routed_namespace(*k, "ru-a");
