@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,8 @@ struct LoadOptions {
     // False (`--no-processes`): a file with `processes:` is an error at each process, so a file
     // from elsewhere cannot run programs on this machine.
     bool allow_processes = true;
+    // `--set NAME=VALUE`: variables that win over every `vars:` of the file and those it extends.
+    std::map<std::string, std::string> vars;
 };
 
 // Loads and validates a topology file. Never throws for a bad file: every problem found is a

@@ -258,10 +258,14 @@ struct Check {
     std::optional<std::uint16_t> tcp;  // connect to this port instead of sending echo requests
     std::optional<std::chrono::milliseconds> wait;  // keep trying this long until it holds
     bool expect_reachable = true;
+    std::string name;  // what reports call the check (`name:`); "" = its generated text
+    std::string hint;  // what to look at when it fails (`hint:`), for a student; may be ""
     SourceLocation where;
 
     // "ns01 -> 10.0.0.1 from 192.168.0.1 via 192.168.0.254", "ns01 -> 10.0.0.1 tcp 8080"
     std::string str() const;
+    // The name reports show: `name`, or str() when the file gives none.
+    std::string label() const;
 };
 
 // The longest `wait:` a check may take: ten minutes.

@@ -31,6 +31,7 @@ struct GlobalOptions {
     bool no_processes = false;  // a file with `processes:` is an error
     std::string netns_dir;
     std::string state_dir;
+    std::map<std::string, std::string> vars;  // --set NAME=VALUE, for `${NAME}` in lab files
 };
 
 // What a command needs before it may run. Context::enter() gives a command that needs `kernel`
@@ -76,7 +77,9 @@ class Context {
     // Loads a topology file, printing its diagnostics on stderr; Error(config) when it has errors.
     Topology load(const std::string& file) const;
     // How every command loads a topology file (the global options' part of it).
-    LoadOptions load_options() const { return {.allow_processes = !globals_.no_processes}; }
+    LoadOptions load_options() const {
+        return {.allow_processes = !globals_.no_processes, .vars = globals_.vars};
+    }
     // The topology of a loaded file, after printing its diagnostics; Error(config) when it has
     // errors.
     Topology accept(LoadResult r, const std::string& file) const;
@@ -133,6 +136,7 @@ Runner define_exec(CLI::App& app);
 Runner define_graph(CLI::App& app);
 Runner define_help(CLI::App& app);
 Runner define_shell(CLI::App& app);
+Runner define_init(CLI::App& app);
 
 // Shared by plan and apply --dry-run.
 int run_plan(Context& ctx, const std::string& file, bool json, bool detailed_exitcode,

@@ -26,7 +26,8 @@ const std::vector<Command>& command_table() {
          {.kernel = true},
          define_logs},
         {"check",
-         "Run the lab's checks (ICMP echo, route lookup) inside its applied namespaces",
+         "Run each lab's checks (echo, TCP, route lookup) inside its applied namespaces: nstopo "
+         "check FILE...",
          {.kernel = true, .applied_lab = true},
          define_check},
         {"exec",
@@ -38,6 +39,10 @@ const std::vector<Command>& command_table() {
          {.kernel = true, .applied_lab = true},
          define_shell},
         {"graph", "Draw the lab: namespaces as nodes, veths as edges", {}, define_graph},
+        {"init",
+         "Make a course repository: two labs, a README for students, a grading workflow",
+         {},
+         define_init},
         {"help", "Show the commands, or one command's options", {}, define_help},
     };
     return table;

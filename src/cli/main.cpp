@@ -73,6 +73,19 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                    "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)");
     app.add_option("--state-dir", g.state_dir,
                    "nstopo's state directory (env NSTOPO_STATE_DIR, default /run/nstopo)");
+    app.add_option_function<std::vector<std::string>>(
+           "--set",
+           [&g](const std::vector<std::string>& settings) {
+               for (const auto& s : settings) {
+                   const auto eq = s.find('=');
+                   if (eq == std::string::npos || eq == 0)
+                       throw CLI::ValidationError("--set", "'" + s + "' is not NAME=VALUE");
+                   g.vars[s.substr(0, eq)] = s.substr(eq + 1);
+               }
+           },
+           "Give a lab file's variable `${NAME}` this value, over its `vars:` (repeatable)")
+        ->type_name("NAME=VALUE")
+        ->allow_extra_args(false);
 }
 
 // Reports an error the way a person can act on it, and maps it to its exit code.

@@ -17,21 +17,28 @@ std::string seconds(std::chrono::microseconds d) {
 }
 
 std::string junit_testcase(const std::string& lab, const CheckOutcome& o) {
-    std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
-                                  xml_escaped(lab), xml_escaped(o.check.str()), seconds(o.elapsed));
+    std::string out =
+        fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"", xml_escaped(lab),
+                    xml_escaped(o.check.label()), seconds(o.elapsed));
     if (o.held) return out + "/>\n";
     const std::string message = "expected " + o.expected + ", got " + o.happened;
-    return out + fmt::format(">\n      <failure message=\"{}\">{}: {}</failure>\n    </testcase>\n",
-                             xml_escaped(message), xml_escaped(o.check.where.str()),
-                             xml_escaped(message));
+    std::string body = o.check.where.str() + ": " + message;
+    if (!o.check.name.empty()) body += "\n" + o.check.str();
+    if (!o.check.hint.empty()) body += "\nhint: " + o.check.hint;
+    return out + fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                             xml_escaped(message), xml_escaped(body));
 }
 
 }  // namespace
 
 std::string check_line(const CheckOutcome& o, const Style& s) {
     const std::string mark = o.held ? s.paint("✓", "\033[32m") : s.paint("✗", "\033[31m");
-    return fmt::format("{} {}: expected {}, got {} ({:.1f} ms)", mark, o.check.str(), o.expected,
-                       o.happened, ms(o.elapsed));
+    std::string line = fmt::format("{} {}: expected {}, got {} ({:.1f} ms)", mark, o.check.label(),
+                                   o.expected, o.happened, ms(o.elapsed));
+    // A named check failing says what it tried, too; and the hint, written for the student.
+    if (!o.held && !o.check.name.empty()) line += "\n    " + o.check.str();
+    if (!o.held && !o.check.hint.empty()) line += "\n    hint: " + o.check.hint;
+    return line;
 }
 
 std::string checks_text(const CheckReport& r, const Style& s) {
@@ -49,7 +56,9 @@ nlohmann::json checks_json(const std::string& lab, const CheckReport& r) {
     for (const auto& o : r.outcomes) {
         const Check& c = o.check;
         checks.push_back(
-            {{"from", c.from},
+            {{"name", c.label()},
+             {"hint", c.hint.empty() ? nullptr : nlohmann::json(c.hint)},
+             {"from", c.from},
              {"to", c.to.str()},
              {"source", c.source ? nlohmann::json(c.source->str()) : nullptr},
              {"via", c.via ? nlohmann::json(c.via->str()) : nullptr},
@@ -70,13 +79,65 @@ nlohmann::json checks_json(const std::string& lab, const CheckReport& r) {
 }
 
 std::string checks_junit(const std::string& lab, const CheckReport& r) {
-    const std::string counts = fmt::format("tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{}\"",
-                                           r.outcomes.size(), r.failed(), seconds(r.elapsed));
+    return checks_junit(std::vector<LabChecks>{{lab, r}});
+}
+
+namespace {
+
+struct Totals {
+    std::size_t checks = 0, failed = 0, labs_failed = 0;
+    std::chrono::microseconds elapsed{0};
+};
+
+Totals totals_of(const std::vector<LabChecks>& labs) {
+    Totals t;
+    for (const auto& l : labs) {
+        t.checks += l.report.outcomes.size();
+        t.failed += l.report.failed();
+        t.labs_failed += !l.report.all_held();
+        t.elapsed += l.report.elapsed;
+    }
+    return t;
+}
+
+std::string junit_counts(std::size_t tests, std::size_t failures, std::chrono::microseconds d) {
+    return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{}\"", tests, failures,
+                       seconds(d));
+}
+
+}  // namespace
+
+std::string checks_text(const std::vector<LabChecks>& labs, const Style& s) {
+    if (labs.size() == 1) return checks_text(labs.front().report, s);
+    std::string out;
+    for (const auto& l : labs) out += "lab " + l.lab + ":\n" + checks_text(l.report, s);
+    const Totals t = totals_of(labs);
+    return out + fmt::format("check: {} of {} labs held, {} of {} checks ({:.2f} s)\n",
+                             labs.size() - t.labs_failed, labs.size(), t.checks - t.failed,
+                             t.checks, ms(t.elapsed) / 1000.0);
+}
+
+nlohmann::json checks_json(const std::vector<LabChecks>& labs) {
+    nlohmann::json each = nlohmann::json::array();
+    for (const auto& l : labs) each.push_back(checks_json(l.lab, l.report));
+    const Totals t = totals_of(labs);
+    return {{"passed", t.failed == 0},      {"total", t.checks},           {"failed", t.failed},
+            {"labs_failed", t.labs_failed}, {"elapsed_ms", ms(t.elapsed)}, {"labs", each}};
+}
+
+std::string checks_junit(const std::vector<LabChecks>& labs) {
+    const Totals t = totals_of(labs);
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites name=\"nstopo check\" " + counts + ">\n";
-    out += "  <testsuite name=\"" + xml_escaped(lab) + "\" " + counts + ">\n";
-    for (const auto& o : r.outcomes) out += junit_testcase(lab, o);
-    return out + "  </testsuite>\n</testsuites>\n";
+    out +=
+        "<testsuites name=\"nstopo check\" " + junit_counts(t.checks, t.failed, t.elapsed) + ">\n";
+    for (const auto& l : labs) {
+        const CheckReport& r = l.report;
+        out += "  <testsuite name=\"" + xml_escaped(l.lab) + "\" " +
+               junit_counts(r.outcomes.size(), r.failed(), r.elapsed) + ">\n";
+        for (const auto& o : r.outcomes) out += junit_testcase(l.lab, o);
+        out += "  </testsuite>\n";
+    }
+    return out + "</testsuites>\n";
 }
 
 }  // namespace nstopo

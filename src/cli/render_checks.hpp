@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "nstopo/checks.hpp"
 #include "style.hpp"
@@ -17,5 +18,17 @@ nlohmann::json checks_json(const std::string& lab, const CheckReport& r);
 // A JUnit XML document: one testsuite (the lab), one testcase per check, a <failure> for each
 // check that did not hold.
 std::string checks_junit(const std::string& lab, const CheckReport& r);
+
+// The checks of one lab, for `nstopo check FILE...` of several files.
+struct LabChecks {
+    std::string lab;
+    CheckReport report;
+};
+// Each lab's lines under a "lab NAME:" heading, then one summary of them all.
+std::string checks_text(const std::vector<LabChecks>& labs, const Style& s);
+// {"labs": [checks_json of each], "passed", "total", "failed", "labs_failed"}.
+nlohmann::json checks_json(const std::vector<LabChecks>& labs);
+// One testsuite per lab.
+std::string checks_junit(const std::vector<LabChecks>& labs);
 
 }  // namespace nstopo

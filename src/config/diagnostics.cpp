@@ -29,9 +29,12 @@ bool position_less(const Diagnostic& x, const Diagnostic& y) {
     return std::tie(x.where.line, x.where.column) < std::tie(y.where.line, y.where.column);
 }
 
+// The most files one load reads: the loaded one and those it extends, all together.
+constexpr std::size_t kMaxSources = 64;
+
 bool same_diagnostic(const Diagnostic& x, const Diagnostic& y) {
-    return x.where.line == y.where.line && x.where.column == y.where.column &&
-           x.message == y.message;
+    return x.where.file == y.where.file && x.where.line == y.where.line &&
+           x.where.column == y.where.column && x.message == y.message;
 }
 
 // `line` with each byte of a control character (but tab) and of an invalid UTF-8 sequence
@@ -51,13 +54,14 @@ std::string printable(std::string_view line) {
     return out;
 }
 
-// Calls `fn(diagnostic, line text)` for each diagnostic, which are sorted by line: one pass over
-// the text however many diagnostics there are.
-template <typename Fn>
-void for_each_source_line(std::vector<Diagnostic>& ds, std::string_view text, Fn fn) {
+// Calls `fn(diagnostic, line text)` for each diagnostic of [first, last), which are sorted by
+// line: one pass over the text however many diagnostics there are.
+template <typename It, typename Fn>
+void for_each_source_line(It first, It last, std::string_view text, Fn fn) {
     std::size_t start = 0;
     int line = 1;
-    for (auto& d : ds) {
+    for (auto it = first; it != last; ++it) {
+        Diagnostic& d = *it;
         if (!d.where.known()) continue;
         while (line < d.where.line && start < text.size()) {
             const auto nl = text.find('\n', start);
@@ -117,16 +121,49 @@ void Diagnostics::warning(const SourceLocation& where, std::string message) {
 }
 
 bool Diagnostics::has_errors() const {
-    return std::any_of(items_.begin(), items_.end(),
-                       [](const Diagnostic& d) { return d.severity == Severity::error; });
+    const auto error = [](const Diagnostic& d) { return d.severity == Severity::error; };
+    return std::any_of(items_.begin(), items_.end(), error) ||
+           std::any_of(finished_.begin(), finished_.end(), error);
+}
+
+std::optional<std::uint16_t> Diagnostics::add_source(std::string file, std::string text) {
+    if (files_.size() >= kMaxSources) return std::nullopt;
+    files_.push_back(std::move(file));
+    texts_.push_back(std::move(text));
+    return static_cast<std::uint16_t>(files_.size() - 1);
+}
+
+void Diagnostics::adopt(std::vector<Diagnostic> finished) {
+    for (auto& d : finished) finished_.push_back(std::move(d));
+}
+
+std::size_t Diagnostics::source_of(const std::string& file) const {
+    return static_cast<std::size_t>(std::find(files_.begin(), files_.end(), file) - files_.begin());
 }
 
 std::vector<Diagnostic> Diagnostics::finish(std::string_view text) && {
     auto ds = std::move(items_);
-    std::stable_sort(ds.begin(), ds.end(), position_less);
+    // By file (the loaded one first, then those it extends, in the order they were read), then
+    // by position in it.
+    const auto order = [this](const Diagnostic& x, const Diagnostic& y) {
+        const auto sx = source_of(x.where.file), sy = source_of(y.where.file);
+        return sx != sy ? sx < sy : position_less(x, y);
+    };
+    std::stable_sort(ds.begin(), ds.end(), order);
     ds.erase(std::unique(ds.begin(), ds.end(), same_diagnostic), ds.end());
-    cut_to_limit(ds, file_);
-    for_each_source_line(ds, text, attach_source_line);
+    for (auto first = ds.begin(); first != ds.end();) {
+        const auto source = source_of(first->where.file);
+        const auto last = std::find_if(first, ds.end(), [&](const Diagnostic& d) {
+            return source_of(d.where.file) != source;
+        });
+        if (source < files_.size())
+            for_each_source_line(first, last, source == 0 ? text : texts_[source - 1],
+                                 attach_source_line);
+        first = last;
+    }
+    for (auto& d : finished_) ds.push_back(std::move(d));
+    std::stable_sort(ds.begin(), ds.end(), order);
+    cut_to_limit(ds, file());
     return ds;
 }
 

@@ -6,6 +6,7 @@
 
 #include "check.hpp"
 #include "complete.hpp"
+#include "compose.hpp"
 #include "nstopo/config.hpp"
 #include "read.hpp"
 #include "text_checks.hpp"
@@ -31,7 +32,11 @@ std::optional<Topology> load(std::string_view text, const LoadOptions& options,
     // Hostile input first: nothing is parsed before the bytes are known to be sane.
     if (!check_text(text, diags)) return std::nullopt;
     // YAML to a tree with positions; duplicate keys and alias bombs are caught here.
-    const auto tree = parse_yaml(text, diags);
+    auto parsed = parse_yaml(text, diags);
+    if (!parsed) return std::nullopt;
+    // The files it extends merged under it, its `remove:` and its variables applied; every node
+    // keeps its own file and position.
+    const auto tree = compose(std::move(*parsed), options.vars, diags);
     if (!tree) return std::nullopt;
     // Shapes, keys and values, each where it is written.
     Draft draft = read_draft(*tree, diags);

@@ -1,12 +1,43 @@
-// `checks:`: a list of maps { from, to, source, via, expect, tcp, wait }.
+// `checks:`: a list of maps { name, from, to, source, via, expect, tcp, wait, hint }.
+#include <algorithm>
+#include <map>
+
 #include "read.hpp"
 
 namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kCheckKeys = {"from",   "to",  "source", "via",
-                                             "expect", "tcp", "wait"};
+const std::vector<std::string> kCheckKeys = {"name",   "from", "to",   "source", "via",
+                                             "expect", "tcp",  "wait", "hint"};
+
+// The longest `name:` and `hint:`: a line of a report, a short paragraph.
+constexpr std::size_t kMaxCheckName = 200;
+constexpr std::size_t kMaxCheckHint = 2000;
+
+// `name` or `hint`: one line of text (no control characters: it is printed to a terminal),
+// not empty, at most `limit` bytes; false after a diagnostic.
+bool read_text(const Reader& r, NodeId id, const std::string& key, std::size_t limit,
+               std::string& out) {
+    const auto node = r.find(id, key);
+    if (!node) return true;
+    const auto* text = r.scalar(*node, code(key), "a line of text");
+    if (!text) return false;
+    const bool control = std::any_of(text->begin(), text->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (text->find_first_not_of(" \t") == std::string::npos)
+        r.error(*node, code(key) + " is empty");
+    else if (control)
+        r.error(*node, code(key) + " holds a control character (a line break, a tab, an escape)");
+    else if (text->size() > limit)
+        r.error(*node, code(key) + " is longer than " + std::to_string(limit) + " bytes");
+    else {
+        out = *text;
+        return true;
+    }
+    return false;
+}
 
 // A unicast address under `key`, or nullopt after a diagnostic.
 std::optional<IpAddress> read_unicast(const Reader& r, NodeId id, const std::string& key) {
@@ -74,7 +105,7 @@ bool read_wait(const Reader& r, NodeId id, std::optional<std::chrono::millisecon
 }
 
 std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
-    if (!r.map(id, "a check", "a map of from, to, source, via, expect, tcp and wait"))
+    if (!r.map(id, "a check", "a map of name, from, to, source, via, expect, tcp, wait and hint"))
         return std::nullopt;
     r.check_keys(id, kCheckKeys, "in check");
     DraftCheck d;
@@ -91,7 +122,10 @@ std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
     const auto reachable = expect ? read_expect(r, *expect) : std::optional<bool>(true);
     const bool port_ok = read_port(r, id, d.check.tcp);
     const bool wait_ok = read_wait(r, id, d.check.wait);
-    if (!from_name || !to_ip || !source_ok || !via_ok || !reachable || !port_ok || !wait_ok)
+    const bool text_ok = read_text(r, id, "name", kMaxCheckName, d.check.name) &
+                         read_text(r, id, "hint", kMaxCheckHint, d.check.hint);
+    if (!from_name || !to_ip || !source_ok || !via_ok || !reachable || !port_ok || !wait_ok ||
+        !text_ok)
         return std::nullopt;
     d.check.from = *from_name;
     d.from_where = r.at(*from);
@@ -107,8 +141,21 @@ std::optional<DraftCheck> read_check(const Reader& r, NodeId id) {
 void read_checks(const Reader& r, NodeId id, Draft& draft) {
     const auto* items = r.list(id, code("checks"), "a list of checks");
     if (!items) return;
-    for (const NodeId item : *items)
-        if (auto check = read_check(r, item)) draft.checks.push_back(std::move(*check));
+    std::map<std::string, NodeId> named;  // unique: reports tell checks apart by their names
+    for (const NodeId item : *items) {
+        auto check = read_check(r, item);
+        if (!check) continue;
+        if (const auto& name = check->check.name; !name.empty()) {
+            const auto [first, fresh] = named.emplace(name, item);
+            if (!fresh) {
+                r.error(*r.find(item, "name"), "two checks are named " + quote(name) +
+                                                   " (the first at " + r.at(first->second).str() +
+                                                   ")");
+                continue;
+            }
+        }
+        draft.checks.push_back(std::move(*check));
+    }
 }
 
 }  // namespace nstopo::config

@@ -60,7 +60,8 @@ std::string resolve_in_lab(const Reader& r, NodeId id, const std::string& what,
         r.error(id, subject + " escapes the lab file's folder through '..'");
         return {};
     }
-    const fs::path folder = lab_folder(r.diagnostics().file());
+    // The folder of the file the path is written in (one this lab extends, perhaps).
+    const fs::path folder = lab_folder(r.at(id).file);
     std::error_code ec;
     const fs::path real = fs::canonical(folder / normal, ec);
     if (ec) {
@@ -279,7 +280,7 @@ std::optional<DraftProcess> read_process(const Reader& r, NodeId key, NodeId val
         if (const auto* text = r.scalar(*v, code("directory"), "a path"))
             p.directory = resolve_in_lab(r, *v, "`directory`", *text, true);
     } else {
-        p.directory = lab_folder(r.diagnostics().file()).string();
+        p.directory = lab_folder(r.at(key).file).string();
     }
     if (const auto v = r.find(value, "user")) read_user(r, *v, p);
     if (const auto v = r.find(value, "env")) read_env(r, *v, p);

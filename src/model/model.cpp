@@ -98,6 +98,10 @@ Dad dad_for(const Namespace& ns, const std::string& ifname) {
     return link >= 1 || all >= 1 ? Dad::detect : Dad::skip;
 }
 
+std::string Check::label() const {
+    return name.empty() ? str() : name;
+}
+
 std::string Check::str() const {
     std::string s = from + " -> " + to.str();
     if (tcp) s += " tcp " + std::to_string(*tcp);

@@ -94,3 +94,64 @@ TEST_CASE("tcp and wait checks: text, json and junit name the port and say how l
                Catch::Contains("name=\"cli -&gt; 10.0.2.10 tcp 8081\"") &&
                    Catch::Contains("expected reachable, got refused</failure>"));
 }
+
+TEST_CASE("a named check is reported by its name, a failing one adds its text and hint") {
+    Check named = check("h1", "10.0.1.1");
+    named.name = "h1 reaches the router";
+    named.hint = "Is h1's address in the router's subnet?";
+    CheckReport r;
+    r.outcomes = {{named, true, "reachable", "reply in 0.2 ms", 1500us},
+                  {named, false, "reachable", "no reply", 2000us}};
+    r.elapsed = 1010ms;
+    CHECK(checks_text(r, kPlain) ==
+          "✓ h1 reaches the router: expected reachable, got reply in 0.2 ms (1.5 ms)\n"
+          "✗ h1 reaches the router: expected reachable, got no reply (2.0 ms)\n"
+          "    h1 -> 10.0.1.1\n"
+          "    hint: Is h1's address in the router's subnet?\n"
+          "check: 1 of 2 checks failed (1.01 s)\n");
+    const auto j = checks_json("lab", r);
+    CHECK(j["checks"][1]["name"] == "h1 reaches the router");
+    CHECK(j["checks"][1]["hint"] == "Is h1's address in the router's subnet?");
+    const std::string junit = checks_junit("lab", r);
+    CHECK(junit.find("name=\"h1 reaches the router\"") != std::string::npos);
+    CHECK(
+        junit.find("h1 -&gt; 10.0.1.1\nhint: Is h1's address in the router's subnet?</failure>") !=
+        std::string::npos);
+
+    CheckReport unnamed;
+    unnamed.outcomes = {{check("h1", "10.0.1.1"), false, "reachable", "no reply", 2000us}};
+    CHECK(checks_json("lab", unnamed)["checks"][0]["name"] == "h1 -> 10.0.1.1");
+    CHECK(checks_json("lab", unnamed)["checks"][0]["hint"].is_null());
+}
+
+TEST_CASE("several labs: each under its name, then one summary, JSON and JUnit per lab") {
+    CheckReport one, two;
+    one.outcomes = {{check("a1", "10.0.0.1"), true, "reachable", "reply in 0.2 ms", 1500us}};
+    one.elapsed = 500ms;
+    two.outcomes = {{check("b1", "10.0.0.2"), true, "reachable", "reply in 0.2 ms", 1500us},
+                    {check("b2", "10.0.0.3"), false, "reachable", "no reply", 2000us}};
+    two.elapsed = 1000ms;
+    const std::vector<LabChecks> labs = {{"one", one}, {"two", two}};
+    CHECK(checks_text(labs, kPlain) ==
+          "lab one:\n"
+          "✓ a1 -> 10.0.0.1: expected reachable, got reply in 0.2 ms (1.5 ms)\n"
+          "check: 1 of 1 check held (0.50 s)\n"
+          "lab two:\n"
+          "✓ b1 -> 10.0.0.2: expected reachable, got reply in 0.2 ms (1.5 ms)\n"
+          "✗ b2 -> 10.0.0.3: expected reachable, got no reply (2.0 ms)\n"
+          "check: 1 of 2 checks failed (1.00 s)\n"
+          "check: 1 of 2 labs held, 2 of 3 checks (1.50 s)\n");
+    CHECK(checks_text(std::vector<LabChecks>{{"one", one}}, kPlain) == checks_text(one, kPlain));
+    const auto j = checks_json(labs);
+    CHECK(j["passed"] == false);
+    CHECK(j["total"] == 3);
+    CHECK(j["failed"] == 1);
+    CHECK(j["labs_failed"] == 1);
+    CHECK(j["labs"][1]["lab"] == "two");
+    CHECK(j["labs"][1]["checks"][1]["happened"] == "no reply");
+    const std::string junit = checks_junit(labs);
+    CHECK(junit.find("<testsuites name=\"nstopo check\" tests=\"3\" failures=\"1\"") !=
+          std::string::npos);
+    CHECK(junit.find("<testsuite name=\"one\" tests=\"1\" failures=\"0\"") != std::string::npos);
+    CHECK(junit.find("<testsuite name=\"two\" tests=\"2\" failures=\"1\"") != std::string::npos);
+}

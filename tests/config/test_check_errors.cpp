@@ -73,8 +73,8 @@ TEST_CASE("every way a check can be wrong, each located") {
               "t.yaml:19:5: error: a check needs `from`, the lab namespace it starts in",
               "t.yaml:19:21: error: unknown key 'tries' in check",
               "t.yaml:20:20: error: `to` 224.0.0.1 is not a unicast address",
-              "t.yaml:21:5: error: a check must be a map of from, to, source, via, expect, tcp "
-              "and wait, got a list"});
+              "t.yaml:21:5: error: a check must be a map of name, from, to, source, via, expect, "
+              "tcp, wait and hint, got a list"});
 }
 
 TEST_CASE("checks must be a list") {
@@ -142,4 +142,39 @@ TEST_CASE("a tcp port or a wait out of range, each located") {
               "t.yaml:22:36: error: `wait` must be a number of seconds above 0 and at most 600 "
               "(at most three decimals), got '0.0004'",
               "t.yaml:23:30: error: unknown key 'port' in check"});
+}
+
+TEST_CASE("a check's name and hint") {
+    const Topology t = loaded(lab_with(R"(  - name: a reaches b
+    from: a
+    to: 10.0.0.2
+    hint: "Is b's address in a's subnet? Look at `nstopo exec b -- ip addr`."
+  - { from: a, to: 10.0.0.2 }
+)"));
+    REQUIRE(t.checks.size() == 2);
+    CHECK(t.checks[0].name == "a reaches b");
+    CHECK(t.checks[0].label() == "a reaches b");
+    CHECK(t.checks[0].str() == "a -> 10.0.0.2");
+    CHECK(t.checks[0].hint == "Is b's address in a's subnet? Look at `nstopo exec b -- ip addr`.");
+    CHECK(t.checks[1].name.empty());
+    CHECK(t.checks[1].label() == "a -> 10.0.0.2");
+    CHECK(t.checks[1].hint.empty());
+}
+
+TEST_CASE("a name or hint that is empty, not one line, too long or shared, each located") {
+    CHECK(errors(lab_with(R"(  - { name: one, from: a, to: 10.0.0.2 }
+  - { name: one, from: a, to: 10.0.0.2 }
+  - { name: "", from: a, to: 10.0.0.2 }
+  - { name: "two\nlines", from: a, to: 10.0.0.2 }
+  - { hint: [look], from: a, to: 10.0.0.2 }
+  - { hint: "  ", from: a, to: 10.0.0.2 }
+  - { name: )" + std::string(201, 'x') +
+                          R"(, from: a, to: 10.0.0.2 }
+)")) == Lines{"t.yaml:11:13: error: two checks are named 'one' (the first at t.yaml:10:5)",
+              "t.yaml:12:13: error: `name` is empty",
+              "t.yaml:13:13: error: `name` holds a control character (a line break, a tab, an "
+              "escape)",
+              "t.yaml:14:13: error: `hint` must be a line of text, got a list",
+              "t.yaml:15:13: error: `hint` is empty",
+              "t.yaml:16:13: error: `name` is longer than 200 bytes"});
 }

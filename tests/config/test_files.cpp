@@ -31,6 +31,9 @@ std::string all_diagnostics(const LoadResult& r) {
 
 TEST_CASE("every lab in topologies/ and every sample lab loads without diagnostics") {
     auto files = yaml_files(NSTOPO_TOPOLOGIES_DIR);
+    const auto course = yaml_files(fs::path(NSTOPO_TOPOLOGIES_DIR) / "course");
+    REQUIRE(course.size() == 3);
+    files.insert(files.end(), course.begin(), course.end());
     const auto samples = yaml_files(fs::path(NSTOPO_CONFIG_TEST_DATA) / "good");
     REQUIRE(samples.size() >= 4);
     files.insert(files.end(), samples.begin(), samples.end());

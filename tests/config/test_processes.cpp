@@ -231,7 +231,7 @@ TEST_CASE("bad users, environment names and process names are refused") {
 
 TEST_CASE("refusing processes (--no-processes) makes every process an error") {
     const LabFolder f;
-    const LoadOptions refuse{.allow_processes = false};
+    const LoadOptions refuse{.allow_processes = false, .vars = {}};
     CHECK(f.errors(with_process("        command: [sleep, infinity]\n"), refuse) ==
           Lines{"@/lab/lab.yaml:4:7: error: process 'web' in namespace 'srv': processes are "
                 "refused (--no-processes)"});

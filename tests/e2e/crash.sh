@@ -1,4 +1,5 @@
-# kill -9 in the middle of apply and destroy, at random points, on a 30-namespace chain: the next
+# kill -9 in the middle of apply and destroy, at random points, on a 30-namespace chain with a LAN
+# across it (a switch namespace, its bridge and four ports: the bridge operations too): the next
 # apply converges (a plan afterwards is empty), the next destroy leaves nothing, and the state file
 # is never half-written. Reproduce a run with CRASH_SEED=N (printed below). Each round kills one
 # apply and one destroy; rounds go on (at least CRASH_ROUNDS, at most 3 times that) until 20
@@ -19,6 +20,7 @@ generate_chain() {
     [ "$i" -gt 0 ] && printf '      l%02d: { addresses: [10.1.%d.2/24, "fd00:%d::2/64"] }\n' "$i" "$((i - 1))" "$((i - 1))"
     [ "$i" -lt $((n - 1)) ] && printf '      r%02d: { addresses: [10.1.%d.1/24, "fd00:%d::1/64"] }\n' "$i" "$i" "$i"
     [ "$i" -eq 0 ] && printf '      up0: { addresses: [10.0.0.2/24] }\n'
+    [ $((i % 5)) -eq 0 ] && [ "$i" -gt 0 ] && printf '      s0: { addresses: [10.50.0.%d/24] }\n' "$i"
     if [ "$i" -gt 0 ]; then
       printf '    routes:\n      - { to: default, via: 10.1.%d.1 }\n' "$((i - 1))"
     else
@@ -33,6 +35,8 @@ generate_chain() {
   for ((i = 0; i < n - 1; i++)); do
     printf '  - [c%02d/r%02d, c%02d/l%02d]\n' "$i" "$i" "$((i + 1))" "$((i + 1))"
   done
+  echo "lans:"
+  echo "  seg: [c05/s0, c10/s0, c15/s0, c20/s0, c25/s0]"
 }
 generate_chain > "$WORK/chain.yaml"
 expect_rc "the chain is valid" 0 "$NSTOPO" validate "$WORK/chain.yaml"
