@@ -47,6 +47,16 @@ struct ExecuteReport {
 // YAML that asked for it, naming the key, the value and the namespace.
 void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel);
 
+// The qdisc kinds a shaping needs ("tbf" for its rate, "netem" for its netem), sorted.
+std::vector<std::string> qdisc_kinds_of(const Shaping& s);
+// The kernel module that provides qdisc kind `kind` ("sch_netem" for "netem").
+std::string qdisc_module(const std::string& kind);
+
+// Throws, before anything runs, when the plan shapes a link with a qdisc kind this kernel lacks
+// (Kernel::qdisc_support): Error(kernel) at the YAML that asked for it, naming the kind, the
+// module that provides it (sch_netem), the link and the namespace.
+void refuse_missing_qdiscs(const Plan& plan, Kernel& kernel);
+
 // Runs every non-implied operation in order. On a kernel error, stops and rethrows it with the
 // operation's YAML location attached. Before the plan's first namespace deletion, stops every
 // process still running in any namespace the plan deletes (Kernel::stop_processes_in: those the

@@ -88,6 +88,28 @@ class Kernel {
     // Adds to the main table with protocol kRouteProtocol. `r.dev` may be unset when `r.via` is.
     virtual void add_route(const std::string& ns, const Route& r) = 0;
     virtual void delete_route(const std::string& ns, const Route& r) = 0;
+    // --- traffic control: the root qdisc of a link (Shaping) -------------------------------------
+    // Layouts: `rate` alone is a TBF root (handle 1:); `netem` is a netem root (handle 2:), with
+    // `rate` a TBF child of it (handle 20:, parent 2:1). TBF's burst and queue are derived from
+    // the rate (see the README's "Traffic control").
+    // Gives a link that has the kernel's default qdisc `shaping`.
+    virtual void add_shaping(const std::string& ns, const std::string& ifname,
+                             const Shaping& shaping) = 0;
+    // From `from` (what the link has, as observed) to `to`. Where both have the same layout and
+    // `from` is nstopo's, each qdisc is changed in place (like `tc qdisc change`: same handle,
+    // its statistics and queued packets kept), a child added or removed as needed; otherwise the
+    // root qdisc is removed and `to` added.
+    virtual void change_shaping(const std::string& ns, const std::string& ifname,
+                                const Shaping& from, const Shaping& to) = 0;
+    // Deletes the link's root qdisc: the kernel gives it its default again. Nothing to do when it
+    // has the default already.
+    virtual void remove_shaping(const std::string& ns, const std::string& ifname) = 0;
+    // Whether this kernel can make each qdisc kind of `kinds` ("tbf", "netem"): asked before a
+    // plan runs, so that a kind the kernel lacks (its module, sch_netem, not built or not loaded)
+    // stops the plan before its first change. Answered by making the qdisc on lo of a scratch
+    // namespace.
+    virtual std::map<std::string, bool> qdisc_support(const std::vector<std::string>& kinds) = 0;
+
     // Writes /proc/sys/KEY (dots become slashes) from inside the namespace.
     virtual void set_sysctl(const std::string& ns, const std::string& key,
                             const std::string& value) = 0;

@@ -67,6 +67,48 @@ struct BridgeOptions {
     bool operator==(const BridgeOptions&) const = default;
 };
 
+// Network emulation (netem) on a link's egress: a fixed delay with random jitter, and random
+// impairments. Probabilities are in millionths of all packets (ppm: 1% = 10000), which the kernel
+// keeps as fractions of 2^32 - 1 (netem_probability_to_kernel); delays in microseconds.
+struct Netem {
+    std::uint32_t delay_us = 0;
+    std::uint32_t jitter_us = 0;  // only with a delay
+    std::uint32_t loss = 0;
+    std::uint32_t duplicate = 0;
+    std::uint32_t corrupt = 0;
+    std::uint32_t reorder = 0;  // only with a delay: these packets are sent at once, the rest late
+    bool operator==(const Netem&) const = default;
+};
+
+// What a probability of `ppm` millionths is to the kernel (a fraction of 2^32 - 1), and back:
+// from_kernel(to_kernel(p)) == p for every p in 0..1000000.
+std::uint32_t netem_probability_to_kernel(std::uint32_t ppm);
+std::uint32_t netem_probability_from_kernel(std::uint32_t fraction);
+inline constexpr std::uint32_t kPpmOfAll = 1'000'000;  // 100%
+
+// Traffic control on a link's egress: the root queueing discipline nstopo makes. `rate` alone is a
+// token bucket (TBF); `netem` alone is netem; both are netem with a TBF child (tc-netem(8)'s rate
+// layout). Desired: nullopt = none, the kernel's default qdisc. Observed: nullopt when the link
+// has the kernel's default (a root qdisc with handle 0: noqueue, pfifo_fast, mq, fq_codel).
+struct Shaping {
+    std::optional<std::uint64_t> rate;  // bits per second, a multiple of 8 (the kernel keeps bytes)
+    std::optional<Netem> netem;
+    // Observed only: a root qdisc nstopo does not make, as "KIND HANDLE" ("htb 1:"); rate and
+    // netem are then unset. Never equal to a desired shaping, so it is replaced (or removed).
+    std::string foreign;
+    bool operator==(const Shaping&) const = default;
+    // "rate 10mbit", "rate 10mbit, delay 40ms, jitter 5ms, loss 1%", "qdisc htb 1:".
+    std::string str() const;
+};
+
+// tc(8)'s spelling of a rate: the largest of gbit, mbit, kbit, bit that writes it whole
+// ("10mbit", "1500kbit", "8bit").
+std::string rate_text(std::uint64_t bits_per_second);
+// "40ms", "1500us", "2s": the largest of s, ms, us that writes it whole.
+std::string duration_text(std::uint32_t microseconds);
+// "1%", "0.1%", "0.0001%": millionths as a percentage, without trailing zeros.
+std::string percent_text(std::uint32_t ppm);
+
 struct Interface {
     std::string name;
     LinkKind kind = LinkKind::veth;
@@ -81,6 +123,8 @@ struct Interface {
     std::string master;
     // Set exactly when kind is LinkKind::bridge.
     std::optional<BridgeOptions> bridge;
+    // The file's `rate:` and `netem:` (see Shaping).
+    std::optional<Shaping> shaping;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
     // Observed only: the kernel's index of the link in its namespace. A namespace numbers its
@@ -108,6 +152,10 @@ struct Route {
     std::string str() const;                // "10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0"
     bool operator==(const Route& o) const;  // all fields but `where`
 };
+
+// The observed route `have` is what `want` asks for: the same gateway, and the same device when
+// `want` names one (it need not: the kernel then picks it).
+bool fulfils(const Route& have, const Route& want);
 
 // The kernel's default metric for a route of this family when none is given (0 for IPv4, 1024 for
 // IPv6).
@@ -311,6 +359,10 @@ struct Topology {
     std::vector<Veth> veths;
     // Host (root) namespace interfaces the lab declares (desired) or that were read (observed).
     std::map<std::string, Interface> host_interfaces;
+    // Routes of the host's main table the lab adds (`host: routes:`), sorted by (to, metric).
+    // Desired: the file's. Observed (with host_routing in the scope): the host's main-table routes
+    // that carry nstopo's protocol (kRouteProtocol), whichever lab added them.
+    std::vector<Route> host_routes;
     SourceLocation where;  // the file
     // The file's `checks:`, in file order. Desired only; not part of operator==.
     std::vector<Check> checks;

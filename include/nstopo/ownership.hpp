@@ -52,6 +52,10 @@ struct LabClaims {
     // The identities recorded for the owned names; a name without one was recorded before it
     // was created.
     Identities identities;
+    // Host routes the lab recorded as its own (`host: routes:`): the only host routes it ever
+    // deletes, and only while the kernel's route matches (same destination and metric, same
+    // gateway, and the same device when the record names one) and carries kRouteProtocol.
+    std::vector<Route> host_routes;
 };
 
 // The ownership rules of one lab, over what the kernel shows.

@@ -16,8 +16,9 @@ namespace nstopo {
 // Bring-up order. Teardown runs the same phases in reverse. A sysctl under
 // net.ipv{4,6}.conf.default. belongs to the namespaces phase (see sysctl_shapes_new_links()).
 // Processes come last on bring-up (a program finds its network complete) and so first on
-// teardown (stopped before the namespace they run in is deleted).
-enum class Phase { namespaces, veths, sysctls, links, addresses, routes, processes };
+// teardown (stopped before the namespace they run in is deleted). Shaping (traffic control) comes
+// once links exist and are up, before the processes that send traffic through them.
+enum class Phase { namespaces, veths, sysctls, links, addresses, routes, shaping, processes };
 std::string to_string(Phase p);
 
 // What an action does to its object: printed as the first character of its line (+, -, ~).
@@ -117,6 +118,29 @@ struct DeleteRoute {
     std::string ns;
     Route route;
 };
+// Traffic control on a link that has none of nstopo's (the kernel's default qdisc).
+struct AddShaping {
+    static constexpr ActionTraits traits{"add-shaping", Phase::shaping, Effect::create};
+    std::string ns;
+    std::string ifname;
+    Shaping shaping;
+};
+// Traffic control changed from what the link has (`from`, as observed) to `to`: in place where
+// both have the same layout (see Kernel::change_shaping).
+struct ChangeShaping {
+    static constexpr ActionTraits traits{"change-shaping", Phase::shaping, Effect::change};
+    std::string ns;
+    std::string ifname;
+    Shaping from;
+    Shaping to;
+};
+// The link's root qdisc removed: the kernel gives it its default again.
+struct RemoveShaping {
+    static constexpr ActionTraits traits{"remove-shaping", Phase::shaping, Effect::remove};
+    std::string ns;
+    std::string ifname;
+    Shaping shaping;  // as observed
+};
 // A program of the lab, started detached in its namespace (see Kernel::start_process).
 struct StartProcess {
     static constexpr ActionTraits traits{"start-process", Phase::processes, Effect::create};
@@ -139,11 +163,12 @@ struct RestartProcess {
 };
 }  // namespace op
 
-using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth,
-                            op::CreateBridge, op::DeleteLink, op::SetSysctl, op::SetLinkState,
-                            op::SetMtu, op::SetMac, op::SetBridgeOptions, op::SetMaster,
-                            op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute,
-                            op::StartProcess, op::StopProcess, op::RestartProcess>;
+using Action =
+    std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth, op::CreateBridge,
+                 op::DeleteLink, op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
+                 op::SetBridgeOptions, op::SetMaster, op::AddAddress, op::DeleteAddress,
+                 op::AddRoute, op::DeleteRoute, op::AddShaping, op::ChangeShaping,
+                 op::RemoveShaping, op::StartProcess, op::StopProcess, op::RestartProcess>;
 
 // What an implied operation happens with (see Operation).
 struct Cause {
@@ -215,6 +240,9 @@ std::string object_of(const Action& a);
 //   - delete address 192.168.0.1/24 from ns01-veth0 in ns01
 //   + add route 10.0.0.0/24 via 172.16.0.2 metric 0 in router01
 //   - delete route 10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0 in router01
+//   + shape ns01-veth0 in ns01: rate 10mbit, delay 40ms, loss 1%
+//   ~ shape ns01-veth0 in ns01: rate 10mbit -> 20mbit, loss 1% -> none
+//   - unshape ns01-veth0 in ns01: rate 10mbit
 //   + start process web in srv: python3 -m http.server 8080
 //   ~ restart process web in srv: python3 -m http.server 8081
 //   - stop process web in srv
@@ -276,6 +304,20 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 // the plan makes the kernel flush it: its link goes down, or (IPv4) loses its last IPv4 address.
 //
 // Sysctls are set when they differ; sysctls the file no longer declares are left as they are.
+//
+// Shaping (Interface::shaping) is planned for the links the lab creates (the veth ends, bridges
+// and lo of its namespaces, its host ends), never for another link: added where the link has the
+// kernel's default qdisc, changed where it differs (a root qdisc made by hand is such a
+// difference), removed where the file declares none. A link the plan deletes takes its qdiscs
+// along (implied).
+//
+// Host routes (Topology::host_routes, `host: routes:`) are the lab's only when its record says so
+// (LabClaims::host_routes) and the kernel's route carries kRouteProtocol: a desired host route is
+// added when the host has no route of its destination and metric; kept when the host's matches
+// and is the lab's; deleted and added again when it is the lab's but differs; and refused
+// (Error(conflict)) when the host's is not the lab's. A recorded host route the file no longer
+// declares is deleted while it matches the record; one that went (deleted by hand, or with the
+// link it went through) is forgotten. No other host route is ever touched.
 //
 // Processes (namespace, name) are compared by their observed run (Process::run, which the engine
 // fills from the lab's record and /proc): a declared process that has none, or whose run exited,

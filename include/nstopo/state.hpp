@@ -61,6 +61,9 @@ struct LabRecord {
     // The processes the lab started and has not stopped (their `state` is not recorded: it is
     // observed), each recorded before it is executed (Kernel::start_process).
     std::map<ProcessKey, ProcessRun> processes;
+    // The host routes the lab owns (LabClaims::host_routes), recorded before they are added:
+    // while an apply runs, those of the file before and after it.
+    std::vector<Route> host_routes;
 
     // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
     LabClaims claims() const;

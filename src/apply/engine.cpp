@@ -33,11 +33,19 @@ Topology empty_lab(const std::string& lab) {
 // Whether the record owns exactly the names `desired` declares (as after a successful apply).
 bool owns_just_the_names_of(const LabRecord& r, const Topology& desired) {
     return r.namespaces == namespace_names(desired) &&
-           r.host_interfaces == host_interface_names(desired);
+           r.host_interfaces == host_interface_names(desired) &&
+           r.host_routes == desired.host_routes;
 }
 
 std::set<std::string> united(std::set<std::string> a, const std::set<std::string>& b) {
     a.insert(b.begin(), b.end());
+    return a;
+}
+
+// The routes of `a`, and those of `b` that are not in `a`.
+std::vector<Route> united(std::vector<Route> a, const std::vector<Route>& b) {
+    for (const auto& r : b)
+        if (std::find(a.begin(), a.end(), r) == a.end()) a.push_back(r);
     return a;
 }
 
@@ -108,10 +116,11 @@ Identities while_applying(const LabClaims& claims, const Topology& observed) {
 }
 
 // A reading of the kernel made for `read` serves a plan that needs `needed` read: the same
-// namespaces, host links and sysctl keys. (The expected veths only make pairing cheaper.)
+// namespaces, host links, sysctl keys and host routing. (The expected veths only make pairing
+// cheaper.)
 bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
     return read.namespaces == needed.namespaces && read.host_interfaces == needed.host_interfaces &&
-           read.sysctls == needed.sysctls;
+           read.sysctls == needed.sysctls && read.host_routing == needed.host_routing;
 }
 
 // Seconds since the epoch, as the record keeps a process's start.
@@ -174,6 +183,15 @@ std::string process_label(const std::string& ns, const std::string& name) {
     return ns + "/" + name;
 }
 
+// Of the host's nstopo routes `observed` shows, only those the lab's record holds (another lab's
+// are no business of this lab's status).
+void keep_own_host_routes(Topology& observed, const LabClaims& claims) {
+    std::erase_if(observed.host_routes, [&](const Route& have) {
+        return std::none_of(claims.host_routes.begin(), claims.host_routes.end(),
+                            [&](const Route& r) { return r.same_key(have) && fulfils(have, r); });
+    });
+}
+
 }  // namespace
 
 // Adds to `observed` the processes `runs` records, each with its state as the kernel tells it:
@@ -225,6 +243,7 @@ Plan Engine::plan(const Topology& desired) const {
     Plan p = nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
                           claims);
     refuse_unwritable_sysctls(p, kernel_);
+    refuse_missing_qdiscs(p, kernel_);
     return p;
 }
 
@@ -305,7 +324,8 @@ struct Engine::ApplyState {
                          desired,
                          std::move(final_macs),
                          std::move(final_ids),
-                         declared_only(std::move(applying.processes), desired)};
+                         declared_only(std::move(applying.processes), desired),
+                         desired.host_routes};
     }
 
     // What the kernel shows of what the lab will record once it matches.
@@ -350,6 +370,7 @@ Plan Engine::plan_and_record(ApplyState& s) {
     if (s.previous) attach_processes(observed, s.previous->processes);
     Plan plan = nstopo::plan(s.held, observed, s.claims);
     refuse_unwritable_sysctls(plan, kernel_);  // before the record claims anything
+    refuse_missing_qdiscs(plan, kernel_);
     if (plan.empty()) s.observed_as_final(observed);
     s.applying = LabRecord{s.desired.name,
                            s.source,
@@ -359,7 +380,8 @@ Plan Engine::plan_and_record(ApplyState& s) {
                            s.desired,
                            s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{},
                            while_applying(s.claims, observed),
-                           s.previous ? s.previous->processes : std::map<ProcessKey, ProcessRun>{}};
+                           s.previous ? s.previous->processes : std::map<ProcessKey, ProcessRun>{},
+                           united(s.desired.host_routes, s.claims.host_routes)};
     if (!plan.empty() || !s.recorded_as_applied) store_.save(s.applying);
     return plan;
 }
@@ -443,7 +465,7 @@ std::optional<LabRecord> Engine::record_to_destroy(const std::string& lab, bool 
     const auto marked = marked_namespaces(lab);
     if (marked.empty() && known) return std::nullopt;
     if (marked.empty() || !from_marks) throw without_record(lab, known, marked);
-    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}, {}};
+    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}, {}, {}};
 }
 
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec, bool from_marks) {
@@ -497,6 +519,7 @@ std::vector<LabStatus> Engine::status(const std::optional<std::string>& lab) con
             if (e.kind() != ErrorKind::conflict) throw;
             s.problem = e.message();
         }
+        keep_own_host_routes(s.observed, claims);
         out.push_back(std::move(s));
     }
     for (auto& d : stored.damaged) {

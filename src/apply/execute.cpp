@@ -66,6 +66,12 @@ void run(const Action& action, const std::string& lab, Kernel& k, const ExecuteO
                 k.add_route(a.ns, a.route);
             } else if constexpr (std::is_same_v<T, op::DeleteRoute>) {
                 k.delete_route(a.ns, a.route);
+            } else if constexpr (std::is_same_v<T, op::AddShaping>) {
+                k.add_shaping(a.ns, a.ifname, a.shaping);
+            } else if constexpr (std::is_same_v<T, op::ChangeShaping>) {
+                k.change_shaping(a.ns, a.ifname, a.from, a.to);
+            } else if constexpr (std::is_same_v<T, op::RemoveShaping>) {
+                k.remove_shaping(a.ns, a.ifname);
             } else if constexpr (std::is_same_v<T, op::StartProcess>) {
                 start(a.ns, a.process, k, ledger_of(options));
             } else if constexpr (std::is_same_v<T, op::StopProcess>) {
@@ -172,6 +178,63 @@ void refuse_unwritable_sysctls(const Plan& plan, Kernel& kernel) {
             o->where.known() ? std::optional<SourceLocation>(o->where) : std::nullopt,
             KernelContext{
                 set.ns, "set sysctl", set.key + "=" + set.value, missing ? ENOENT : EACCES, {}});
+    }
+}
+
+std::vector<std::string> qdisc_kinds_of(const Shaping& s) {
+    std::vector<std::string> kinds;
+    if (s.netem) kinds.push_back("netem");
+    if (s.rate) kinds.push_back("tbf");
+    return kinds;
+}
+
+std::string qdisc_module(const std::string& kind) {
+    return "sch_" + kind;
+}
+
+namespace {
+
+// The shaping an operation makes, and the link it makes it on; nullptr for other operations.
+const Shaping* shaping_made_by(const Action& a, std::string& ns, std::string& ifname) {
+    if (const auto* add = std::get_if<op::AddShaping>(&a)) {
+        ns = add->ns;
+        ifname = add->ifname;
+        return &add->shaping;
+    }
+    if (const auto* change = std::get_if<op::ChangeShaping>(&a)) {
+        ns = change->ns;
+        ifname = change->ifname;
+        return &change->to;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void refuse_missing_qdiscs(const Plan& plan, Kernel& kernel) {
+    std::set<std::string> kinds;
+    for (const auto& o : plan.operations) {
+        std::string ns, ifname;
+        if (const Shaping* s = shaping_made_by(o.action, ns, ifname); s && !o.implied())
+            for (const auto& kind : qdisc_kinds_of(*s)) kinds.insert(kind);
+    }
+    if (kinds.empty()) return;
+    const auto support = kernel.qdisc_support({kinds.begin(), kinds.end()});
+    for (const auto& o : plan.operations) {
+        std::string ns, ifname;
+        const Shaping* s = shaping_made_by(o.action, ns, ifname);
+        if (!s || o.implied()) continue;
+        for (const auto& kind : qdisc_kinds_of(*s)) {
+            const auto it = support.find(kind);
+            if (it == support.end() || it->second) continue;
+            const std::string link = ifname + " in " + (ns.empty() ? "host" : ns);
+            throw Error(ErrorKind::kernel,
+                        "cannot shape " + link + " with " + s->str() + ": this kernel has no " +
+                            kind + " qdisc (module " + qdisc_module(kind) +
+                            " not built or not loaded); nothing was changed",
+                        o.where.known() ? std::optional<SourceLocation>(o.where) : std::nullopt,
+                        KernelContext{ns, "shape", ifname, ENOENT, {}});
+        }
     }
 }
 

@@ -42,6 +42,7 @@ void append_links(std::string& out, const std::map<std::string, Interface>& link
         if (i.mtu) out += fmt::format("  mtu {}", *i.mtu);
         if (!i.master.empty()) out += "  master " + i.master;
         if (i.kind == LinkKind::bridge) out += bridge_text(i, links);
+        if (i.shaping) out += "  shaped " + i.shaping->str();
         out += "\n";
     }
 }
@@ -247,9 +248,10 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
         for (const auto& [name, _] : lab.record.desired.namespaces)
             if (!lab.observed.namespaces.contains(name))
                 out += "  namespace " + name + "  " + s.paint("missing", kRed) + "\n";
-        if (!lab.observed.host_interfaces.empty()) {
+        if (!lab.observed.host_interfaces.empty() || !lab.observed.host_routes.empty()) {
             out += "  host\n";
             append_links(out, lab.observed.host_interfaces, s);
+            for (const auto& r : lab.observed.host_routes) out += "    route " + r.str() + "\n";
         }
         append_verdict(out, lab, s);
     }

@@ -31,14 +31,15 @@ void check_unique_addresses(const Draft& draft, Diagnostics& diags);
 // namespace will have, and no key is one the kernel keeps in the host's namespace only
 // (check_sysctls.cpp).
 void check_sysctls(const Draft& draft, const Topology& completed, Diagnostics& diags);
-// Each route's `dev` and `via` against the completed namespace it is in; no two routes share a
-// destination and metric (check_routes.cpp).
+// Each route's `dev` and `via` against the completed namespace it is in (a host route's against
+// the lab's host ends); no two routes of a namespace (or of the host) share a destination and
+// metric (check_routes.cpp).
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Warnings for mistakes the kernel does not refuse: the two ends of a veth in no common subnet, one
 // subnet on several links of a namespace that no bridge joins, a route through a namespace whose
 // forwarding is off (check_mistakes.cpp).
 void check_mistakes(const Draft& draft, const Topology& completed, Diagnostics& diags);
-// Host-end addresses are no wider than a lab may take (check_host.cpp).
+// Host-end addresses and host routes are no wider than a lab may take (check_host.cpp).
 void check_host_addresses(const Draft& draft, Diagnostics& diags);
 // Each check starts in a declared namespace, binds to one of its addresses, and aims inside the
 // lab (check_checks.cpp).

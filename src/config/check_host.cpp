@@ -1,4 +1,5 @@
-// Checks of the host side of a lab: what a file may do to the host's own routing.
+// Checks of the host side of a lab: what a file may do to the host's own routing (host-end
+// addresses and host routes).
 #include "check.hpp"
 #include "nstopo/ownership.hpp"
 
@@ -24,6 +25,16 @@ void check_wide(const std::string& name, const DraftInterface& link, Diagnostics
 void check_host_addresses(const Draft& draft, Diagnostics& diags) {
     for (const auto& [name, link] : draft.host_interfaces) check_wide(name, link, diags);
     for (const auto& [name, b] : draft.host_bridges) check_wide(name, b.link, diags);
+    // DECISION: a host route is held to the same width as a host end's subnet, for the same
+    // reason (a default route through the lab would take all the host's traffic).
+    for (const auto& dr : draft.host_routes) {
+        const Cidr& to = dr.route.to;
+        if (narrow_enough_for_a_lab(to)) continue;
+        diags.error(dr.route.where, "host route to " + to.str() + " is wider than /" +
+                                        std::to_string(widest_lab_prefix(to.family())) +
+                                        ": it would take from the host traffic it routes "
+                                        "elsewhere");
+    }
 }
 
 }  // namespace nstopo::config

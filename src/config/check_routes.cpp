@@ -124,7 +124,8 @@ void check_subnet_ends(const DraftRoute& dr, const OnLink& on_link, Diagnostics&
 // DECISION: a gateway outside every directly connected subnet is an error, not a warning. The
 // kernel refuses such a route ("Nexthop has invalid gateway"), so letting it through would only
 // make `apply` fail halfway, after the namespaces and links were made.
-void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_link,
+// `place`: "namespace 'x'", or "the lab's host ends" for a host route.
+void check_gateway(const DraftRoute& dr, const std::string& place, const OnLink& on_link,
                    Diagnostics& diags) {
     const Route& r = dr.route;
     const IpAddress& gw = *r.via;
@@ -136,8 +137,7 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_l
         return;
     }
     if (on_link.is_own_address(gw)) {
-        diags.error(dr.via_where,
-                    via + " is an address of namespace " + quote(ns.name) + " itself");
+        diags.error(dr.via_where, via + " is an address of " + place + " itself");
         return;
     }
     const SubnetSet& subnets = on_link.through(r.dev);
@@ -145,8 +145,7 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_l
         check_subnet_ends(dr, on_link, diags);
         return;
     }
-    const std::string scope =
-        r.dev ? quote(*r.dev) : "an up interface of namespace " + quote(ns.name);
+    const std::string scope = r.dev ? quote(*r.dev) : "an up interface of " + place;
     diags.error(dr.via_where,
                 via + " is not in a subnet of " + scope +
                     " (subnets: " + subnet_list(subnets.of(gw.family())) +
@@ -154,14 +153,15 @@ void check_gateway(const DraftRoute& dr, const Namespace& ns, const OnLink& on_l
 }
 
 // False after a diagnostic when `dev` is not an up interface of the namespace.
-bool check_dev(const DraftRoute& dr, const Namespace& ns, Diagnostics& diags) {
+bool check_dev(const DraftRoute& dr, const Namespace& ns, const std::string& place,
+               Diagnostics& diags) {
     const auto& dev = *dr.route.dev;
     const auto it = ns.interfaces.find(dev);
     if (it == ns.interfaces.end()) {
         std::vector<std::string> names;
         for (const auto& [name, _] : ns.interfaces) names.push_back(name);
-        diags.error(dr.dev_where, "`dev` " + quote(dev) + " is not an interface of namespace " +
-                                      quote(ns.name) + did_you_mean(dev, names));
+        diags.error(dr.dev_where, "`dev` " + quote(dev) + " is not an interface of " + place +
+                                      did_you_mean(dev, names));
         return false;
     }
     if (it->second.state == LinkState::down) {
@@ -173,9 +173,9 @@ bool check_dev(const DraftRoute& dr, const Namespace& ns, Diagnostics& diags) {
     return true;
 }
 
-void check_route_keys_unique(const DraftNamespace& ns, Diagnostics& diags) {
+void check_route_keys_unique(const std::vector<DraftRoute>& routes, Diagnostics& diags) {
     std::map<std::pair<Cidr, std::uint32_t>, int> first_line;
-    for (const auto& dr : ns.routes) {
+    for (const auto& dr : routes) {
         const auto& r = dr.route;
         const auto [it, inserted] = first_line.emplace(std::pair(r.to, r.metric), r.where.line);
         if (inserted) continue;
@@ -185,18 +185,26 @@ void check_route_keys_unique(const DraftNamespace& ns, Diagnostics& diags) {
     }
 }
 
+void check_routes_of(const std::vector<DraftRoute>& routes, const Namespace& ns,
+                     const std::string& place, Diagnostics& diags) {
+    const OnLink on_link(ns);
+    check_route_keys_unique(routes, diags);
+    for (const auto& dr : routes) {
+        if (dr.route.dev && !check_dev(dr, ns, place, diags)) continue;
+        if (dr.route.via) check_gateway(dr, place, on_link, diags);
+    }
+}
+
 }  // namespace
 
 void check_routes(const Draft& draft, const Topology& completed, Diagnostics& diags) {
-    for (const auto& [name, dns] : draft.namespaces) {
-        const Namespace& ns = completed.namespaces.at(name);
-        const OnLink on_link(ns);
-        check_route_keys_unique(dns, diags);
-        for (const auto& dr : dns.routes) {
-            if (dr.route.dev && !check_dev(dr, ns, diags)) continue;
-            if (dr.route.via) check_gateway(dr, ns, on_link, diags);
-        }
-    }
+    for (const auto& [name, dns] : draft.namespaces)
+        check_routes_of(dns.routes, completed.namespaces.at(name), "namespace " + quote(name),
+                        diags);
+    // A host route goes through the lab's host ends: its gateway must be in one of their subnets.
+    Namespace host;
+    host.interfaces = completed.host_interfaces;
+    check_routes_of(draft.host_routes, host, "the lab's host ends", diags);
 }
 
 }  // namespace nstopo::config

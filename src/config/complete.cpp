@@ -98,6 +98,7 @@ Topology complete_topology(const Draft& draft, const std::string& name, const st
     for (const auto& [ns_name, ns] : draft.namespaces)
         place_bridges(ns.bridges, t.namespaces.at(ns_name).interfaces);
     place_bridges(draft.host_bridges, t.host_interfaces);
+    for (const auto& r : draft.host_routes) t.host_routes.push_back(r.route);
     for (const auto& c : draft.checks) t.checks.push_back(c.check);
     t.lans = draft.lans;
     return t;

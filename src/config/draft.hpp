@@ -92,6 +92,7 @@ struct Draft {
     std::map<std::string, DraftNamespace> namespaces;
     std::map<std::string, DraftInterface> host_interfaces;  // as listed under `host: interfaces:`
     std::map<std::string, DraftBridge> host_bridges;        // as listed under `host: bridges:`
+    std::vector<DraftRoute> host_routes;                    // `host: routes:`, in file order
     std::vector<DraftVeth> veths;                           // those whose two ends could be read
     std::vector<DraftCheck> checks;                         // those that could be read
     std::vector<DraftLan> lan_entries;                      // `lans:` as written, in file order

@@ -16,6 +16,10 @@ void read_namespaces(const Reader& r, NodeId id, Draft& draft);
 void read_host(const Reader& r, NodeId id, Draft& draft);
 // One route of a namespace's `routes:` (read_routes.cpp).
 std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
+// A link's `rate:`, in bits per second (read_shaping.cpp).
+std::optional<std::uint64_t> read_rate(const Reader& r, NodeId id);
+// A link's `netem:` (read_shaping.cpp).
+std::optional<Netem> read_netem(const Reader& r, NodeId id);
 // A namespace's `processes:` (read_processes.cpp). Paths are resolved against the folder of the
 // diagnostics' file.
 void read_processes(const Reader& r, NodeId id, DraftNamespace& ns);

@@ -8,10 +8,11 @@ namespace {
 
 const std::vector<std::string> kNamespaceKeys = {"interfaces", "bridges", "routes",   "forwarding",
                                                  "loopback",   "sysctls", "processes"};
-const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu", "mac"};
-const std::vector<std::string> kBridgeKeys = {"ports", "stp", "hub", "addresses",
-                                              "state", "mtu", "mac"};
-const std::vector<std::string> kHostKeys = {"interfaces", "bridges"};
+const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu",
+                                                 "mac",       "rate",  "netem"};
+const std::vector<std::string> kBridgeKeys = {"ports", "stp", "hub",  "addresses", "state",
+                                              "mtu",   "mac", "rate", "netem"};
+const std::vector<std::string> kHostKeys = {"interfaces", "bridges", "routes"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
 constexpr std::uint64_t kMaxMtu = 65535;
 
@@ -79,7 +80,15 @@ void check_loopback_keys(const Reader& r, NodeId id) {
     if (const auto mac = r.entry(id, "mac")) r.error(mac->first, "`mac` cannot be set on 'lo'");
 }
 
-// The keys every link takes: addresses, state, mtu, mac.
+// `rate:` and `netem:`: the link's shaping, if either is there and readable.
+void read_shaping(const Reader& r, NodeId value, DraftInterface& d) {
+    Shaping s;
+    if (const auto v = r.find(value, "rate")) s.rate = read_rate(r, *v);
+    if (const auto v = r.find(value, "netem")) s.netem = read_netem(r, *v);
+    if (s.rate || s.netem) d.iface.shaping = s;
+}
+
+// The keys every link takes: addresses, state, mtu, mac, rate, netem.
 void read_link_keys(const Reader& r, NodeId value, DraftInterface& d) {
     if (const auto v = r.find(value, "addresses"))
         if (const auto* items = r.list(*v, code("addresses")))
@@ -90,6 +99,7 @@ void read_link_keys(const Reader& r, NodeId value, DraftInterface& d) {
         if (const auto mtu = r.integer(*v, "mtu", kMinMtu, kMaxMtu))
             d.iface.mtu = static_cast<std::uint32_t>(*mtu);
     if (const auto v = r.find(value, "mac")) d.iface.mac = read_mac(r, *v);
+    read_shaping(r, value, d);
 }
 
 DraftInterface read_interface(const Reader& r, NodeId key, NodeId value) {
@@ -252,11 +262,11 @@ void check_forwarding_sysctls(Diagnostics& diags, const DraftNamespace& ns) {
     }
 }
 
-void read_routes(const Reader& r, NodeId id, DraftNamespace& ns) {
+void read_routes(const Reader& r, NodeId id, std::vector<DraftRoute>& out) {
     const auto* items = r.list(id, code("routes"));
     if (!items) return;
     for (const NodeId item : *items)
-        if (auto route = read_route(r, item)) ns.routes.push_back(std::move(*route));
+        if (auto route = read_route(r, item)) out.push_back(std::move(*route));
 }
 
 DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
@@ -269,7 +279,7 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
     r.check_keys(value, kNamespaceKeys, "in " + subject);
     if (const auto v = r.find(value, "interfaces")) read_interfaces(r, *v, false, ns.interfaces);
     if (const auto v = r.find(value, "bridges")) read_bridges(r, *v, ns.bridges);
-    if (const auto v = r.find(value, "routes")) read_routes(r, *v, ns);
+    if (const auto v = r.find(value, "routes")) read_routes(r, *v, ns.routes);
     if (const auto v = r.find(value, "forwarding")) ns.forwarding = r.boolean(*v, "forwarding");
     if (const auto v = r.find(value, "loopback"))
         ns.loopback = r.link_state(*v, "loopback").value_or(LinkState::up);
@@ -297,11 +307,13 @@ void read_host(const Reader& r, NodeId id, Draft& draft) {
             read_interfaces(r, v, true, draft.host_interfaces);
         else if (key == "bridges")
             read_bridges(r, v, draft.host_bridges);
+        else if (key == "routes")
+            read_routes(r, v, draft.host_routes);
         else if (std::find(kNamespaceKeys.begin(), kNamespaceKeys.end(), key) !=
                  kNamespaceKeys.end())
             r.error(k, code(key) +
-                           " is not allowed in `host`; the host namespace takes `interfaces` and "
-                           "`bridges` only");
+                           " is not allowed in `host`; the host namespace takes `interfaces`, "
+                           "`bridges` and `routes` only");
         else
             r.unknown_key(k, kHostKeys, "in `host`");
     }

@@ -42,6 +42,12 @@ MsgPtr main_table_route_dump_request(const Op& op) {
     return dump_request(RTM_GETROUTE, hdr, op);
 }
 
+MsgPtr qdisc_dump_request(const Op& op) {
+    tcmsg hdr{};
+    hdr.tcm_family = AF_UNSPEC;
+    return dump_request(RTM_GETQDISC, hdr, op);
+}
+
 MsgPtr address_dump_request(const Op& op) {
     ifaddrmsg hdr{};
     hdr.ifa_family = AF_UNSPEC;

@@ -13,5 +13,7 @@ MsgPtr link_dump_request(const Op& op);
 MsgPtr main_table_route_dump_request(const Op& op);
 // RTM_GETADDR dump of both families.
 MsgPtr address_dump_request(const Op& op);
+// RTM_GETQDISC dump of every link's qdiscs.
+MsgPtr qdisc_dump_request(const Op& op);
 
 }  // namespace nstopo::kernel

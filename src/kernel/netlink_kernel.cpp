@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <exception>
 #include <thread>
 
 #include "convert.hpp"
@@ -16,6 +17,7 @@
 #include "nstopo/kernel.hpp"
 #include "nstopo/process_start.hpp"
 #include "observer.hpp"
+#include "qdisc.hpp"
 #include "requests.hpp"
 #include "sessions.hpp"
 #include "sysctl.hpp"
@@ -156,9 +158,11 @@ class NetlinkKernel final : public Kernel {
         });
     }
 
+    // In the host only a route of nstopo's protocol is deleted: never one made meanwhile by hand
+    // in its place. A lab's namespace is the file's: any route there is the lab's.
     void delete_route(const std::string& ns, const Route& r) override {
         const Op op{ns, "delete route", r.str()};
-        const kernel::RoutePtr route = kernel::route_to_delete(r, route_oif(op, r));
+        const kernel::RoutePtr route = kernel::route_to_delete(r, route_oif(op, r), ns.empty());
         sessions_.socket(op).run(
             op, [&](nl_sock* sk) { return rtnl_route_delete(sk, route.get(), 0); });
     }
@@ -174,6 +178,51 @@ class NetlinkKernel final : public Kernel {
         const Fd target = namespace_fd(op, ns);
         const kernel::EnterNetns inside(ns.empty() ? sessions_.host_fd() : target, op);
         sysctls.write(op, key, value);
+    }
+
+    void add_shaping(const std::string& ns, const std::string& ifname,
+                     const Shaping& shaping) override {
+        const Op op{ns, "shape", ifname + ": " + shaping.str()};
+        kernel::add_shaping(sessions_.socket(op), op, sessions_.ifindex(op, ifname),
+                            mtu_of(op, ifname), shaping);
+    }
+
+    void change_shaping(const std::string& ns, const std::string& ifname, const Shaping& from,
+                        const Shaping& to) override {
+        const Op op{ns, "shape", ifname + ": " + to.str()};
+        kernel::change_shaping(sessions_.socket(op), op, sessions_.ifindex(op, ifname),
+                               mtu_of(op, ifname), from, to);
+    }
+
+    void remove_shaping(const std::string& ns, const std::string& ifname) override {
+        const Op op{ns, "unshape", ifname};
+        kernel::remove_root_qdisc(sessions_.socket(op), op, sessions_.ifindex(op, ifname));
+    }
+
+    // Made on lo of a scratch namespace on a thread of its own (see sysctl_access), so nothing
+    // of the machine's is touched. Where no namespace can be made, every kind is taken as
+    // supported: the plan then fails at the kernel's own refusal.
+    std::map<std::string, bool> qdisc_support(const std::vector<std::string>& kinds) override {
+        std::map<std::string, bool> answers;
+        for (const auto& kind : kinds) answers[kind] = true;
+        std::exception_ptr failure;
+        std::thread scratch([&] {
+            try {
+                if (::unshare(CLONE_NEWNET) != 0) {
+                    spdlog::debug("cannot make a scratch namespace ({}); qdiscs are not probed",
+                                  std::strerror(errno));
+                    return;
+                }
+                const auto socket = kernel::NlSocket::connect_here(Op{"", "probe", "qdiscs"});
+                for (const auto& kind : kinds)
+                    answers[kind] = kernel::qdisc_kind_supported(*socket, kind);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        });
+        scratch.join();
+        if (failure) std::rethrow_exception(failure);
+        return answers;
     }
 
     // Asked in a scratch namespace made for it on a thread of its own (unshare(CLONE_NEWNET)
@@ -224,6 +273,16 @@ class NetlinkKernel final : public Kernel {
     // An fd of namespace `ns`; no fd for the host (requests then act where the socket is).
     Fd namespace_fd(const Op& op, const std::string& ns) const {
         return ns.empty() ? Fd() : dir_.open(op, ns);
+    }
+
+    // The link's MTU, asked of the kernel.
+    std::uint32_t mtu_of(const Op& op, const std::string& ifname) {
+        rtnl_link* raw = nullptr;
+        const int ifindex = sessions_.ifindex(op, ifname);
+        sessions_.socket(op).run(
+            op, [&](nl_sock* sk) { return rtnl_link_get_kernel(sk, ifindex, nullptr, &raw); });
+        const kernel::LinkPtr link(raw);
+        return rtnl_link_get_mtu(link.get());
     }
 
     int route_oif(const Op& op, const Route& r) {

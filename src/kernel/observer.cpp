@@ -4,6 +4,7 @@
 #include <set>
 
 #include "parallel.hpp"
+#include "qdisc.hpp"
 #include "read_namespace.hpp"
 #include "snapshot.hpp"
 #include "veth_peers.hpp"
@@ -12,13 +13,15 @@ namespace nstopo::kernel {
 
 namespace {
 
-// The host's links and addresses, and with `with_routes` its main-table routes: read only to keep
-// the lab's host ends from taking what the host routes elsewhere, never changed.
+// The host's links (with their qdiscs) and addresses, and with `with_routes` its main-table
+// routes: read to keep the lab's host ends from taking what the host routes elsewhere, and for the
+// lab's own host routes and host ends' shaping.
 Snapshot read_host(Sessions& sessions, bool with_routes) {
     NlSocket& socket = sessions.socket(Op{kHostNamespace, "observe", "namespace"});
     Snapshot snap;
     read_links(snap, socket, kHostNamespace);
     read_addresses(snap, socket, kHostNamespace);
+    read_qdiscs(snap, socket, kHostNamespace);
     if (with_routes) read_routes(snap, socket, kHostNamespace);
     sessions.learn_ifindexes(kHostNamespace, ifindexes_of(snap));
     return snap;
@@ -41,7 +44,10 @@ class Observation {
         for (auto& [name, snap] : snapshots_) t.namespaces[name] = to_namespace(name, snap);
         t.host_interfaces = host_interfaces();
         t.veths = pair_veths();
-        if (scope_.host_routing) t.host_routing = host_routing();
+        if (scope_.host_routing) {
+            t.host_routing = host_routing();
+            t.host_routes = host_.own_routes;
+        }
         normalize(t);
         return t;
     }

@@ -2,6 +2,7 @@
 
 #include "netconf.hpp"
 #include "nsid.hpp"
+#include "qdisc.hpp"
 
 namespace nstopo::kernel {
 
@@ -100,6 +101,7 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     read_links(r.snap, *r.socket, r.ns);
     read_addresses(r.snap, *r.socket, r.ns);
     read_routes(r.snap, *r.socket, r.ns);
+    read_qdiscs(r.snap, *r.socket, r.ns);
     ask_hinted_nsids(context, r);
 }
 

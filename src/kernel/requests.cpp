@@ -113,10 +113,11 @@ RoutePtr route_to_add(const Route& r, int oif) {
     return route;
 }
 
-RoutePtr route_to_delete(const Route& r, int oif) {
+RoutePtr route_to_delete(const Route& r, int oif, bool only_nstopos) {
     RoutePtr route = main_table_route(r, oif);
-    // libnl defaults the protocol to "static" (4); 0 makes the kernel match any protocol.
-    rtnl_route_set_protocol(route.get(), RTPROT_UNSPEC);
+    // libnl defaults the protocol to "static" (4); 0 makes the kernel match any protocol, and
+    // kRouteProtocol only nstopo's (fib_table_delete and ip6_route_del compare it when set).
+    rtnl_route_set_protocol(route.get(), only_nstopos ? kRouteProtocol : RTPROT_UNSPEC);
     // RT_SCOPE_NOWHERE is "any scope" to the IPv4 delete (fib_table_delete), as `ip route del`.
     rtnl_route_set_scope(route.get(), RT_SCOPE_NOWHERE);
     return route;

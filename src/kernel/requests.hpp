@@ -27,7 +27,7 @@ AddrPtr address(int ifindex, const Cidr& a, Dad dad = Dad::skip);
 // A main-table route. `oif` 0 leaves the device to the kernel (resolved from `via`).
 RoutePtr route_to_add(const Route& r, int oif);
 // Matches the route by destination, metric and whichever of via/oif are given, whatever its
-// protocol and scope.
-RoutePtr route_to_delete(const Route& r, int oif);
+// scope; whatever its protocol, or with `only_nstopos` only one of kRouteProtocol.
+RoutePtr route_to_delete(const Route& r, int oif, bool only_nstopos = false);
 
 }  // namespace nstopo::kernel

@@ -8,6 +8,7 @@
 
 #include "convert.hpp"
 #include "dump_requests.hpp"
+#include "nstopo/ownership.hpp"
 
 namespace nstopo::kernel {
 
@@ -131,10 +132,14 @@ void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     const Op op{ns, "list", "routes"};
     socket.consistently(op, [&] {
         snap.routes.clear();
+        snap.own_routes.clear();
         const CachePtr routes =
             dump(socket, op, "route/route", main_table_route_dump_request(op).get());
         for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
-            if (auto route = to_model(r, snap.names, ns)) snap.routes.push_back(std::move(*route));
+            auto route = to_model(r, snap.names, ns);
+            if (!route) return;
+            if (rtnl_route_get_protocol(r) == kRouteProtocol) snap.own_routes.push_back(*route);
+            snap.routes.push_back(std::move(*route));
         });
     });
 }

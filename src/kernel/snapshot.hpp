@@ -28,6 +28,7 @@ struct Snapshot {
     std::map<std::string, Interface> interfaces;
     std::vector<VethLink> veths;
     std::vector<Route> routes;
+    std::vector<Route> own_routes;               // those of `routes` with nstopo's protocol
     std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
     std::uint64_t netns_cookie = 0;              // see NlSocket::netns_cookie
 };

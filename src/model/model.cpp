@@ -55,9 +55,13 @@ bool Veth::same_pair(const Veth& o) const {
 }
 
 bool Interface::operator==(const Interface& o) const {
-    return std::tie(name, kind, addresses, state, mtu, mac, master, bridge, owner) ==
+    return std::tie(name, kind, addresses, state, mtu, mac, master, bridge, shaping, owner) ==
            std::tie(o.name, o.kind, o.addresses, o.state, o.mtu, o.mac, o.master, o.bridge,
-                    o.owner);
+                    o.shaping, o.owner);
+}
+
+bool fulfils(const Route& have, const Route& want) {
+    return have.via == want.via && (!want.dev || have.dev == want.dev);
 }
 
 std::uint32_t default_metric(Family f) {
@@ -258,8 +262,8 @@ bool same_pairs_in_order(const std::vector<Veth>& x, const std::vector<Veth>& y)
 }  // namespace
 
 bool Topology::operator==(const Topology& o) const {
-    if (std::tie(name, namespaces, host_interfaces) !=
-        std::tie(o.name, o.namespaces, o.host_interfaces))
+    if (std::tie(name, namespaces, host_interfaces, host_routes) !=
+        std::tie(o.name, o.namespaces, o.host_interfaces, o.host_routes))
         return false;
     if (veths.size() != o.veths.size()) return false;
     // Normalized topologies (see normalize) have their veths in order already.
@@ -278,19 +282,26 @@ void normalize(Interface& i) {
     i.addresses.erase(std::unique(i.addresses.begin(), i.addresses.end()), i.addresses.end());
 }
 
-void normalize(Namespace& n) {
-    for (auto& [_, i] : n.interfaces) normalize(i);
-    std::stable_sort(n.routes.begin(), n.routes.end(), [](const Route& a, const Route& b) {
+namespace {
+void normalize_routes(std::vector<Route>& routes) {
+    std::stable_sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) {
         return std::tie(a.to, a.metric) < std::tie(b.to, b.metric);
     });
-    n.routes.erase(std::unique(n.routes.begin(), n.routes.end(),
-                               [](const Route& a, const Route& b) { return a.same_key(b); }),
-                   n.routes.end());
+    routes.erase(std::unique(routes.begin(), routes.end(),
+                             [](const Route& a, const Route& b) { return a.same_key(b); }),
+                 routes.end());
+}
+}  // namespace
+
+void normalize(Namespace& n) {
+    for (auto& [_, i] : n.interfaces) normalize(i);
+    normalize_routes(n.routes);
 }
 
 void normalize(Topology& t) {
     for (auto& [_, n] : t.namespaces) normalize(n);
     for (auto& [_, i] : t.host_interfaces) normalize(i);
+    normalize_routes(t.host_routes);
     std::stable_sort(t.veths.begin(), t.veths.end(), veth_less);
 }
 

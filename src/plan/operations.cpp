@@ -22,8 +22,8 @@ std::string veth_text(const Veth& v) {
 }  // namespace
 
 std::string to_string(Phase p) {
-    static constexpr const char* kNames[] = {"namespaces", "veths",  "sysctls",  "links",
-                                             "addresses",  "routes", "processes"};
+    static constexpr const char* kNames[] = {"namespaces", "veths",  "sysctls", "links",
+                                             "addresses",  "routes", "shaping", "processes"};
     static_assert(std::size(kNames) == static_cast<std::size_t>(Phase::processes) + 1);
     return kNames[static_cast<std::size_t>(p)];
 }
@@ -90,6 +90,9 @@ std::string object_of(const Action& a) {
             [](const op::DeleteAddress& o) { return o.ifname + " " + o.address.str(); },
             [](const op::AddRoute& o) { return o.route.str(); },
             [](const op::DeleteRoute& o) { return o.route.str(); },
+            [](const op::AddShaping& o) { return o.ifname + " " + o.shaping.str(); },
+            [](const op::ChangeShaping& o) { return o.ifname + " " + o.to.str(); },
+            [](const op::RemoveShaping& o) { return o.ifname; },
             [](const op::StartProcess& o) { return o.process.name; },
             [](const op::StopProcess& o) { return o.name; },
             [](const op::RestartProcess& o) { return o.process.name; },
@@ -115,6 +118,38 @@ std::string options_suffix(const BridgeOptions& b) {
     if (b.hub()) return b.stp ? " (stp, hub)" : " (hub)";
     if (b.ageing_time == BridgeOptions::kDefaultAgeingTime) return " (stp)";
     return " (" + options_text(b) + ")";
+}
+
+// One field of a shaping as text, "none" when unset.
+template <class T, class Text>
+std::string field_text(const std::optional<T>& v, Text text) {
+    return v ? text(*v) : std::string("none");
+}
+
+// "rate 10mbit -> 20mbit, loss 1% -> none": the fields that differ; a foreign qdisc as a whole.
+std::string shaping_change_text(const Shaping& from, const Shaping& to) {
+    if (!from.foreign.empty() || !to.foreign.empty()) return from.str() + " -> " + to.str();
+    std::string text;
+    const auto field = [&](const char* name, const std::string& a, const std::string& b) {
+        if (a != b) text += (text.empty() ? "" : ", ") + std::string(name) + " " + a + " -> " + b;
+    };
+    field("rate", field_text(from.rate, rate_text), field_text(to.rate, rate_text));
+    const auto netem = [](const Shaping& s, auto member, auto format) {
+        if (!s.netem || (*s.netem).*member == 0) return std::string("none");
+        return format((*s.netem).*member);
+    };
+    const auto netem_field = [&](const char* name, auto member, auto format) {
+        field(name, netem(from, member, format), netem(to, member, format));
+    };
+    netem_field("delay", &Netem::delay_us, duration_text);
+    netem_field("jitter", &Netem::jitter_us, duration_text);
+    netem_field("loss", &Netem::loss, percent_text);
+    netem_field("duplicate", &Netem::duplicate, percent_text);
+    netem_field("corrupt", &Netem::corrupt, percent_text);
+    netem_field("reorder", &Netem::reorder, percent_text);
+    // Only the presence of netem differs (every value 0).
+    if (text.empty()) return from.str() + " -> " + to.str();
+    return text;
 }
 
 // What the action does, without its effect symbol and implied suffix.
@@ -168,6 +203,16 @@ std::string describe_action(const Action& a) {
             },
             [](const op::DeleteRoute& o) {
                 return "delete route " + o.route.str() + " in " + where_text(o.ns);
+            },
+            [](const op::AddShaping& o) {
+                return "shape " + o.ifname + " in " + where_text(o.ns) + ": " + o.shaping.str();
+            },
+            [](const op::ChangeShaping& o) {
+                return "shape " + o.ifname + " in " + where_text(o.ns) + ": " +
+                       shaping_change_text(o.from, o.to);
+            },
+            [](const op::RemoveShaping& o) {
+                return "unshape " + o.ifname + " in " + where_text(o.ns) + ": " + o.shaping.str();
             },
             [](const op::StartProcess& o) {
                 return "start process " + o.process.name + " in " + where_text(o.ns) + ": " +

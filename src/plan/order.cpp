@@ -58,6 +58,9 @@ OrderKey order_key(const Action& a) {
             [](const op::DeleteRoute& o) {
                 return OrderKey{.ns = o.ns, .cidr = o.route.to, .metric = o.route.metric};
             },
+            [](const op::AddShaping& o) { return OrderKey{.ns = o.ns, .name = o.ifname}; },
+            [](const op::ChangeShaping& o) { return OrderKey{.ns = o.ns, .name = o.ifname}; },
+            [](const op::RemoveShaping& o) { return OrderKey{.ns = o.ns, .name = o.ifname}; },
             [](const op::StartProcess& o) { return OrderKey{.ns = o.ns, .name = o.process.name}; },
             [](const op::StopProcess& o) { return OrderKey{.ns = o.ns, .name = o.name}; },
             [](const op::RestartProcess& o) {

@@ -58,12 +58,6 @@ RouteKey key_of(const Route& r) {
     return {r.to, r.metric};
 }
 
-// A desired route is satisfied by an observed one with the same gateway, and the same device when
-// the file names one.
-bool satisfies(const Route& have, const Route& want) {
-    return have.via == want.via && (!want.dev || have.dev == want.dev);
-}
-
 struct Conflict {
     std::string message;
     SourceLocation where;
@@ -98,6 +92,7 @@ class Planner {
           observed_(observed),
           lab_(desired.name),
           ownership_(lab_, claims),
+          claims_(claims),
           desired_pairs_(index_pairs(desired.veths)),
           observed_pairs_(index_pairs(observed.veths)) {}
 
@@ -115,6 +110,7 @@ class Planner {
         plan_links();
         plan_addresses();
         plan_routes();
+        plan_shaping();
         plan_processes();
         Plan p{lab_, {}};
         removals_.append_reverse(p.operations);
@@ -166,6 +162,7 @@ class Planner {
                                  want.where});
             check_host_capture(want, found);
         }
+        check_host_routes(found);
         if (!found.empty()) throw_conflicts(found);
     }
 
@@ -191,6 +188,48 @@ class Planner {
                 if (r.to.is_default() || (r.dev && desired_.host_interfaces.contains(*r.dev)))
                     continue;
                 if (subnet.overlaps(r.to)) refuse("routes " + r.str());
+            }
+        }
+    }
+
+    // --- host routes ---------------------------------------------------------------------------
+
+    // The host's route of this destination and metric, if any (any protocol but the kernel's).
+    const Route* host_route_keyed(const Route& r) const {
+        for (const auto& have : observed_.host_routing.routes)
+            if (have.same_key(r)) return &have;
+        return nullptr;
+    }
+
+    // The host's route is one the lab added: it carries nstopo's protocol and matches a route
+    // the lab's record holds.
+    bool owns_host_route(const Route& have) const {
+        const auto& ours = observed_.host_routes;
+        if (std::find(ours.begin(), ours.end(), have) == ours.end()) return false;
+        return std::any_of(claims_.host_routes.begin(), claims_.host_routes.end(),
+                           [&](const Route& r) { return r.same_key(have) && fulfils(have, r); });
+    }
+
+    // A desired host route whose destination and metric the host routes otherwise, or that
+    // would take from the host traffic it routes elsewhere (as a host end's subnet would).
+    void check_host_routes(std::vector<Conflict>& found) const {
+        const HostRouting& host = observed_.host_routing;
+        for (const auto& want : desired_.host_routes) {
+            if (const Route* have = host_route_keyed(want)) {
+                if (!owns_host_route(*have))
+                    found.push_back({"the host already has a route " + have->str() + " that lab '" +
+                                         lab_ + "' did not add; nstopo never replaces a host route",
+                                     want.where});
+                continue;
+            }
+            for (const auto& r : host.routes) {
+                if (r.to.is_default() || (r.dev && desired_.host_interfaces.contains(*r.dev)))
+                    continue;
+                if (want.to.overlaps(r.to))
+                    found.push_back({"host route " + want.str() + " would take " + want.to.str() +
+                                         " from the host, which routes " + r.str() +
+                                         "; nstopo never changes the host's routing",
+                                     want.where});
             }
         }
     }
@@ -332,6 +371,9 @@ class Planner {
             if (!link) continue;
             for (const auto& a : link->addresses)
                 removals_.add(implied_op(op::DeleteAddress{end.ns, end.ifname, a}, doom.cause));
+            if (link->shaping)
+                removals_.add(
+                    implied_op(op::RemoveShaping{end.ns, end.ifname, *link->shaping}, doom.cause));
             if (link->kind == LinkKind::loopback) continue;  // goes with its namespace, unlisted
             const op::DeleteLink del{end.ns, end.ifname};
             removals_.add(doom.deleted_by_plan ? explicit_op(del, doom.where)
@@ -469,7 +511,37 @@ class Planner {
     }
 
     void plan_routes() {
+        plan_host_routes();
         for (const auto& [name, want] : desired_.namespaces) plan_namespace_routes(want);
+    }
+
+    // Routes the lab adds to the host (conflicts were refused before): added when missing,
+    // deleted and added again when the lab's differs or the plan makes the kernel flush it, and
+    // deleted when the file no longer declares them, while they match the lab's record. The host's
+    // other routes are never touched.
+    void plan_host_routes() {
+        std::set<RouteKey> kept;
+        for (const auto& have : observed_.host_routes) {
+            if (!owns_host_route(have)) continue;
+            const auto doom = have.dev ? doomed_.find({kHostNamespace, *have.dev}) : doomed_.end();
+            if (doom != doomed_.end()) {
+                removals_.add(
+                    implied_op(op::DeleteRoute{kHostNamespace, have}, doom->second.cause));
+                continue;
+            }
+            const auto want = std::find_if(desired_.host_routes.begin(), desired_.host_routes.end(),
+                                           [&](const Route& r) { return r.same_key(have); });
+            const bool declared = want != desired_.host_routes.end();
+            if (declared && fulfils(have, *want) && survives(kHostNamespace, have)) {
+                kept.insert(key_of(have));
+                continue;
+            }
+            removals_.add(explicit_op(op::DeleteRoute{kHostNamespace, have},
+                                      declared ? want->where : SourceLocation{}));
+        }
+        for (const auto& r : desired_.host_routes)
+            if (!kept.count(key_of(r)))
+                bringup_.add(explicit_op(op::AddRoute{kHostNamespace, r}, r.where));
     }
 
     void plan_namespace_routes(const Namespace& want) {
@@ -485,7 +557,7 @@ class Planner {
                     continue;
                 }
                 const auto w = wanted.find(key_of(r));
-                if (w != wanted.end() && satisfies(r, *w->second) && survives(ns, r)) {
+                if (w != wanted.end() && fulfils(r, *w->second) && survives(ns, r)) {
                     kept.insert(key_of(r));
                     continue;
                 }
@@ -495,6 +567,27 @@ class Planner {
         }
         for (const auto& r : want.routes)
             if (!kept.count(key_of(r))) bringup_.add(explicit_op(op::AddRoute{ns, r}, r.where));
+    }
+
+    // --- shaping -----------------------------------------------------------------------------
+
+    // Each link the lab creates gets the file's shaping: added, changed or removed. Links the plan
+    // deletes took theirs along (emit_doomed_links).
+    void plan_shaping() {
+        for_each_declared_link([this](const std::string& ns, const Interface& want) {
+            const VethEnd end{ns, want.name};
+            const Interface* have = surviving_link(end);
+            if (!have && !created_by_lab(end, want)) return;
+            const std::optional<Shaping> had = have ? have->shaping : std::nullopt;
+            if (had == want.shaping) return;
+            if (!want.shaping)
+                removals_.add(explicit_op(op::RemoveShaping{ns, want.name, *had}, {}));
+            else if (!had)
+                bringup_.add(explicit_op(op::AddShaping{ns, want.name, *want.shaping}, want.where));
+            else
+                bringup_.add(
+                    explicit_op(op::ChangeShaping{ns, want.name, *had, *want.shaping}, want.where));
+        });
     }
 
     // --- processes ---------------------------------------------------------------------------
@@ -536,6 +629,7 @@ class Planner {
     const Topology& observed_;
     const std::string lab_;
     const Ownership ownership_;
+    const LabClaims& claims_;
     const PairIndex desired_pairs_;
     const PairIndex observed_pairs_;
 

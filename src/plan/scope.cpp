@@ -34,6 +34,7 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims) {
     }
     scope.host_interfaces.insert(scope.host_interfaces.end(), claims.owned_host_interfaces.begin(),
                                  claims.owned_host_interfaces.end());
+    if (!desired.host_routes.empty() || !claims.host_routes.empty()) scope.host_routing = true;
     for (const auto& v : desired.veths)
         for (const auto* end : {&v.a, &v.b})
             if (end->in_host()) scope.host_interfaces.push_back(end->ifname);

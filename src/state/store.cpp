@@ -103,7 +103,8 @@ json record_to_json(const LabRecord& r) {
                 {"topology", to_json(r.desired)},
                 {"macs", macs_to_json(r.macs)},
                 {"identities", identities_to_json(r.identities)},
-                {"processes", processes_to_json(r.processes)}};
+                {"processes", processes_to_json(r.processes)},
+                {"host_routes", routes_to_json(r.host_routes)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -141,6 +142,15 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
         }
         // Records of labs applied before processes ran have none.
         if (j.contains("processes")) r.processes = processes_from_json(j.at("processes"));
+        // Records of labs applied before host routes existed have none.
+        if (j.contains("host_routes")) {
+            try {
+                r.host_routes = routes_from_json(j.at("host_routes"));
+            } catch (const Error& e) {
+                throw Error(ErrorKind::state,
+                            "state record \"" + path.string() + "\" has a " + e.message());
+            }
+        }
         return r;
     } catch (const json::exception& e) {
         throw Error(ErrorKind::state,
@@ -429,7 +439,7 @@ std::optional<LabPhase> lab_phase_from(const std::string& text) {
 }
 
 LabClaims LabRecord::claims() const {
-    return LabClaims{namespaces, host_interfaces, {}, identities};
+    return LabClaims{namespaces, host_interfaces, {}, identities, host_routes};
 }
 
 }  // namespace nstopo

@@ -8,6 +8,35 @@ using nlohmann::json;
 
 namespace {
 
+// Rates in bits per second, delays in microseconds, probabilities in millionths (see Netem).
+json shaping_to_json(const Shaping& s) {
+    json j = json::object();
+    if (s.rate) j["rate"] = *s.rate;
+    if (s.netem) {
+        const Netem& n = *s.netem;
+        j["netem"] = {{"delay_us", n.delay_us},   {"jitter_us", n.jitter_us},
+                      {"loss_ppm", n.loss},       {"duplicate_ppm", n.duplicate},
+                      {"corrupt_ppm", n.corrupt}, {"reorder_ppm", n.reorder}};
+    }
+    if (!s.foreign.empty()) j["foreign"] = s.foreign;
+    j["text"] = s.str();
+    return j;
+}
+
+Shaping shaping_from(const json& j) {
+    Shaping s;
+    if (j.contains("rate")) s.rate = j["rate"].get<std::uint64_t>();
+    if (j.contains("netem")) {
+        const json& n = j["netem"];
+        s.netem = Netem{
+            n.at("delay_us").get<std::uint32_t>(),    n.at("jitter_us").get<std::uint32_t>(),
+            n.at("loss_ppm").get<std::uint32_t>(),    n.at("duplicate_ppm").get<std::uint32_t>(),
+            n.at("corrupt_ppm").get<std::uint32_t>(), n.at("reorder_ppm").get<std::uint32_t>()};
+    }
+    s.foreign = j.value("foreign", "");
+    return s;
+}
+
 json interface_to_json(const Interface& i) {
     json j{{"kind", to_string(i.kind)}, {"state", to_string(i.state)}};
     j["addresses"] = json::array();
@@ -16,6 +45,7 @@ json interface_to_json(const Interface& i) {
     if (i.mac) j["mac"] = i.mac->str();
     if (!i.master.empty()) j["master"] = i.master;
     if (i.bridge) j["bridge"] = {{"stp", i.bridge->stp}, {"ageing_time", i.bridge->ageing_time}};
+    if (i.shaping) j["shaping"] = shaping_to_json(*i.shaping);
     if (!i.owner.empty()) j["owner"] = i.owner;
     return j;
 }
@@ -103,6 +133,7 @@ Interface interface_from(const std::string& name, const json& j) {
         b.ageing_time = j["bridge"].at("ageing_time").get<std::uint32_t>();
         i.bridge = b;
     }
+    if (j.contains("shaping")) i.shaping = shaping_from(j["shaping"]);
     i.owner = j.value("owner", "");
     return i;
 }
@@ -175,6 +206,22 @@ std::map<std::string, Lan> lans_from(const json& j) {
 
 }  // namespace
 
+json routes_to_json(const std::vector<Route>& routes) {
+    json j = json::array();
+    for (const auto& r : routes) j.push_back(route_to_json(r));
+    return j;
+}
+
+std::vector<Route> routes_from_json(const json& j) {
+    try {
+        std::vector<Route> routes;
+        for (const auto& r : j) routes.push_back(route_from(r));
+        return routes;
+    } catch (const json::exception& e) {
+        malformed(e.what());
+    }
+}
+
 VethEnd veth_end_from(const std::string& s) {
     const auto slash = s.find('/');
     if (slash == std::string::npos) return {kHostNamespace, s};
@@ -189,6 +236,7 @@ json to_json(const Topology& t) {
     for (const auto& [name, n] : t.namespaces) j["namespaces"][name] = namespace_to_json(n);
     for (const auto& v : t.veths) j["veths"].push_back({v.a.str(), v.b.str()});
     if (!t.lans.empty()) j["lans"] = lans_to_json(t.lans);
+    if (!t.host_routes.empty()) j["host_routes"] = routes_to_json(t.host_routes);
     return j;
 }
 
@@ -204,6 +252,7 @@ Topology topology_from_json(const json& j) {
                                    {}});
         t.host_interfaces = interfaces_from(j.at("host_interfaces"));
         if (j.contains("lans")) t.lans = lans_from(j["lans"]);
+        if (j.contains("host_routes")) t.host_routes = routes_from_json(j["host_routes"]);
         normalize(t);
         return t;
     } catch (const json::exception& e) {

@@ -2,29 +2,15 @@
 // the YAML that asked for it (it used to fail halfway, after the namespaces were made).
 #include <catch2/catch.hpp>
 
-#include "fake_kernel.hpp"
-#include "nstopo/config.hpp"
-#include "nstopo/engine.hpp"
+#include "engine_fixture.hpp"
 #include "nstopo/error.hpp"
-#include "temp_dir.hpp"
 
 using namespace nstopo;
-using nstopo::test::FakeKernel;
 
 namespace {
 
-struct Fixture {
-    nstopo::test::TempDir dir;
-    StateStore store{dir.path};
-    FakeKernel kernel;
-    Engine engine{kernel, store};
-};
-
-Topology load(const std::string& text) {
-    auto r = load_topology_text(text, "lab.yaml");
-    if (!r.ok()) FAIL("topology does not load: " << format_diagnostic(r.diagnostics.front()));
-    return *r.topology;
-}
+using Fixture = nstopo::test::EngineFixture;
+using nstopo::test::load_lab;
 
 const char* const kLab = R"(name: knobs
 namespaces:
@@ -37,7 +23,7 @@ namespaces:
 )";
 
 Error refusal(Fixture& f, bool apply) {
-    const Topology lab = load(kLab);
+    const Topology lab = load_lab(kLab);
     try {
         if (apply)
             f.engine.apply(lab, "/labs/knobs.yaml");
@@ -79,7 +65,7 @@ TEST_CASE_METHOD(Fixture, "a read-only sysctl stops apply and plan, saying so") 
 }
 
 TEST_CASE_METHOD(Fixture, "writable sysctls are set as before") {
-    const Topology lab = load(kLab);
+    const Topology lab = load_lab(kLab);
     engine.apply(lab, "/labs/knobs.yaml");
     CHECK(kernel.sysctl("b", "net.core.somaxconn") == "512");
     CHECK(kernel.sysctl("a", "net.ipv4.tcp_syncookies") == "0");

@@ -65,10 +65,10 @@ veths:
     CHECK(errors(R"(
 host:
   interface: {}
-  routes: []
+  sysctls: {}
 )") == Lines{"t.yaml:2:3: error: unknown key 'interface' in `host`; did you mean 'interfaces'?",
-             "t.yaml:3:3: error: `routes` is not allowed in `host`; the host namespace takes "
-             "`interfaces` and `bridges` only"});
+             "t.yaml:3:3: error: `sysctls` is not allowed in `host`; the host namespace takes "
+             "`interfaces`, `bridges` and `routes` only"});
 }
 
 TEST_CASE("wrong types say what was expected and what was found") {

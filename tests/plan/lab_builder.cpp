@@ -131,8 +131,14 @@ LabBuilder& LabBuilder::route(const std::string& ns, const std::string& to, cons
     r.dev = std::move(dev);
     r.metric = metric.value_or(default_metric(r.to.family()));
     r.where = next_location();
-    t_.namespaces.at(ns).routes.push_back(r);
+    (ns == kHostNamespace ? t_.host_routes : t_.namespaces.at(ns).routes).push_back(r);
     return *this;
+}
+
+Shaping rate_of(std::uint64_t bits_per_second) {
+    Shaping s;
+    s.rate = bits_per_second;
+    return s;
 }
 
 Topology LabBuilder::build() const {
@@ -183,6 +189,7 @@ LabClaims recorded_state(const Topology& t) {
     LabClaims o;
     for (const auto& [name, _] : t.namespaces) o.owned_namespaces.insert(name);
     for (const auto& [name, _] : t.host_interfaces) o.owned_host_interfaces.insert(name);
+    o.host_routes = t.host_routes;
     return o;
 }
 

@@ -34,8 +34,8 @@ class LabBuilder {
     LabBuilder& state(const std::string& end, LinkState s);  // "ns01/lo" for `loopback:`
     LabBuilder& mtu(const std::string& end, std::uint32_t mtu);
     LabBuilder& mac(const std::string& end, const std::string& mac);
-    // A route: `to` is "default" or a prefix; `via` "" for none; the family's default metric
-    // unless given.
+    // A route (`ns` "" for a host route, `host: routes:`): `to` is "default" or a prefix; `via`
+    // "" for none; the family's default metric unless given.
     LabBuilder& route(const std::string& ns, const std::string& to, const std::string& via,
                       std::optional<std::string> dev = std::nullopt,
                       std::optional<std::uint32_t> metric = std::nullopt);
@@ -60,7 +60,11 @@ void drop_namespace(Topology& t, const std::string& name);
 // Renames a veth end (and its interface).
 void rename_end(Topology& t, const std::string& end, const std::string& new_name);
 
-// What the apply layer records after applying `t`: its namespaces and host interfaces.
+// A shaping of `rate` alone.
+Shaping rate_of(std::uint64_t bits_per_second);
+
+// What the apply layer records after applying `t`: its namespaces, host interfaces and host
+// routes.
 LabClaims recorded_state(const Topology& t);
 
 }  // namespace nstopo::test

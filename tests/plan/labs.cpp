@@ -49,6 +49,29 @@ Topology host_link_lab() {
         .build();
 }
 
+Topology shaped_pair_lab(std::uint64_t rate, std::optional<Netem> netem) {
+    Topology t = pair_lab();
+    Shaping& s = link_in(t, "ns01/ns01-veth0").shaping.emplace(rate_of(rate));
+    s.netem = netem;
+    return t;
+}
+
+Topology host_routes_lab() {
+    return LabBuilder("host-routes")
+        .ns("netns1")
+        .ns("netns2")
+        .forwarding("netns1")
+        .veth("veth0", "netns1/veth1")
+        .veth("netns1/veth2", "netns2/veth3")
+        .address("netns1/veth1", "10.1.1.1/24")
+        .address("veth0", "10.1.1.2/24")
+        .address("netns1/veth2", "10.0.1.1/24")
+        .address("netns2/veth3", "10.0.1.2/24")
+        .route("netns2", "default", "10.0.1.1")
+        .route(kHostNamespace, "10.0.1.0/24", "10.1.1.1")
+        .build();
+}
+
 Topology lan_lab() {
     return LabBuilder("lan")
         .ns("h1")

@@ -308,6 +308,81 @@ TEST_CASE("golden: a host bridge from nothing, and torn down") {
                [](Topology& t) { t = empty_lab("host-bridge"); });
 }
 
+// --- shaping: rate and netem ---------------------------------------------------------------------
+
+namespace {
+Netem netem_of(std::uint32_t delay_us, std::uint32_t loss_ppm) {
+    Netem n;
+    n.delay_us = delay_us;
+    n.loss = loss_ppm;
+    return n;
+}
+}  // namespace
+
+TEST_CASE("golden: a shaped link from nothing: shaped after routes, before processes") {
+    check_golden("shaping-bringup", [](FakeKernel&) { return Scenario{shaped_pair_lab(), {}}; });
+}
+
+TEST_CASE("golden: a rate changed in the file is changed in place") {
+    check_edit("shaping-change-rate", shaped_pair_lab(),
+               [](Topology& t) { link_in(t, "ns01/ns01-veth0").shaping = rate_of(20'000'000); });
+}
+
+TEST_CASE("golden: netem added to a rate, then changed") {
+    check_edit("shaping-add-netem", shaped_pair_lab(), [](Topology& t) {
+        link_in(t, "ns01/ns01-veth0").shaping->netem = netem_of(40'000, 10'000);
+    });
+    check_edit(
+        "shaping-change-netem", shaped_pair_lab(10'000'000, netem_of(40'000, 10'000)),
+        [](Topology& t) { link_in(t, "ns01/ns01-veth0").shaping->netem = netem_of(50'000, 0); });
+}
+
+TEST_CASE("golden: shaping dropped from the file is removed") {
+    check_edit("shaping-removed", shaped_pair_lab(),
+               [](Topology& t) { link_in(t, "ns01/ns01-veth0").shaping.reset(); });
+}
+
+TEST_CASE("golden: tearing a shaped lab down implies its shaping") {
+    check_edit("shaping-teardown", shaped_pair_lab(), [](Topology& t) { t = empty_lab("pair"); });
+}
+
+TEST_CASE("golden: drift, shaping deleted by hand") {
+    check_drift("drift-qdisc-deleted", shaped_pair_lab(),
+                [](FakeKernel& k) { k.set_qdisc_by_hand("ns01", "ns01-veth0", std::nullopt); });
+}
+
+TEST_CASE(
+    "golden: drift, a qdisc added by hand where the file declares none, and one replacing "
+    "the lab's") {
+    Shaping by_hand;
+    by_hand.foreign = "tbf 8001:";
+    check_drift("drift-stray-qdisc", shaped_pair_lab(), [&](FakeKernel& k) {
+        k.set_qdisc_by_hand("ns02", "ns02-veth0", by_hand);
+        k.set_qdisc_by_hand("ns01", "ns01-veth0", by_hand);
+    });
+}
+
+// --- host routes
+// ----------------------------------------------------------------------------------
+
+TEST_CASE("golden: host routes from nothing: after the host end's address, with the routes") {
+    check_golden("host-routes-bringup", [](FakeKernel&) {
+        return Scenario{host_routes_lab(), {}};
+    });
+}
+
+TEST_CASE("golden: drift, a host route deleted by hand is added again") {
+    check_drift("drift-host-route-deleted", host_routes_lab(), [](FakeKernel& k) {
+        k.delete_route(kHostNamespace, host_routes_lab().host_routes.front());
+    });
+}
+
+TEST_CASE("golden: a host route dropped from the file, and the lab torn down") {
+    check_edit("host-route-removed", host_routes_lab(), [](Topology& t) { t.host_routes.clear(); });
+    check_edit("host-routes-teardown", host_routes_lab(),
+               [](Topology& t) { t = empty_lab("host-routes"); });
+}
+
 // --- processes: the observed side's runs are what the engine reads from the record and /proc,
 // built here by hand on top of the kernel's observation of the converged lab.
 

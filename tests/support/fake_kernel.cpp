@@ -104,7 +104,10 @@ Topology FakeKernel::observe(const ObserveScope& scope) {
         if (const auto it = host.find(name); it != host.end())
             t.host_interfaces[name] = to_model(name, it->second);
     if (scope.host_routing) {
-        t.host_routing.routes = spaces_.at(kHostNamespace).routes;
+        const Space& host_space = spaces_.at(kHostNamespace);
+        t.host_routing.routes = host_space.routes;
+        for (const auto& r : host_space.routes)
+            if (!host_space.by_hand.contains({r.to, r.metric})) t.host_routes.push_back(r);
         for (const auto& [name, link] : host)
             if (!link.addresses.empty()) t.host_routing.addresses[name] = link.addresses;
     }
@@ -131,6 +134,7 @@ Interface FakeKernel::to_model(const std::string& name, const Link& link) const 
     i.mac = link.mac;
     i.master = link.master;
     i.bridge = link.bridge;
+    i.shaping = link.shaping;
     i.owner = link.owner;
     i.ifindex = link.ifindex;
     return i;
@@ -387,6 +391,19 @@ void FakeKernel::add_route(const std::string& ns, const Route& r) {
     added.dev = dev;
     added.where = {};
     space.routes.push_back(added);
+    space.by_hand.erase({r.to, r.metric});
+}
+
+void FakeKernel::add_route_by_hand(const std::string& ns, const Route& r) {
+    Space& space = spaces_.at(ns);
+    int error = 0;
+    const auto dev = route_device(space, r, error);
+    if (!dev) throw std::logic_error("add_route_by_hand: the kernel would refuse " + r.str());
+    Route added = r;
+    added.dev = dev;
+    added.where = {};
+    space.routes.push_back(added);
+    space.by_hand.insert({r.to, r.metric});
 }
 
 // The device a route goes out of, or nullopt with the kernel's errno in `error`.
@@ -449,6 +466,64 @@ std::map<std::string, SysctlAccess> FakeKernel::sysctl_access(
         answers[key] = it == sysctl_access_.end() ? SysctlAccess::writable : it->second;
     }
     return answers;
+}
+
+// --- shaping ------------------------------------------------------------------------------------
+
+std::map<std::string, bool> FakeKernel::qdisc_support(const std::vector<std::string>& kinds) {
+    std::map<std::string, bool> answers;
+    for (const auto& kind : kinds) {
+        const auto it = qdisc_support_.find(kind);
+        answers[kind] = it == qdisc_support_.end() || it->second;
+    }
+    return answers;
+}
+
+void FakeKernel::require_qdiscs(const Call& call, const Shaping& s) {
+    const auto needs = [&](const char* kind) {
+        const auto it = qdisc_support_.find(kind);
+        if (it != qdisc_support_.end() && !it->second) refuse(call, ENOENT);
+    };
+    if (s.rate) needs("tbf");
+    if (s.netem) needs("netem");
+}
+
+void FakeKernel::add_shaping(const std::string& ns, const std::string& ifname,
+                             const Shaping& shaping) {
+    const Call call{"add_shaping", ns, end_text(ns, ifname) + " " + shaping.str()};
+    begin(call);
+    Link& link = link_or_refuse(call, ns, ifname);
+    if (link.shaping) refuse(call, EEXIST);
+    require_qdiscs(call, shaping);
+    link.shaping = shaping;
+    ++link.qdiscs_made;
+}
+
+// The layout (see Kernel): a TBF root for a rate alone, a netem root otherwise.
+void FakeKernel::change_shaping(const std::string& ns, const std::string& ifname,
+                                const Shaping& from, const Shaping& to) {
+    const Call call{"change_shaping", ns, end_text(ns, ifname) + " " + to.str()};
+    begin(call);
+    Link& link = link_or_refuse(call, ns, ifname);
+    if (!link.shaping) refuse(call, ENOENT);
+    require_qdiscs(call, to);
+    const bool in_place = from.foreign.empty() && link.shaping->foreign.empty() &&
+                          from.netem.has_value() == to.netem.has_value();
+    if (!in_place) ++link.qdiscs_made;
+    link.shaping = to;
+}
+
+void FakeKernel::remove_shaping(const std::string& ns, const std::string& ifname) {
+    const Call call{"remove_shaping", ns, end_text(ns, ifname)};
+    begin(call);
+    link_or_refuse(call, ns, ifname).shaping.reset();
+}
+
+void FakeKernel::set_qdisc_by_hand(const std::string& ns, const std::string& ifname,
+                                   std::optional<Shaping> shaping) {
+    if (!has_link(ns, ifname))
+        throw std::logic_error("set_qdisc_by_hand: no link " + end_text(ns, ifname));
+    spaces_.at(ns).links.at(ifname).shaping = std::move(shaping);
 }
 
 // --- processes -----------------------------------------------------------------------------------

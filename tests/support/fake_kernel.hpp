@@ -22,7 +22,12 @@
 // or killed by hand; as in the kernel, deleting a namespace stops none of them. stop_process
 // stops the process group (the process and what it forked without leaving the group);
 // stop_processes_in every process whose namespace is one of those named, daemons included.
-// Not modelled: IPv6 addresses flushed on link down, carrier, route protocols and tables.
+// Shaping: a link has at most one (its root qdisc); add_shaping refuses EEXIST on a shaped link,
+// and any call that needs a qdisc kind qdisc_support() denies refuses ENOENT. Each qdisc made
+// counts in qdiscs_made(), a change in place does not.
+// Route protocols: every route nstopo adds is its own (kRouteProtocol); add_route_by_hand adds
+// one of another protocol, which observe() leaves out of the host's Topology::host_routes.
+// Not modelled: IPv6 addresses flushed on link down, carrier, route tables.
 //
 // Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
 // " -> EEXIST" (the errno's name). Errors are nstopo::Error(kernel) with a KernelContext, like the
@@ -32,6 +37,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,6 +73,12 @@ class FakeKernel : public Kernel {
                     const std::string& value) override;
     std::map<std::string, SysctlAccess> sysctl_access(
         const std::vector<std::string>& keys) override;
+    void add_shaping(const std::string& ns, const std::string& ifname,
+                     const Shaping& shaping) override;
+    void change_shaping(const std::string& ns, const std::string& ifname, const Shaping& from,
+                        const Shaping& to) override;
+    void remove_shaping(const std::string& ns, const std::string& ifname) override;
+    std::map<std::string, bool> qdisc_support(const std::vector<std::string>& kinds) override;
     ProcessIdentity start_process(
         const std::string& ns, const Process& p, const std::string& log_path,
         const std::function<void(const ProcessIdentity&)>& started) override;
@@ -86,6 +98,10 @@ class FakeKernel : public Kernel {
     void set_sysctl_access(const std::string& key, SysctlAccess access) {
         sysctl_access_[key] = access;
     }
+    // qdisc_support() answers `supported` for `kind` from now on (every kind is by default).
+    void set_qdisc_support(const std::string& kind, bool supported) {
+        qdisc_support_[kind] = supported;
+    }
     // Peers of a deleted namespace's veths vanish only after this many more observe() calls.
     void set_free_delay(int observes) { free_delay_ = observes; }
 
@@ -97,6 +113,12 @@ class FakeKernel : public Kernel {
                   const std::string& owner = "");
     // Rewrites a link's mark (a namespace's mark is its lo's).
     void set_mark(const std::string& ns, const std::string& ifname, const std::string& lab);
+    // Sets a link's root qdisc by hand (`tc qdisc add ... root htb`: a foreign shaping; nullopt:
+    // `tc qdisc del ... root`).
+    void set_qdisc_by_hand(const std::string& ns, const std::string& ifname,
+                           std::optional<Shaping> shaping);
+    // A route added by hand (`ip route add`, protocol boot), not through the Kernel interface.
+    void add_route_by_hand(const std::string& ns, const Route& r);
 
     // --- inspection ---
     bool has_namespace(const std::string& name) const;
@@ -107,6 +129,14 @@ class FakeKernel : public Kernel {
     std::uint64_t identity(const std::string& ns) const { return spaces_.at(ns).cookie; }
     int ifindex(const std::string& ns, const std::string& ifname) const {
         return spaces_.at(ns).links.at(ifname).ifindex;
+    }
+    // The link's shaping, and how many qdiscs were made on it (by add and by a change that is
+    // not in place).
+    std::optional<Shaping> shaping(const std::string& ns, const std::string& ifname) const {
+        return spaces_.at(ns).links.at(ifname).shaping;
+    }
+    int qdiscs_made(const std::string& ns, const std::string& ifname) const {
+        return spaces_.at(ns).links.at(ifname).qdiscs_made;
     }
     // A sysctl's value; "0" for one never written.
     std::string sysctl(const std::string& ns, const std::string& key) const;
@@ -147,13 +177,17 @@ class FakeKernel : public Kernel {
         std::optional<BridgeOptions> bridge;  // set on a bridge
         int frees_after = -1;  // observe() calls left before a freed link vanishes; -1: alive
         int ifindex = 0;
+        std::optional<Shaping> shaping;  // its root qdisc; nullopt: the kernel's default
+        int qdiscs_made = 0;
     };
+    std::map<std::string, bool> qdisc_support_;
     std::map<std::string, SysctlAccess> sysctl_access_;
     struct Space {
         std::uint64_t cookie = 0;  // the namespace's identity: each new one gets the next
         int next_ifindex = 1;      // ifindexes go upwards, as the kernel's
         std::map<std::string, Link> links;
         std::vector<Route> routes;
+        std::set<std::pair<Cidr, std::uint32_t>> by_hand;  // keys of routes added by hand
         std::map<std::string, std::string> sysctls;
     };
     struct Call {
@@ -163,6 +197,7 @@ class FakeKernel : public Kernel {
     };
 
     void begin(const Call& call);
+    void require_qdiscs(const Call& call, const Shaping& s);
     [[noreturn]] void refuse(const Call& call, int errno_value);
     Space& space_or_refuse(const Call& call, const std::string& ns);
     Link& link_or_refuse(const Call& call, const std::string& ns, const std::string& ifname);
