@@ -154,11 +154,12 @@ TEST_CASE("execute tells its stages: executing with the plan, settling only when
     execute(Plan{"lab", {at_line(op::CreateNamespace{"ns01"}, 2)}}, k, o);
     CHECK(stages == std::vector<std::string>{"executing 1"});
 
-    host_link_lab(k);
+    FakeKernel with_host_end;
+    host_link_lab(with_host_end);
     stages.clear();
     execute(Plan{"lab",
                  {Operation{op::DeleteLink{"", "veth0"}, {}, Cause::namespace_deleted("ns01")},
                   at_line(op::DeleteNamespace{"ns01"}, 0)}},
-            k, o);
+            with_host_end, o);
     CHECK(stages == std::vector<std::string>{"executing 2", "settling 2"});
 }

@@ -16,7 +16,7 @@ Operation op_in(Action a) {
 
 }  // namespace
 
-TEST_CASE("the progress line: phase, operations done of the total, elapsed; redrawn in place") {
+TEST_CASE("the progress line: phase, operations done of the total, elapsed, redrawn in place") {
     const Clock::time_point t0{};
     ProgressLine line("apply", 80, t0);
     CHECK(line.finish(true).empty());  // never drawn: nothing to erase
