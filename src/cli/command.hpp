@@ -106,8 +106,9 @@ class Context {
     void release_kernel();
 
     // What a run named `verb` ("apply", "destroy") shows as it goes, unless -q: on a terminal,
-    // one updating line (progress.hpp); piped, with -v or --no-progress, or when the command
-    // asks for `each_operation`, each operation's line as it runs.
+    // one updating line (progress.hpp); piped, with -v, or when the command asks for
+    // `each_operation`, each operation's line as it runs; with --no-progress, those lines
+    // without colour (no control character at all).
     ExecuteOptions progress(const std::string& verb, bool each_operation = false) const;
 
     // With --detailed-exitcode every error exits 1 (2 is "changes pending").

@@ -113,11 +113,13 @@ void Context::release_kernel() {
 
 ExecuteOptions Context::progress(const std::string& verb, bool each_operation) const {
     const bool terminal = isatty(fileno(stdout)) == 1;
-    const ProgressMode mode =
-        globals_.quiet ? ProgressMode::none
-        : each_operation || globals_.no_progress || globals_.verbosity > 0 || !terminal
-            ? ProgressMode::lines
-            : ProgressMode::updating;
+    ProgressMode mode = ProgressMode::updating;
+    if (globals_.quiet)
+        mode = ProgressMode::none;
+    else if (globals_.no_progress)
+        mode = ProgressMode::plain;
+    else if (each_operation || globals_.verbosity > 0 || !terminal)
+        mode = ProgressMode::lines;
     return progress_options(mode, verb, stdout);
 }
 

@@ -79,8 +79,9 @@ std::size_t terminal_width(std::FILE* out) {
 
 ExecuteOptions progress_options(ProgressMode mode, const std::string& verb, std::FILE* out) {
     ExecuteOptions o;
-    if (mode == ProgressMode::lines) {
-        o.on_operation = [style = Style::for_stream(out), out](const Operation& op) {
+    if (mode == ProgressMode::lines || mode == ProgressMode::plain) {
+        const Style style = mode == ProgressMode::plain ? Style{} : Style::for_stream(out);
+        o.on_operation = [style, out](const Operation& op) {
             std::fputs((style.operation(op) + "\n").c_str(), out);
             std::fflush(out);
         };

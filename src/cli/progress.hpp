@@ -50,7 +50,8 @@ class ProgressLine {
 
 enum class ProgressMode {
     none,      // -q: nothing
-    lines,     // one line per operation, as the plan prints it
+    lines,     // one line per operation, as the plan prints it (coloured on a terminal)
+    plain,     // the same, never coloured: no control character at all (--no-progress)
     updating,  // one updating line (a terminal)
 };
 
