@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# Installs everything nstopo needs to build, run and test on Debian 12, from Debian's archive only.
+# Installs what nstopo needs on Debian 12, from Debian's archive only.
+#   scripts/install-deps.sh          everything: build, run, document, package and test
+#   scripts/install-deps.sh setup    only what scripts/setup.sh needs: build and run nstopo, and
+#                                    the tools the README's examples use
 set -euo pipefail
 
-packages=(
+setup_packages=(
   # build
   build-essential cmake pkg-config
-  # style: the format check of the suite, scripts/tidy.sh
-  clang-format clang-tidy
   # libraries the product links
   libyaml-cpp-dev libnl-3-dev libnl-route-3-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev
+  # the man pages are made from docs/man/*.scd; man shows them
+  scdoc man-db
   # drawing: `nstopo graph --format svg` runs Graphviz's dot
   graphviz
+  # the README's examples: ip netns exec, ping, tcpdump, traceroute; nstopo <TAB> in bash
+  iproute2 iputils-ping tcpdump traceroute bash-completion
+)
+test_packages=(
+  # style: the format check of the suite, scripts/tidy.sh
+  clang-format clang-tidy
   # tests
-  catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema
+  catch2 util-linux python3 python3-yaml python3-jsonschema
+  # completion tests: the zsh and fish scripts are loaded by their shells
+  zsh fish
+  # the Debian package (scripts/package.sh): cpack's DEB generator computes the dependencies
+  # with dpkg-shlibdeps (dpkg-dev) and finds the binaries with file
+  dpkg-dev file
   # the OSPF lab's routing daemons (topologies/ospf.yaml; the tests run them in lab namespaces)
   frr
   # benchmark (tests/bench): peak RSS and the plot
   time gnuplot-nox
 )
+
+packages=("${setup_packages[@]}")
+[ "${1:-all}" = setup ] || packages+=("${test_packages[@]}")
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run as root (sudo $0)" >&2

@@ -26,7 +26,19 @@ class ProcessLedger {
     virtual void stopped(const std::string& ns, const std::string& name) = 0;
 };
 
+// The stages of a run, as a progress display names them.
+enum class Stage {
+    executing,  // the plan's operations run, one on_operation call each
+    settling,   // waiting for the kernel to free what namespace deletions free asynchronously
+    verifying,  // the engine reads the kernel again and plans once more (Engine::apply, destroy)
+};
+std::string to_string(Stage s);
+
 struct ExecuteOptions {
+    // Called as each stage of the run begins, with the plan it runs (for a progress display: its
+    // size is the number of on_operation calls the executing stage makes). A display hook only:
+    // it knows nothing of terminals, and nothing waits for it.
+    std::function<void(Stage, const Plan&)> on_stage;
     // Called before each operation runs (and for implied ones, which are not run).
     std::function<void(const Operation&)> on_operation;
     // How long to wait for host links that a namespace deletion frees asynchronously.

@@ -390,6 +390,7 @@ ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
                                          const ExecuteOptions& exec) {
     RecordingLedger ledger(store_, s.applying);
     ExecuteReport report = execute(plan, kernel_, with_ledger(exec, ledger));
+    if (exec.on_stage) exec.on_stage(Stage::verifying, plan);
     // What the plan created is the lab's by the record just written, confirmed by its mark.
     Verified after = verify(s.held, claims_of(s.applying), s.applying.processes);
     accept_quick_exits(s, ledger.started_now(), after.residual);
@@ -493,6 +494,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     result.report = execute(result.plan, kernel_, with_ledger(exec, ledger));
     remove_leftover_files(*record, observed);
 
+    if (exec.on_stage) exec.on_stage(Stage::verifying, result.plan);
     const Plan residual = verify(nothing, claims, record->processes).residual;
     if (!residual.empty())
         throw Error(ErrorKind::verification,

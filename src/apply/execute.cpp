@@ -124,9 +124,11 @@ std::vector<std::string> still_present(const std::vector<VethEnd>& ends, const O
 // Deleting a namespace frees its devices, and the veth ends they pair with, asynchronously
 // (cleanup_net runs on a workqueue). Waits until those ends are gone, so that verification sees
 // the final state and an immediate re-apply never meets a ghost interface of the same name.
-void wait_until_freed(const Plan& plan, Kernel& k, std::chrono::milliseconds timeout) {
+void wait_until_freed(const Plan& plan, Kernel& k, const ExecuteOptions& options) {
     const std::vector<VethEnd> ends = freed_later(plan);
     if (ends.empty()) return;
+    if (options.on_stage) options.on_stage(Stage::settling, plan);
+    const std::chrono::milliseconds timeout = options.settle_timeout;
     const ObserveScope scope = scope_of(ends);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto pause = std::chrono::milliseconds(1);
@@ -238,6 +240,18 @@ void refuse_missing_qdiscs(const Plan& plan, Kernel& kernel) {
     }
 }
 
+std::string to_string(Stage s) {
+    switch (s) {
+        case Stage::executing:
+            return "executing";
+        case Stage::settling:
+            return "settling";
+        case Stage::verifying:
+            return "verifying";
+    }
+    return "?";
+}
+
 int ExecuteReport::total_executed() const {
     int n = 0;
     for (const auto& [_, count] : executed_by_kind) n += count;
@@ -248,6 +262,7 @@ ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& op
     const auto start = std::chrono::steady_clock::now();
     ExecuteReport report;
     bool strays_stopped = false;
+    if (options.on_stage) options.on_stage(Stage::executing, plan);
     for (const auto& o : plan.operations) {
         if (options.on_operation) options.on_operation(o);
         if (o.implied()) {
@@ -266,7 +281,7 @@ ExecuteReport execute(const Plan& plan, Kernel& kernel, const ExecuteOptions& op
         }
         ++report.executed_by_kind[kind_of(o.action)];
     }
-    wait_until_freed(plan, kernel, options.settle_timeout);
+    wait_until_freed(plan, kernel, options);
     report.elapsed = std::chrono::steady_clock::now() - start;
     return report;
 }

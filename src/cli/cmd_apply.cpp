@@ -30,8 +30,8 @@ int run_apply(Context& ctx, const ApplyArgs& a) {
     EngineOptions options;
     options.adopt_namespaces.insert(a.adopt.begin(), a.adopt.end());
     const auto accept = [&](LoadResult r) { return ctx.accept(std::move(r), a.file); };
-    const ApplyResult r = ctx.engine(options).apply_text(*read.text, a.file, accept,
-                                                         absolute_path(a.file), ctx.progress());
+    const ApplyResult r = ctx.engine(options).apply_text(
+        *read.text, a.file, accept, absolute_path(a.file), ctx.progress("apply"));
     for (const auto& w : r.warnings) std::fprintf(stderr, "nstopo: warning: %s\n", w.c_str());
     if (r.plan.empty())
         ctx.say("lab " + r.plan.lab + ": no changes");

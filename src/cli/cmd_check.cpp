@@ -71,7 +71,8 @@ Runner define_check(CLI::App& app) {
         ->required()
         ->check(CLI::ExistingFile);
     app.add_flag("--json", a->json, "Print the results as JSON");
-    app.add_option("--junit", a->junit, "Also write a JUnit XML report to this file");
+    app.add_option("--junit", a->junit, "Also write a JUnit XML report to this file")
+        ->type_name("PATH");
     app.add_option("--timeout", a->timeout_ms,
                    "Milliseconds per try of a check, all echo requests together")
         ->capture_default_str()

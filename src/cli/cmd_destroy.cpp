@@ -43,7 +43,8 @@ int run_destroy(Context& ctx, const DestroyArgs& a) {
         ctx.say("nothing to destroy");
         return exit_code::ok;
     }
-    const DestroyResult r = engine.destroy(lab, ctx.progress(), a.from_marks);
+    const DestroyResult r =
+        engine.destroy(lab, ctx.progress("destroy", a.from_marks), a.from_marks);
     if (!r.found)
         ctx.say("nothing to destroy (lab " + lab + " is not up)");
     else

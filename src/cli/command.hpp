@@ -29,6 +29,7 @@ struct GlobalOptions {
     bool quiet = false;
     bool rootless = false;      // rootless mode even for root
     bool no_processes = false;  // a file with `processes:` is an error
+    bool no_progress = false;   // one line per operation even on a terminal
     std::string netns_dir;
     std::string state_dir;
     std::map<std::string, std::string> vars;  // --set NAME=VALUE, for `${NAME}` in lab files
@@ -54,6 +55,8 @@ struct Command {
     // Declares the command's arguments and options on `app`, bound to state the returned Runner
     // owns, which runs the command once the line is parsed.
     std::function<Runner(CLI::App& app)> define;
+    // Not listed by help, the man page or completion: for the completion scripts' own use.
+    bool hidden = false;
 };
 
 // The table, in the order `nstopo help` lists it.
@@ -105,8 +108,11 @@ class Context {
     // Closes the kernel's sockets and drops the engine (before exec hands the process over).
     void release_kernel();
 
-    // Each operation printed as it runs, unless -q.
-    ExecuteOptions progress() const;
+    // What a run named `verb` ("apply", "destroy") shows as it goes, unless -q: on a terminal,
+    // one updating line (progress.hpp); piped, with -v, or when the command asks for
+    // `each_operation`, each operation's line as it runs; with --no-progress, those lines
+    // without colour (no control character at all).
+    ExecuteOptions progress(const std::string& verb, bool each_operation = false) const;
 
     // With --detailed-exitcode every error exits 1 (2 is "changes pending").
     void errors_exit_failure() { errors_exit_failure_ = true; }
@@ -137,6 +143,8 @@ Runner define_graph(CLI::App& app);
 Runner define_help(CLI::App& app);
 Runner define_shell(CLI::App& app);
 Runner define_init(CLI::App& app);
+Runner define_completion(CLI::App& app);
+Runner define_complete(CLI::App& app);
 
 // Shared by plan and apply --dry-run.
 int run_plan(Context& ctx, const std::string& file, bool json, bool detailed_exitcode,

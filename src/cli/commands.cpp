@@ -44,6 +44,16 @@ const std::vector<Command>& command_table() {
          {},
          define_init},
         {"help", "Show the commands, or one command's options", {}, define_help},
+        {"completion",
+         "Print the shell completion script: nstopo completion bash|zsh|fish",
+         {},
+         define_completion},
+        // Reads the state store: in rootless mode that is inside the user's session.
+        {"__complete",
+         "The words completion offers: labs, namespaces, commands, options [COMMAND]",
+         {.kernel = true},
+         define_complete,
+         true},
     };
     return table;
 }
@@ -59,6 +69,7 @@ Error unknown_command(const std::string& name) {
     std::vector<std::string> names;
     std::string list;
     for (const auto& c : command_table()) {
+        if (c.hidden) continue;
         names.emplace_back(c.name);
         list += std::string(list.empty() ? "" : ", ") + c.name;
     }

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -5,6 +7,7 @@
 #include "command.hpp"
 #include "nstopo/error.hpp"
 #include "privileges.hpp"
+#include "progress.hpp"
 #include "render.hpp"
 
 namespace nstopo::cli {
@@ -59,9 +62,17 @@ void Context::enter() {
 
 void Context::finish() noexcept {
     if (!session_ || session_->kind() == Session::Kind::ephemeral) return;
+
     try {
         release_kernel();
-        if (store_.lab_names().empty()) end_idle_rootless_session(*paths_, *session_);
+        // With --state-dir the command used another store than the session's own: the session
+        // ends only when neither records a lab (an empty directory named on the line must not
+        // end it with the labs its own store records).
+        const bool own_store_empty =
+            globals_.state_dir.empty() ||
+            StateStore(paths_->state_dir, paths_->home / "locks").lab_names().empty();
+        if (own_store_empty && store_.lab_names().empty())
+            end_idle_rootless_session(*paths_, *session_);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "nstopo: cannot end the rootless session: %s\n", e.what());
     }
@@ -100,15 +111,16 @@ void Context::release_kernel() {
     kernel_.reset();
 }
 
-ExecuteOptions Context::progress() const {
-    ExecuteOptions o;
-    if (!globals_.quiet) {
-        o.on_operation = [style = Style::for_stream(stdout)](const Operation& op) {
-            std::fputs((style.operation(op) + "\n").c_str(), stdout);
-            std::fflush(stdout);
-        };
-    }
-    return o;
+ExecuteOptions Context::progress(const std::string& verb, bool each_operation) const {
+    const bool terminal = isatty(fileno(stdout)) == 1;
+    ProgressMode mode = ProgressMode::updating;
+    if (globals_.quiet)
+        mode = ProgressMode::none;
+    else if (globals_.no_progress)
+        mode = ProgressMode::plain;
+    else if (each_operation || globals_.verbosity > 0 || !terminal)
+        mode = ProgressMode::lines;
+    return progress_options(mode, verb, stdout);
 }
 
 std::string absolute_path(const std::string& file) {

@@ -21,7 +21,7 @@ namespace {
 
 // Global options that take a value: their value is not a command word.
 bool takes_value(const std::string& option) {
-    return option == "--netns-dir" || option == "--state-dir";
+    return option == "--netns-dir" || option == "--state-dir" || option == "--set";
 }
 
 // The index in `args` of the first word that is not an option (nor an option's value), from
@@ -69,10 +69,16 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                  "Rootless mode even as root: the labs live in your own session (nstopo help)");
     app.add_flag("--no-processes", g.no_processes,
                  "Refuse files that declare `processes:` (programs a lab would run)");
+    app.add_flag("--no-progress", g.no_progress,
+                 "On a terminal too, print each operation of apply and destroy as it runs instead "
+                 "of one updating line");
     app.add_option("--netns-dir", g.netns_dir,
-                   "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)");
+                   "Directory of named namespaces (env NSTOPO_NETNS_DIR, default /run/netns)")
+        ->type_name("DIR");
     app.add_option("--state-dir", g.state_dir,
-                   "nstopo's state directory (env NSTOPO_STATE_DIR, default /run/nstopo)");
+                   "nstopo's state directory (env NSTOPO_STATE_DIR, default /run/nstopo)")
+        ->type_name("DIR");
+
     app.add_option_function<std::vector<std::string>>(
            "--set",
            [&g](const std::vector<std::string>& settings) {
@@ -113,9 +119,11 @@ std::optional<int> check_command_word(std::vector<std::string>& args) {
 // Every command of the table as a CLI11 subcommand, with the runner its options feed.
 Runners define_commands(CLI::App& app) {
     Runners runners;
-    for (const auto& command : command_table())
-        runners.emplace_back(&command,
-                             command.define(*app.add_subcommand(command.name, command.summary)));
+    for (const auto& command : command_table()) {
+        CLI::App* const sub = app.add_subcommand(command.name, command.summary);
+        if (command.hidden) sub->group("");
+        runners.emplace_back(&command, command.define(*sub));
+    }
     return runners;
 }
 

@@ -568,3 +568,27 @@ lans:
     CHECK(repair.report.executed_by_kind.at("set-master") == 1);
     CHECK(engine.status("lan")[0].drift.empty());
 }
+
+TEST_CASE_METHOD(EngineFixture, "apply and destroy tell a progress display their stages in order") {
+    std::vector<std::string> seen;
+    std::size_t operations = 0;
+    ExecuteOptions o;
+    o.on_stage = [&](Stage s, const Plan& p) {
+        seen.push_back(to_string(s));
+        CHECK(p.operations.size() > 0);
+    };
+    o.on_operation = [&](const Operation&) { ++operations; };
+    const ApplyResult a = engine.apply(load(kHostLink), "host-link.yaml", o);
+    CHECK(seen == std::vector<std::string>{"executing", "verifying"});
+    CHECK(operations == a.plan.operations.size());
+
+    seen.clear();
+    kernel.set_free_delay(3);
+    engine.destroy("host-link", o);
+    CHECK(seen == std::vector<std::string>{"executing", "settling", "verifying"});
+
+    seen.clear();
+    engine.apply(load(kPair), "pair.yaml", o);
+    engine.apply(load(kPair), "pair.yaml", o);  // a no-op: nothing runs, nothing to show
+    CHECK(seen == std::vector<std::string>{"executing", "verifying"});
+}

@@ -143,3 +143,23 @@ TEST_CASE("an operation without a location keeps the kernel's error as it is") {
         CHECK(e.kernel()->errno_value == ENOENT);
     }
 }
+
+TEST_CASE("execute tells its stages: executing with the plan, settling only when it waits") {
+    FakeKernel k;
+    std::vector<std::string> stages;
+    ExecuteOptions o;
+    o.on_stage = [&](Stage s, const Plan& p) {
+        stages.push_back(to_string(s) + " " + std::to_string(p.operations.size()));
+    };
+    execute(Plan{"lab", {at_line(op::CreateNamespace{"ns01"}, 2)}}, k, o);
+    CHECK(stages == std::vector<std::string>{"executing 1"});
+
+    FakeKernel with_host_end;
+    host_link_lab(with_host_end);
+    stages.clear();
+    execute(Plan{"lab",
+                 {Operation{op::DeleteLink{"", "veth0"}, {}, Cause::namespace_deleted("ns01")},
+                  at_line(op::DeleteNamespace{"ns01"}, 0)}},
+            with_host_end, o);
+    CHECK(stages == std::vector<std::string>{"executing 2", "settling 2"});
+}
