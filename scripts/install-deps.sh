@@ -9,11 +9,11 @@ packages=(
   clang-format clang-tidy
   # libraries the product links
   libyaml-cpp-dev libnl-3-dev libnl-route-3-dev libspdlog-dev libfmt-dev
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libnftables-dev
   # drawing: `nstopo graph --format svg` runs Graphviz's dot
   graphviz
   # tests
-  catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema
+  catch2 iproute2 iputils-ping util-linux python3 python3-yaml python3-jsonschema nftables
   # benchmark (tests/bench): peak RSS and the plot
   time gnuplot-nox
 )

@@ -16,8 +16,9 @@ namespace nstopo {
 // Bring-up order. Teardown runs the same phases in reverse. A sysctl under
 // net.ipv{4,6}.conf.default. belongs to the namespaces phase (see sysctl_shapes_new_links()).
 // Processes come last on bring-up (a program finds its network complete) and so first on
-// teardown (stopped before the namespace they run in is deleted).
-enum class Phase { namespaces, veths, sysctls, links, addresses, routes, processes };
+// teardown (stopped before the namespace they run in is deleted). nftables tables come after the
+// routes: a ruleset may name any link of its namespace.
+enum class Phase { namespaces, veths, sysctls, links, addresses, routes, firewall, processes };
 std::string to_string(Phase p);
 
 // What an action does to its object: printed as the first character of its line (+, -, ~).
@@ -117,6 +118,24 @@ struct DeleteRoute {
     std::string ns;
     Route route;
 };
+// nstopo's nftables table of a namespace, loaded where it is missing (Kernel::load_table).
+struct LoadTable {
+    static constexpr ActionTraits traits{"load-nftables", Phase::firewall, Effect::create};
+    std::string ns;
+    NftTable table;
+};
+// A table whose canonical form differs from the file's: replaced in one transaction.
+struct ReplaceTable {
+    static constexpr ActionTraits traits{"replace-nftables", Phase::firewall, Effect::change};
+    std::string ns;
+    NftTable table;
+};
+// A table of a lab namespace that the file does not declare (or nstopo's, no longer declared).
+struct DeleteTable {
+    static constexpr ActionTraits traits{"delete-nftables", Phase::firewall, Effect::remove};
+    std::string ns;
+    NftTable table;  // family, name and (as observed) its rules
+};
 // A program of the lab, started detached in its namespace (see Kernel::start_process).
 struct StartProcess {
     static constexpr ActionTraits traits{"start-process", Phase::processes, Effect::create};
@@ -139,11 +158,12 @@ struct RestartProcess {
 };
 }  // namespace op
 
-using Action = std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth,
-                            op::CreateBridge, op::DeleteLink, op::SetSysctl, op::SetLinkState,
-                            op::SetMtu, op::SetMac, op::SetBridgeOptions, op::SetMaster,
-                            op::AddAddress, op::DeleteAddress, op::AddRoute, op::DeleteRoute,
-                            op::StartProcess, op::StopProcess, op::RestartProcess>;
+using Action =
+    std::variant<op::CreateNamespace, op::DeleteNamespace, op::CreateVeth, op::CreateBridge,
+                 op::DeleteLink, op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
+                 op::SetBridgeOptions, op::SetMaster, op::AddAddress, op::DeleteAddress,
+                 op::AddRoute, op::DeleteRoute, op::StartProcess, op::StopProcess,
+                 op::RestartProcess, op::LoadTable, op::ReplaceTable, op::DeleteTable>;
 
 // What an implied operation happens with (see Operation).
 struct Cause {
@@ -215,6 +235,9 @@ std::string object_of(const Action& a);
 //   - delete address 192.168.0.1/24 from ns01-veth0 in ns01
 //   + add route 10.0.0.0/24 via 172.16.0.2 metric 0 in router01
 //   - delete route 10.0.0.0/24 via 172.16.0.2 dev gw01-veth1 metric 0 in router01
+//   + nftables edge: table inet nstopo (3 rules)
+//   ~ nftables edge: table inet nstopo (2 rules)
+//   - nftables edge: table ip filter (with namespace edge)
 //   + start process web in srv: python3 -m http.server 8080
 //   ~ restart process web in srv: python3 -m http.server 8081
 //   - stop process web in srv
@@ -276,6 +299,12 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 // the plan makes the kernel flush it: its link goes down, or (IPv4) loses its last IPv4 address.
 //
 // Sysctls are set when they differ; sysctls the file no longer declares are left as they are.
+//
+// nftables tables (family, name) of a namespace of the lab: the file is authoritative, as for
+// links. nstopo's table is loaded where it is missing and replaced where its canonical form
+// (NftTable::canonical) differs from the file's; every other table there is deleted, and so is
+// nstopo's when the file no longer asks for it. The tables of a namespace the plan deletes go
+// with it (implied).
 //
 // Processes (namespace, name) are compared by their observed run (Process::run, which the engine
 // fills from the lab's record and /proc): a declared process that has none, or whose run exited,

@@ -54,11 +54,12 @@ std::string printable(std::string_view line) {
 // Calls `fn(diagnostic, line text)` for each diagnostic, which are sorted by line: one pass over
 // the text however many diagnostics there are.
 template <typename Fn>
-void for_each_source_line(std::vector<Diagnostic>& ds, std::string_view text, Fn fn) {
+void for_each_source_line(std::vector<Diagnostic>& ds, std::string_view text,
+                          const std::string& file, Fn fn) {
     std::size_t start = 0;
     int line = 1;
     for (auto& d : ds) {
-        if (!d.where.known()) continue;
+        if (!d.where.known() || d.where.file != file) continue;
         while (line < d.where.line && start < text.size()) {
             const auto nl = text.find('\n', start);
             start = nl == std::string_view::npos ? text.size() : nl + 1;
@@ -112,6 +113,12 @@ void Diagnostics::error(const SourceLocation& where, std::string message) {
     add(Severity::error, where, std::move(message));
 }
 
+void Diagnostics::error_with_line(const SourceLocation& where, std::string message,
+                                  std::string_view source_line) {
+    add(Severity::error, where, std::move(message));
+    attach_source_line(items_.back(), source_line);
+}
+
 void Diagnostics::warning(const SourceLocation& where, std::string message) {
     add(Severity::warning, where, std::move(message));
 }
@@ -126,7 +133,7 @@ std::vector<Diagnostic> Diagnostics::finish(std::string_view text) && {
     std::stable_sort(ds.begin(), ds.end(), position_less);
     ds.erase(std::unique(ds.begin(), ds.end(), same_diagnostic), ds.end());
     cut_to_limit(ds, file_);
-    for_each_source_line(ds, text, attach_source_line);
+    for_each_source_line(ds, text, file_, attach_source_line);
     return ds;
 }
 

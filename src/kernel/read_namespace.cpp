@@ -1,6 +1,7 @@
 #include "read_namespace.hpp"
 
 #include "netconf.hpp"
+#include "nftables.hpp"
 #include "nsid.hpp"
 
 namespace nstopo::kernel {
@@ -83,6 +84,16 @@ void ask_hinted_nsids(const ReadingContext& context, Reading& r) {
     }
 }
 
+// The namespace's nftables tables, listed from inside it (libnftables opens its socket where its
+// context is made). Contexts are made one at a time (see nftables.cpp).
+void read_tables(const ReadingContext& context, Reading& r) {
+    const Fd fd = context.dir.open_if_exists(r.ns);
+    if (!fd) return;
+    const Op op{r.ns, "list nftables", "ruleset"};
+    const EnterNetns inside(fd, op, context.home);
+    r.snap.tables = list_tables_here(op);
+}
+
 }  // namespace
 
 void read_namespace(const ReadingContext& context, Reading& r) {
@@ -100,6 +111,7 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     read_links(r.snap, *r.socket, r.ns);
     read_addresses(r.snap, *r.socket, r.ns);
     read_routes(r.snap, *r.socket, r.ns);
+    if (context.nftables) read_tables(context, r);
     ask_hinted_nsids(context, r);
 }
 

@@ -22,6 +22,11 @@
 // or killed by hand; as in the kernel, deleting a namespace stops none of them. stop_process
 // stops the process group (the process and what it forked without leaving the group);
 // stop_processes_in every process whose namespace is one of those named, daemons included.
+// nftables (fake_nftables.cpp): a namespace holds tables by id; a table's canonical form is its
+// body with runs of whitespace made one space, and its rules are the body's lines that are no
+// chain or set header, no `type`/`policy` line, no brace and no comment. Deleting a namespace
+// deletes its tables. canonical_table refuses a body that contains a word given to
+// refuse_ruleset_word, at the line and column of that word, as nft names its errors.
 // Not modelled: IPv6 addresses flushed on link down, carrier, route protocols and tables.
 //
 // Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
@@ -67,6 +72,9 @@ class FakeKernel : public Kernel {
                     const std::string& value) override;
     std::map<std::string, SysctlAccess> sysctl_access(
         const std::vector<std::string>& keys) override;
+    CanonicalTable canonical_table(const NftTable& t) override;
+    void load_table(const std::string& ns, const NftTable& t) override;
+    void delete_table(const std::string& ns, const NftTable& t) override;
     ProcessIdentity start_process(
         const std::string& ns, const Process& p, const std::string& log_path,
         const std::function<void(const ProcessIdentity&)>& started) override;
@@ -86,6 +94,10 @@ class FakeKernel : public Kernel {
     void set_sysctl_access(const std::string& key, SysctlAccess access) {
         sysctl_access_[key] = access;
     }
+    // canonical_table refuses every body with `word` in it, with nft's message `text`.
+    void refuse_ruleset_word(const std::string& word, const std::string& text) {
+        refused_words_[word] = text;
+    }
     // Peers of a deleted namespace's veths vanish only after this many more observe() calls.
     void set_free_delay(int observes) { free_delay_ = observes; }
 
@@ -95,6 +107,13 @@ class FakeKernel : public Kernel {
     // A link made by hand ("ip link add dummy0 type dummy"); a veth added so has no known peer.
     void add_link(const std::string& ns, const std::string& ifname, LinkKind kind,
                   const std::string& owner = "");
+    // A table made (or changed) by hand in `ns` (`nft -f`): `body` as it would be loaded.
+    void put_table(const std::string& ns, const std::string& family, const std::string& name,
+                   const std::string& body);
+    // The tables of `ns` by id, as observe() reports them.
+    std::map<std::string, NftTable> tables(const std::string& ns) const {
+        return spaces_.at(ns).tables;
+    }
     // Rewrites a link's mark (a namespace's mark is its lo's).
     void set_mark(const std::string& ns, const std::string& ifname, const std::string& lab);
 
@@ -155,6 +174,7 @@ class FakeKernel : public Kernel {
         std::map<std::string, Link> links;
         std::vector<Route> routes;
         std::map<std::string, std::string> sysctls;
+        std::map<std::string, NftTable> tables;
     };
     struct Call {
         std::string name;  // "add_address": the journal's first word and fail_next's key
@@ -196,6 +216,7 @@ class FakeKernel : public Kernel {
     std::uint64_t ticks_ = 100;
     std::vector<std::string> journal_;
     std::map<std::string, int> failures_;
+    std::map<std::string, std::string> refused_words_;
     int free_delay_ = 0;
     std::uint32_t macs_made_ = 0;
     std::uint64_t cookies_made_ = 0;
