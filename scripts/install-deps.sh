@@ -10,7 +10,7 @@ setup_packages=(
   build-essential cmake pkg-config
   # libraries the product links
   libyaml-cpp-dev libnl-3-dev libnl-route-3-dev libspdlog-dev libfmt-dev
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libnftables-dev
   # the man pages are made from docs/man/*.scd; man shows them
   scdoc man-db
   # drawing: `nstopo graph --format svg` runs Graphviz's dot
@@ -23,6 +23,8 @@ test_packages=(
   clang-format clang-tidy
   # tests
   catch2 util-linux python3 python3-yaml python3-jsonschema
+  # the nftables tests read what nstopo loaded with nft
+  nftables
   # completion tests: the zsh and fish scripts are loaded by their shells
   zsh fish
   # the Debian package (scripts/package.sh): cpack's DEB generator computes the dependencies

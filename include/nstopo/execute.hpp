@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "nstopo/kernel.hpp"
@@ -68,6 +69,15 @@ std::string qdisc_module(const std::string& kind);
 // (Kernel::qdisc_support): Error(kernel) at the YAML that asked for it, naming the kind, the
 // module that provides it (sch_netem), the link and the namespace.
 void refuse_missing_qdiscs(const Plan& plan, Kernel& kernel);
+
+// `file` with each nftables table's canonical form and rule count (NftTable::canonical) filled
+// in by the kernel (Kernel::canonical_table); nullopt when no table lacks it (nothing to copy).
+// Before anything runs: a table nft refuses is Error(config) with nft's messages, each located in
+// the `nftables:` file (or at the table's `nat:`), and nothing is changed.
+std::optional<Topology> with_canonical_tables(const Topology& file, Kernel& kernel);
+// Takes, into `desired`, the canonical form of each table `applied` has with the same body: how a
+// file is compared with what was applied without asking the kernel.
+void reuse_canonical_tables(Topology& desired, const Topology& applied);
 
 // Runs every non-implied operation in order. On a kernel error, stops and rethrows it with the
 // operation's YAML location attached. Before the plan's first namespace deletion, stops every

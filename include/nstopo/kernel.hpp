@@ -28,6 +28,8 @@ struct ObserveScope {
     // Also read the host's routing (Topology::host_routing): its main-table routes and every
     // host link's addresses.
     bool host_routing = false;
+    // Also read every nftables table of each namespace of the scope (Namespace::tables).
+    bool nftables = true;
     // Veth pairs the caller expects; the observer uses them as hints to resolve peers cheaply.
     // A veth whose peer is not found through a hint is still resolved, only more slowly.
     std::vector<Veth> expected_veths;
@@ -43,6 +45,22 @@ enum class SysctlAccess : std::uint8_t {
 // Why a missing key cannot be set, in the words both the plan-time check and the kernel layer use.
 inline constexpr const char* kNoSuchSysctl =
     "no such sysctl in this kernel (or the module that provides it is not loaded)";
+
+// What the kernel's nftables parser made of a table (Kernel::canonical_table).
+struct CanonicalTable {
+    // One message of nft's: at line `body_line` (1-based; 0 = no line of the body) and
+    // `column` of NftTable::body, with nft's own text and the lines it shows under it.
+    struct Message {
+        int body_line = 0;
+        int column = 0;
+        std::string text;    // "syntax error, unexpected rule"
+        std::string detail;  // the source line and nft's carets, as nft prints them
+    };
+    bool accepted = false;
+    std::string canonical;        // accepted: NftTable::canonical
+    int rules = 0;                // accepted: NftTable::rules
+    std::vector<Message> errors;  // refused: nft's messages, or why the result is not the table
+};
 
 class Kernel {
   public:
@@ -119,6 +137,17 @@ class Kernel {
     // every new link copies (conf.default.*), as the interface may not exist yet.
     virtual std::map<std::string, SysctlAccess> sysctl_access(
         const std::vector<std::string>& keys) = 0;
+
+    // --- nftables, through libnftables in the namespace -----------------------------------------
+    // Loads table `t` (its body) into a scratch namespace made for the question, lists it back,
+    // and answers its canonical form, or why it is refused: nft's messages, or a result that is
+    // not exactly one table `t.id()` (a body that declared or deleted another one). Changes
+    // nothing anywhere else.
+    virtual CanonicalTable canonical_table(const NftTable& t) = 0;
+    // Makes table `t` of namespace `ns` exactly `t.body`, in one transaction (replace_script).
+    virtual void load_table(const std::string& ns, const NftTable& t) = 0;
+    // Deletes table `t.family` `t.name` of namespace `ns`.
+    virtual void delete_table(const std::string& ns, const NftTable& t) = 0;
 
     // --- processes: not netlink state, but what a lab runs inside its namespaces ---------------
     // Starts `p` detached inside namespace `ns` (see nstopo/process_start.hpp), its output

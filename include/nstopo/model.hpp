@@ -260,6 +260,48 @@ class Digest {
 inline const std::vector<std::string> kProcessMountRoots = {"/etc", "/var", "/srv", "/run",
                                                             "/tmp", "/opt", "/home"};
 
+// One entry of a namespace's `nat:` (see nftables.hpp for how it is rendered).
+struct NatRule {
+    enum class Kind : std::uint8_t {
+        masquerade,  // source NAT of what leaves `ifname` to that link's address
+        forward,     // destination NAT of `proto` `port` arriving on `ifname` to `to`:`to_port`
+    };
+    Kind kind = Kind::masquerade;
+    std::string ifname;
+    std::string proto;  // forward: "tcp" or "udp"
+    std::uint16_t port = 0;
+    IpAddress to;
+    std::uint16_t to_port = 0;
+    SourceLocation where;
+    bool operator==(const NatRule& o) const;  // all but `where`
+};
+
+// An nftables table of a namespace, identified by family and name. Desired: nstopo's own table
+// (kNftFamily kNftTable), made from `nat:` and the `nftables:` file. Observed: every table the
+// kernel has in the namespace.
+struct NftTable {
+    std::string family;  // "inet", "ip", ...
+    std::string name;
+    // The table as the kernel lists it back: its chains, sets, maps and rules as JSON, without
+    // handles, counters or the listing's metainfo (see nftables.hpp). Desired: filled in before
+    // planning, by loading `body` into a scratch namespace (Kernel::canonical_table). Observed:
+    // read.
+    std::string canonical;
+    int rules = 0;  // how many rules `canonical` has
+    // Desired only: the table's body in nft syntax, which the kernel layer wraps in
+    // "table FAMILY NAME { ... }": the NAT chains, then the file's text.
+    std::string body;
+    std::vector<NatRule> nat;  // desired only: the `nat:` entries rendered into `body`
+    // Desired only: the `nftables:` file as messages name it (the lab file's folder and the name
+    // written); "" if none.
+    std::string file;
+    int file_first_line = 0;  // desired only: the line of `body` where the file's text starts
+    SourceLocation where;     // desired: `nat:` or `nftables:`, whichever comes first
+
+    std::string id() const { return family + " " + name; }  // "inet nstopo"
+    bool operator==(const NftTable& o) const;               // family, name, canonical and rules
+};
+
 struct Namespace {
     std::string name;
     // Every link of the namespace by name. Desired: the veth ends placed here and "lo" (whose state
@@ -276,6 +318,9 @@ struct Namespace {
     // The programs the lab runs here, by name. Desired: the file's. Observed: the kernel observer
     // returns none; the engine adds those the lab's record says it started (each with its `run`).
     std::map<std::string, Process> processes;
+    // nftables tables by NftTable::id(). Desired: nstopo's table, if `nat:` or `nftables:` asks
+    // for one. Observed: every table of the namespace.
+    std::map<std::string, NftTable> tables;
     // Observed only: the lab named by the namespace's nstopo mark (ifalias of its "lo"); "" if
     // none.
     std::string owner;

@@ -17,8 +17,19 @@ namespace nstopo {
 // net.ipv{4,6}.conf.default. belongs to the namespaces phase (see sysctl_shapes_new_links()).
 // Processes come last on bring-up (a program finds its network complete) and so first on
 // teardown (stopped before the namespace they run in is deleted). Shaping (traffic control) comes
-// once links exist and are up, before the processes that send traffic through them.
-enum class Phase { namespaces, veths, sysctls, links, addresses, routes, shaping, processes };
+// once links exist and are up, before the processes that send traffic through them; nftables
+// tables come after the routes: a ruleset may name any link of its namespace.
+enum class Phase {
+    namespaces,
+    veths,
+    sysctls,
+    links,
+    addresses,
+    routes,
+    shaping,
+    firewall,
+    processes
+};
 std::string to_string(Phase p);
 
 // What an action does to its object: printed as the first character of its line (+, -, ~).
@@ -141,6 +152,24 @@ struct RemoveShaping {
     std::string ifname;
     Shaping shaping;  // as observed
 };
+// nstopo's nftables table of a namespace, loaded where it is missing (Kernel::load_table).
+struct LoadTable {
+    static constexpr ActionTraits traits{"load-nftables", Phase::firewall, Effect::create};
+    std::string ns;
+    NftTable table;
+};
+// A table whose canonical form differs from the file's: replaced in one transaction.
+struct ReplaceTable {
+    static constexpr ActionTraits traits{"replace-nftables", Phase::firewall, Effect::change};
+    std::string ns;
+    NftTable table;
+};
+// A table of a lab namespace that the file does not declare (or nstopo's, no longer declared).
+struct DeleteTable {
+    static constexpr ActionTraits traits{"delete-nftables", Phase::firewall, Effect::remove};
+    std::string ns;
+    NftTable table;  // family, name and (as observed) its rules
+};
 // A program of the lab, started detached in its namespace (see Kernel::start_process).
 struct StartProcess {
     static constexpr ActionTraits traits{"start-process", Phase::processes, Effect::create};
@@ -168,7 +197,8 @@ using Action =
                  op::DeleteLink, op::SetSysctl, op::SetLinkState, op::SetMtu, op::SetMac,
                  op::SetBridgeOptions, op::SetMaster, op::AddAddress, op::DeleteAddress,
                  op::AddRoute, op::DeleteRoute, op::AddShaping, op::ChangeShaping,
-                 op::RemoveShaping, op::StartProcess, op::StopProcess, op::RestartProcess>;
+                 op::RemoveShaping, op::StartProcess, op::StopProcess, op::RestartProcess,
+                 op::LoadTable, op::ReplaceTable, op::DeleteTable>;
 
 // What an implied operation happens with (see Operation).
 struct Cause {
@@ -243,6 +273,9 @@ std::string object_of(const Action& a);
 //   + shape ns01-veth0 in ns01: rate 10mbit, delay 40ms, loss 1%
 //   ~ shape ns01-veth0 in ns01: rate 10mbit -> 20mbit, loss 1% -> none
 //   - unshape ns01-veth0 in ns01: rate 10mbit
+//   + nftables edge: table inet nstopo (3 rules)
+//   ~ nftables edge: table inet nstopo (2 rules)
+//   - nftables edge: table ip filter (with namespace edge)
 //   + start process web in srv: python3 -m http.server 8080
 //   ~ restart process web in srv: python3 -m http.server 8081
 //   - stop process web in srv
@@ -318,6 +351,12 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims);
 // (Error(conflict)) when the host's is not the lab's. A recorded host route the file no longer
 // declares is deleted while it matches the record; one that went (deleted by hand, or with the
 // link it went through) is forgotten. No other host route is ever touched.
+//
+// nftables tables (family, name) of a namespace of the lab: the file is authoritative, as for
+// links. nstopo's table is loaded where it is missing and replaced where its canonical form
+// (NftTable::canonical) differs from the file's; every other table there is deleted, and so is
+// nstopo's when the file no longer asks for it. The tables of a namespace the plan deletes go
+// with it (implied).
 //
 // Processes (namespace, name) are compared by their observed run (Process::run, which the engine
 // fills from the lab's record and /proc): a declared process that has none, or whose run exited,

@@ -55,8 +55,10 @@ SourceFile compare_source(const std::string& file, const Topology& applied) {
     if (file.empty()) return SourceFile::unknown;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) return SourceFile::gone;
-    const LoadResult now = load_topology_file(file);
-    return now.ok() && *now.topology == applied ? SourceFile::unchanged : SourceFile::changed;
+    LoadResult now = load_topology_file(file);
+    if (!now.ok()) return SourceFile::changed;
+    reuse_canonical_tables(*now.topology, applied);
+    return *now.topology == applied ? SourceFile::unchanged : SourceFile::changed;
 }
 
 // "what did not converge" for a verification error: the residual plan, one line each.
@@ -235,7 +237,9 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
-Plan Engine::plan(const Topology& desired) const {
+Plan Engine::plan(const Topology& file) const {
+    const auto filled = with_canonical_tables(file, kernel_);
+    const Topology& desired = filled ? *filled : file;
     const auto record = load_record(desired.name);
     const auto claims = claims_of(record);
     Topology observed = kernel_.observe(scope_for(desired, claims));
@@ -419,8 +423,10 @@ void Engine::accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& start
     });
 }
 
-ApplyResult Engine::apply(const Topology& desired, const std::string& source,
+ApplyResult Engine::apply(const Topology& file, const std::string& source,
                           const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
+    const auto filled = with_canonical_tables(file, kernel_);
+    const Topology& desired = filled ? *filled : file;
     ApplyState s = begin_apply(desired, source, std::move(prepared));
     ApplyResult result;
     result.plan = plan_and_record(s);

@@ -72,6 +72,11 @@ void run(const Action& action, const std::string& lab, Kernel& k, const ExecuteO
                 k.change_shaping(a.ns, a.ifname, a.from, a.to);
             } else if constexpr (std::is_same_v<T, op::RemoveShaping>) {
                 k.remove_shaping(a.ns, a.ifname);
+            } else if constexpr (std::is_same_v<T, op::LoadTable> ||
+                                 std::is_same_v<T, op::ReplaceTable>) {
+                k.load_table(a.ns, a.table);
+            } else if constexpr (std::is_same_v<T, op::DeleteTable>) {
+                k.delete_table(a.ns, a.table);
             } else if constexpr (std::is_same_v<T, op::StartProcess>) {
                 start(a.ns, a.process, k, ledger_of(options));
             } else if constexpr (std::is_same_v<T, op::StopProcess>) {
@@ -100,6 +105,7 @@ std::vector<VethEnd> freed_later(const Plan& plan) {
 
 ObserveScope scope_of(const std::vector<VethEnd>& ends) {
     ObserveScope scope;
+    scope.nftables = false;  // only the links are waited for
     std::set<std::string> namespaces;
     for (const auto& e : ends) {
         if (e.in_host())

@@ -121,6 +121,56 @@ void append_processes(std::string& out, const LabStatus& lab, const std::string&
                                p.command_line());
 }
 
+// The namespace's nftables tables: each observed one, with what differs from what was applied,
+// and those applied but missing.
+std::string table_state(const NftTable* want, const NftTable* have) {
+    if (!have) return "missing";
+    if (!want) return "not the lab's (apply deletes it)";
+    return *want == *have ? "in sync" : "drifted (apply replaces it)";
+}
+
+const NftTable* applied_table(const LabStatus& lab, const std::string& ns, const std::string& id) {
+    const auto n = lab.record.desired.namespaces.find(ns);
+    if (n == lab.record.desired.namespaces.end()) return nullptr;
+    const auto t = n->second.tables.find(id);
+    return t == n->second.tables.end() ? nullptr : &t->second;
+}
+
+void append_tables(std::string& out, const LabStatus& lab, const std::string& ns_name,
+                   const Namespace& ns, const Style& s) {
+    const auto line = [&](const std::string& id, const NftTable* want, const NftTable* have) {
+        const int rules = have ? have->rules : want->rules;
+        const std::string state = table_state(want, have);
+        out +=
+            fmt::format("    nftables table {} ({} rule{})  {}\n", id, rules, rules == 1 ? "" : "s",
+                        state == "in sync" ? state : s.paint(state, kRed));
+    };
+    for (const auto& [id, t] : ns.tables) line(id, applied_table(lab, ns_name, id), &t);
+    const auto want = lab.record.desired.namespaces.find(ns_name);
+    if (want == lab.record.desired.namespaces.end()) return;
+    for (const auto& [id, t] : want->second.tables)
+        if (!ns.tables.contains(id)) line(id, &t, nullptr);
+}
+
+nlohmann::json tables_json(const LabStatus& lab) {
+    nlohmann::json j = nlohmann::json::array();
+    const auto add = [&](const std::string& ns, const std::string& id, const NftTable* want,
+                         const NftTable* have) {
+        j.push_back({{"namespace", ns},
+                     {"table", id},
+                     {"rules", have ? have->rules : want->rules},
+                     {"state", table_state(want, have)}});
+    };
+    for (const auto& [ns_name, ns] : lab.observed.namespaces) {
+        for (const auto& [id, t] : ns.tables) add(ns_name, id, applied_table(lab, ns_name, id), &t);
+        const auto want = lab.record.desired.namespaces.find(ns_name);
+        if (want == lab.record.desired.namespaces.end()) continue;
+        for (const auto& [id, t] : want->second.tables)
+            if (!ns.tables.contains(id)) add(ns_name, id, &t, nullptr);
+    }
+    return j;
+}
+
 // What drift is measured against: the file when it still says what was applied, else what was
 // applied (the record); then a note on why.
 std::string compared_with(const LabStatus& lab) {
@@ -243,6 +293,7 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
                             lan_note(lab.record.desired, name));
             append_links(out, ns.interfaces, s);
             for (const auto& r : ns.routes) out += "    route " + r.str() + "\n";
+            append_tables(out, lab, name, ns, s);
             append_processes(out, lab, name, ns, s);
         }
         for (const auto& [name, _] : lab.record.desired.namespaces)
@@ -310,6 +361,7 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
                              {"observed", to_json(s.observed)},
                              {"lans", lans_json(s.record.desired)},
                              {"processes", processes},
+                             {"nftables", tables_json(s)},
                              {"drift", drift}});
     }
     return j;

@@ -41,6 +41,8 @@ void check_routes(const Draft& draft, const Topology& completed, Diagnostics& di
 void check_mistakes(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Host-end addresses and host routes are no wider than a lab may take (check_host.cpp).
 void check_host_addresses(const Draft& draft, Diagnostics& diags);
+// Each `nat:` entry names a link of its namespace (check_nftables.cpp).
+void check_nat(const Draft& draft, const Topology& completed, Diagnostics& diags);
 // Each check starts in a declared namespace, binds to one of its addresses, and aims inside the
 // lab (check_checks.cpp).
 void check_checks(const Draft& draft, const Topology& completed, Diagnostics& diags);

@@ -1,5 +1,7 @@
 #include "complete.hpp"
 
+#include "nstopo/nftables.hpp"
+
 namespace nstopo::config {
 
 namespace {
@@ -30,6 +32,21 @@ std::map<std::string, std::string> sysctls_of(const DraftNamespace& ns) {
     return sysctls;
 }
 
+// nstopo's table, when the namespace asks for NAT or a ruleset, located at whichever of `nat:` and
+// `nftables:` is written first.
+void place_table(const DraftNamespace& draft, Namespace& ns) {
+    if (draft.nat.empty() && !draft.nftables) return;
+    std::vector<NatRule> nat;
+    for (const auto& d : draft.nat) nat.push_back(d.rule);
+    SourceLocation where = draft.nat.empty() ? draft.nftables->where : draft.nat_where;
+    if (draft.nftables && !draft.nat.empty() && draft.nftables->where.line < where.line)
+        where = draft.nftables->where;
+    NftTable t = draft.nftables ? nstopo_table(std::move(nat), draft.nftables->path,
+                                               draft.nftables->text, std::move(where))
+                                : nstopo_table(std::move(nat), {}, {}, std::move(where));
+    ns.tables.emplace(t.id(), std::move(t));
+}
+
 Namespace complete_namespace(const DraftNamespace& draft) {
     Namespace ns;
     ns.name = draft.name;
@@ -39,6 +56,7 @@ Namespace complete_namespace(const DraftNamespace& draft) {
     ns.sysctls = sysctls_of(draft);
     for (const auto& [key, s] : draft.sysctls) ns.sysctl_where[key] = s.where;
     for (const auto& [name, p] : draft.processes) ns.processes[name] = p.process;
+    place_table(draft, ns);
     return ns;
 }
 

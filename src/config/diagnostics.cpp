@@ -116,6 +116,12 @@ void Diagnostics::error(const SourceLocation& where, std::string message) {
     add(Severity::error, where, std::move(message));
 }
 
+void Diagnostics::error_with_line(const SourceLocation& where, std::string message,
+                                  std::string_view source_line) {
+    add(Severity::error, where, std::move(message));
+    attach_source_line(items_.back(), source_line);
+}
+
 void Diagnostics::warning(const SourceLocation& where, std::string message) {
     add(Severity::warning, where, std::move(message));
 }

@@ -39,6 +39,9 @@ class Diagnostics {
 
     void error(const SourceLocation& where, std::string message);
     void error(Pos p, std::string message) { error(at(p), std::move(message)); }
+    // An error in another file the topology names (an `nftables:` file), with its source line.
+    void error_with_line(const SourceLocation& where, std::string message,
+                         std::string_view source_line);
     // Something a reader of the file should know that does not stop it from loading: a file with
     // warnings only loads, and the commands print them and go on.
     void warning(const SourceLocation& where, std::string message);

@@ -44,6 +44,18 @@ struct DraftProcess {
     Process process;  // paths absolute and resolved; `where` is its key
 };
 
+struct DraftNat {
+    NatRule rule;  // `where` is the entry's map
+    SourceLocation ifname_where;
+};
+
+// The `nftables:` file, read.
+struct DraftNftFile {
+    std::string path;  // as messages name it: the lab file's folder joined with the name written
+    std::string text;
+    SourceLocation where;  // the value of `nftables:`
+};
+
 struct DraftNamespace {
     std::string name;
     SourceLocation where;                              // its key
@@ -54,6 +66,9 @@ struct DraftNamespace {
     LinkState loopback = LinkState::up;
     std::map<std::string, DraftSysctl> sysctls;     // as written under `sysctls:`
     std::map<std::string, DraftProcess> processes;  // those that could be read
+    std::vector<DraftNat> nat;                      // `nat:`, those that could be read
+    SourceLocation nat_where;                       // its key
+    std::optional<DraftNftFile> nftables;           // `nftables:`, if it could be read
 };
 
 struct DraftVeth {

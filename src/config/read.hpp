@@ -23,6 +23,13 @@ std::optional<Netem> read_netem(const Reader& r, NodeId id);
 // A namespace's `processes:` (read_processes.cpp). Paths are resolved against the folder of the
 // diagnostics' file.
 void read_processes(const Reader& r, NodeId id, DraftNamespace& ns);
+// `text` (a path relative to the lab file's folder) as an absolute path without symbolic links
+// that stays inside that folder, or "" after a diagnostic at `id` (read_processes.cpp).
+std::string resolve_in_lab(const Reader& r, NodeId id, const std::string& what,
+                           const std::string& text, bool want_directory);
+// A namespace's `nat:` and `nftables:` (read_nftables.cpp).
+void read_nat(const Reader& r, NodeId key, NodeId value, DraftNamespace& ns);
+void read_nftables_file(const Reader& r, NodeId id, DraftNamespace& ns);
 // `veths:` (read_veths.cpp).
 void read_veths(const Reader& r, NodeId id, Draft& draft);
 // One veth end: NAMESPACE/INTERFACE, INTERFACE (the host) or the long form (read_veths.cpp).

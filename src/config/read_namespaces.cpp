@@ -6,8 +6,9 @@ namespace nstopo::config {
 
 namespace {
 
-const std::vector<std::string> kNamespaceKeys = {"interfaces", "bridges", "routes",   "forwarding",
-                                                 "loopback",   "sysctls", "processes"};
+const std::vector<std::string> kNamespaceKeys = {"interfaces", "bridges",  "routes",
+                                                 "forwarding", "loopback", "sysctls",
+                                                 "processes",  "nat",      "nftables"};
 const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu",
                                                  "mac",       "rate",  "netem"};
 const std::vector<std::string> kBridgeKeys = {"ports", "stp", "hub",  "addresses", "state",
@@ -285,6 +286,8 @@ DraftNamespace read_namespace(const Reader& r, NodeId key, NodeId value) {
         ns.loopback = r.link_state(*v, "loopback").value_or(LinkState::up);
     if (const auto v = r.find(value, "sysctls")) read_sysctls(r, *v, ns);
     if (const auto v = r.find(value, "processes")) read_processes(r, *v, ns);
+    if (const auto e = r.entry(value, "nat")) read_nat(r, e->first, e->second, ns);
+    if (const auto v = r.find(value, "nftables")) read_nftables_file(r, *v, ns);
     check_forwarding_sysctls(r.diagnostics(), ns);
     return ns;
 }

@@ -37,8 +37,9 @@ bool inside(const fs::path& path, const fs::path& folder) {
     return !rel.empty() && *rel.begin() != "..";
 }
 
-// `text` (a path relative to the lab file's folder) as an absolute path without symbolic links,
-// or "" after a diagnostic. `what` names the value in messages ("`directory`").
+}  // namespace
+
+// `what` names the value in messages ("`directory`").
 std::string resolve_in_lab(const Reader& r, NodeId id, const std::string& what,
                            const std::string& text, bool want_directory) {
     const std::string subject = what + " " + quote(text);
@@ -80,6 +81,8 @@ std::string resolve_in_lab(const Reader& r, NodeId id, const std::string& what,
     }
     return real.string();
 }
+
+namespace {
 
 void read_command(const Reader& r, NodeId id, Process& p) {
     const auto* items = r.list(id, code("command"), "a list of words (argv)");

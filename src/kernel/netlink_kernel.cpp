@@ -13,8 +13,10 @@
 #include "convert.hpp"
 #include "kernel_error.hpp"
 #include "netns.hpp"
+#include "nftables.hpp"
 #include "nl_socket.hpp"
 #include "nstopo/kernel.hpp"
+#include "nstopo/nftables.hpp"
 #include "nstopo/process_start.hpp"
 #include "observer.hpp"
 #include "qdisc.hpp"
@@ -246,6 +248,18 @@ class NetlinkKernel final : public Kernel {
         return answers;
     }
 
+    CanonicalTable canonical_table(const NftTable& t) override {
+        return kernel::canonical_in_scratch(t);
+    }
+
+    void load_table(const std::string& ns, const NftTable& t) override {
+        run_nft(Op{ns, "load nftables", "table " + t.id()}, replace_script(t));
+    }
+
+    void delete_table(const std::string& ns, const NftTable& t) override {
+        run_nft(Op{ns, "delete nftables", "table " + t.id()}, delete_script(t));
+    }
+
     ProcessIdentity start_process(
         const std::string& ns, const Process& p, const std::string& log_path,
         const std::function<void(const ProcessIdentity&)>& started) override {
@@ -283,6 +297,17 @@ class NetlinkKernel final : public Kernel {
             op, [&](nl_sock* sk) { return rtnl_link_get_kernel(sk, ifindex, nullptr, &raw); });
         const kernel::LinkPtr link(raw);
         return rtnl_link_get_mtu(link.get());
+    }
+
+    // Runs an nft script inside namespace `ns` (libnftables opens its socket in the calling
+    // thread's namespace, see nftables.hpp); nft's first message when it refuses.
+    void run_nft(const Op& op, const std::string& script) {
+        const Fd target = namespace_fd(op, op.ns);
+        const kernel::EnterNetns inside(op.ns.empty() ? sessions_.host_fd() : target, op);
+        const auto messages = kernel::run_script_here(script);
+        if (messages.empty()) return;
+        const auto& m = messages.front();
+        kernel::fail(op, EINVAL, "nft: " + m.text + (m.detail.empty() ? "" : "\n" + m.detail));
     }
 
     int route_oif(const Op& op, const Route& r) {

@@ -58,7 +58,8 @@ class Observation {
     // the namespaces are independent. Results are merged here, on the calling thread, in order.
     void read_namespaces() {
         const Fd home = current_netns(Op{kHostNamespace, "observe", "namespaces"});
-        const ReadingContext context{dir_, split_keys(scope_.sysctls), hinted_peer_ns_, home};
+        const ReadingContext context{dir_, split_keys(scope_.sysctls), hinted_peer_ns_, home,
+                                     scope_.nftables};
         std::vector<Reading> readings = readings_of_scope();
         run_in_parallel(readings.size(), threads_for(readings.size()),
                         [&](std::size_t i) { read_namespace(context, readings[i]); });
@@ -94,6 +95,7 @@ class Observation {
         n.interfaces = snap.interfaces;
         n.routes = snap.routes;
         n.sysctls = snap.sysctls;
+        n.tables = snap.tables;
         n.identity = snap.netns_cookie;
         if (const auto lo = n.interfaces.find("lo"); lo != n.interfaces.end())
             n.owner = lo->second.owner;

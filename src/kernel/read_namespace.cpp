@@ -1,6 +1,7 @@
 #include "read_namespace.hpp"
 
 #include "netconf.hpp"
+#include "nftables.hpp"
 #include "nsid.hpp"
 #include "qdisc.hpp"
 
@@ -84,6 +85,16 @@ void ask_hinted_nsids(const ReadingContext& context, Reading& r) {
     }
 }
 
+// The namespace's nftables tables, listed from inside it (libnftables opens its socket where its
+// context is made). Contexts are made one at a time (see nftables.cpp).
+void read_tables(const ReadingContext& context, Reading& r) {
+    const Fd fd = context.dir.open_if_exists(r.ns);
+    if (!fd) return;
+    const Op op{r.ns, "list nftables", "ruleset"};
+    const EnterNetns inside(fd, op, context.home);
+    r.snap.tables = list_tables_here(op);
+}
+
 }  // namespace
 
 void read_namespace(const ReadingContext& context, Reading& r) {
@@ -102,6 +113,7 @@ void read_namespace(const ReadingContext& context, Reading& r) {
     read_addresses(r.snap, *r.socket, r.ns);
     read_routes(r.snap, *r.socket, r.ns);
     read_qdiscs(r.snap, *r.socket, r.ns);
+    if (context.nftables) read_tables(context, r);
     ask_hinted_nsids(context, r);
 }
 

@@ -52,6 +52,7 @@ struct ReadingContext {
     const std::map<std::string, SysctlKeys> keys;
     const std::map<VethEnd, std::string>& hinted_peer_ns;
     const Fd& home;
+    bool nftables = false;  // read each namespace's nftables tables too
 };
 
 // One visit inside the namespace makes its socket (unless one is cached) and reads its sysctls;

@@ -31,6 +31,7 @@ struct Snapshot {
     std::vector<Route> own_routes;               // those of `routes` with nstopo's protocol
     std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
     std::uint64_t netns_cookie = 0;              // see NlSocket::netns_cookie
+    std::map<std::string, NftTable> tables;      // every nftables table, when asked for
 };
 
 // Each fills in `snap` what one dump of `ns`, the namespace `socket` is bound to, shows: read_links

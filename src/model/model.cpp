@@ -138,8 +138,8 @@ bool Namespace::forwarding() const {
 }
 
 bool Namespace::operator==(const Namespace& o) const {
-    return std::tie(name, interfaces, routes, sysctls, processes, owner) ==
-           std::tie(o.name, o.interfaces, o.routes, o.sysctls, o.processes, o.owner);
+    return std::tie(name, interfaces, routes, sysctls, processes, tables, owner) ==
+           std::tie(o.name, o.interfaces, o.routes, o.sysctls, o.processes, o.tables, o.owner);
 }
 
 namespace {

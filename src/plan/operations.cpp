@@ -19,11 +19,19 @@ std::string veth_text(const Veth& v) {
     return v.a.str() + " <-> " + v.b.str();
 }
 
+// "nftables edge: table inet nstopo (3 rules)"; a table to delete shows no count.
+std::string table_text(const std::string& ns, const NftTable& t, bool count) {
+    std::string text = "nftables " + where_text(ns) + ": table " + t.id();
+    if (count) text += " (" + std::to_string(t.rules) + (t.rules == 1 ? " rule)" : " rules)");
+    return text;
+}
+
 }  // namespace
 
 std::string to_string(Phase p) {
-    static constexpr const char* kNames[] = {"namespaces", "veths",  "sysctls", "links",
-                                             "addresses",  "routes", "shaping", "processes"};
+    static constexpr const char* kNames[] = {"namespaces", "veths",     "sysctls",
+                                             "links",      "addresses", "routes",
+                                             "shaping",    "firewall",  "processes"};
     static_assert(std::size(kNames) == static_cast<std::size_t>(Phase::processes) + 1);
     return kNames[static_cast<std::size_t>(p)];
 }
@@ -96,6 +104,9 @@ std::string object_of(const Action& a) {
             [](const op::StartProcess& o) { return o.process.name; },
             [](const op::StopProcess& o) { return o.name; },
             [](const op::RestartProcess& o) { return o.process.name; },
+            [](const op::LoadTable& o) { return o.table.id(); },
+            [](const op::ReplaceTable& o) { return o.table.id(); },
+            [](const op::DeleteTable& o) { return o.table.id(); },
             [](const auto& o) { return o.ifname; },  // the link operations
         },
         a);
@@ -225,6 +236,9 @@ std::string describe_action(const Action& a) {
                 return "restart process " + o.process.name + " in " + where_text(o.ns) + ": " +
                        o.process.command_line();
             },
+            [](const op::LoadTable& o) { return table_text(o.ns, o.table, true); },
+            [](const op::ReplaceTable& o) { return table_text(o.ns, o.table, true); },
+            [](const op::DeleteTable& o) { return table_text(o.ns, o.table, false); },
         },
         a);
 }

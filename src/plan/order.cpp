@@ -66,6 +66,9 @@ OrderKey order_key(const Action& a) {
             [](const op::RestartProcess& o) {
                 return OrderKey{.ns = o.ns, .name = o.process.name};
             },
+            [](const op::LoadTable& o) { return OrderKey{.ns = o.ns, .name = o.table.id()}; },
+            [](const op::ReplaceTable& o) { return OrderKey{.ns = o.ns, .name = o.table.id()}; },
+            [](const op::DeleteTable& o) { return OrderKey{.ns = o.ns, .name = o.table.id()}; },
         },
         a);
 }

@@ -11,6 +11,7 @@
 #include "nstopo/error.hpp"
 #include "nstopo/plan.hpp"
 #include "order.hpp"
+#include "tables.hpp"
 
 namespace nstopo {
 
@@ -111,6 +112,7 @@ class Planner {
         plan_addresses();
         plan_routes();
         plan_shaping();
+        detail::plan_tables(desired_, observed_, removed_namespaces_, removals_, bringup_);
         plan_processes();
         Plan p{lab_, {}};
         removals_.append_reverse(p.operations);

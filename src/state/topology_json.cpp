@@ -72,6 +72,28 @@ json process_to_json(const Process& p) {
     return j;
 }
 
+// A table: its identity, its canonical form and rule count, and (desired) the body it is loaded
+// from and the file that body came from.
+json table_to_json(const NftTable& t) {
+    json j{{"family", t.family}, {"name", t.name}, {"rules", t.rules}, {"canonical", t.canonical}};
+    if (!t.body.empty()) j["body"] = t.body;
+    if (!t.file.empty()) j["file"] = t.file;
+    if (t.file_first_line != 0) j["file_first_line"] = t.file_first_line;
+    return j;
+}
+
+NftTable table_from(const json& j) {
+    NftTable t;
+    t.family = j.at("family").get<std::string>();
+    t.name = j.at("name").get<std::string>();
+    t.rules = j.at("rules").get<int>();
+    t.canonical = j.at("canonical").get<std::string>();
+    t.body = j.value("body", "");
+    t.file = j.value("file", "");
+    t.file_first_line = j.value("file_first_line", 0);
+    return t;
+}
+
 json namespace_to_json(const Namespace& n) {
     json j{{"interfaces", interfaces_to_json(n.interfaces)},
            {"routes", json::array()},
@@ -82,6 +104,8 @@ json namespace_to_json(const Namespace& n) {
     // process (one with a run) is no definition: `status --json` lists those apart.
     for (const auto& [name, p] : n.processes)
         if (!p.run) j["processes"][name] = process_to_json(p);
+    // Likewise only when there are some.
+    for (const auto& [id, t] : n.tables) j["nftables"].push_back(table_to_json(t));
     return j;
 }
 
@@ -177,6 +201,11 @@ Namespace namespace_from(const std::string& name, const json& j) {
     if (j.contains("processes"))
         for (const auto& [pname, p] : j["processes"].items())
             n.processes[pname] = process_from(pname, p);
+    if (j.contains("nftables"))
+        for (const auto& t : j["nftables"]) {
+            NftTable table = table_from(t);
+            n.tables.emplace(table.id(), std::move(table));
+        }
     return n;
 }
 

@@ -22,7 +22,7 @@ generate_many_namespaces > "$corpus/many-namespaces.yaml"
 cd "$corpus"
 cases=()
 for f in *; do
-  case $f in *.expected) continue ;; esac
+  case $f in *.expected | *.nft) continue ;; esac
   if [ -f "$f.expected" ] || [ -f "${f%.*}.expected" ]; then cases+=("$f"); else
     fail "$f has no ${f%.*}.expected"
   fi

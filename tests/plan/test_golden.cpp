@@ -11,6 +11,7 @@
 #include "fake_kernel.hpp"
 #include "lab_builder.hpp"
 #include "labs.hpp"
+#include "nstopo/nftables.hpp"
 #include "run_on.hpp"
 
 using namespace nstopo;
@@ -105,7 +106,49 @@ Route route_to(const std::string& to, const std::string& via, int line) {
     return r;
 }
 
+// The pair lab with a masquerade and a ruleset in ns01, canonical as the (fake) kernel answers.
+Topology pair_with_table() {
+    Topology lab = pair_lab();
+    NatRule masquerade;
+    masquerade.ifname = "ns01-veth0";
+    const std::string filter =
+        "chain input {\n  type filter hook input priority filter; policy drop;\n"
+        "  tcp dport 80 accept\n}\n";
+    NftTable t = nstopo_table({masquerade}, "lab.nft", filter, {"lab.yaml", 12, 5});
+    FakeKernel canonicalizer;
+    const CanonicalTable answer = canonicalizer.canonical_table(t);
+    t.canonical = answer.canonical;
+    t.rules = answer.rules;
+    lab.namespaces.at("ns01").tables.emplace(t.id(), t);
+    return lab;
+}
+
 }  // namespace
+
+TEST_CASE("golden: a table from nothing") {
+    check_golden("nftables-bringup", [](FakeKernel&) { return Scenario{pair_with_table(), {}}; });
+}
+
+TEST_CASE("golden: drift, a rule deleted by hand in nstopo's table") {
+    check_drift("drift-table-rule-deleted", pair_with_table(), [](FakeKernel& k) {
+        k.put_table("ns01", "inet", "nstopo",
+                    "chain input {\n  type filter hook input priority filter; policy drop;\n}\n");
+    });
+}
+
+TEST_CASE("golden: drift, a foreign table in a lab namespace") {
+    check_drift("drift-foreign-table", pair_with_table(),
+                [](FakeKernel& k) { k.put_table("ns02", "ip", "foreign", "chain out {\n}\n"); });
+}
+
+TEST_CASE("golden: nstopo's table dropped from the file") {
+    check_edit("table-removed", pair_with_table(),
+               [](Topology& t) { t.namespaces.at("ns01").tables.clear(); });
+}
+
+TEST_CASE("golden: a teardown implies the tables of the namespaces it deletes") {
+    check_edit("nftables-teardown", pair_with_table(), [](Topology& t) { t = empty_lab("pair"); });
+}
 
 TEST_CASE("golden: the pair lab from nothing") {
     check_golden("pair-bringup", [](FakeKernel&) { return Scenario{pair_lab(), {}}; });

@@ -148,6 +148,7 @@ Namespace FakeKernel::to_model(const std::string& name, const Space& space,
     n.routes = space.routes;
     for (const auto& key : sysctl_keys) n.sysctls[key] = sysctl(name, key);
     n.owner = space.links.at("lo").owner;
+    n.tables = space.tables;
     n.identity = space.cookie;
     return n;
 }

@@ -27,6 +27,11 @@
 // counts in qdiscs_made(), a change in place does not.
 // Route protocols: every route nstopo adds is its own (kRouteProtocol); add_route_by_hand adds
 // one of another protocol, which observe() leaves out of the host's Topology::host_routes.
+// nftables (fake_nftables.cpp): a namespace holds tables by id; a table's canonical form is its
+// body with runs of whitespace made one space, and its rules are the body's lines that are no
+// chain or set header, no `type`/`policy` line, no brace and no comment. Deleting a namespace
+// deletes its tables. canonical_table refuses a body that contains a word given to
+// refuse_ruleset_word, at the line and column of that word, as nft names its errors.
 // Not modelled: IPv6 addresses flushed on link down, carrier, route tables.
 //
 // Every mutating Kernel call is journaled ("create_namespace ns01"); a refused one ends in
@@ -79,6 +84,9 @@ class FakeKernel : public Kernel {
                         const Shaping& to) override;
     void remove_shaping(const std::string& ns, const std::string& ifname) override;
     std::map<std::string, bool> qdisc_support(const std::vector<std::string>& kinds) override;
+    CanonicalTable canonical_table(const NftTable& t) override;
+    void load_table(const std::string& ns, const NftTable& t) override;
+    void delete_table(const std::string& ns, const NftTable& t) override;
     ProcessIdentity start_process(
         const std::string& ns, const Process& p, const std::string& log_path,
         const std::function<void(const ProcessIdentity&)>& started) override;
@@ -102,6 +110,10 @@ class FakeKernel : public Kernel {
     void set_qdisc_support(const std::string& kind, bool supported) {
         qdisc_support_[kind] = supported;
     }
+    // canonical_table refuses every body with `word` in it, with nft's message `text`.
+    void refuse_ruleset_word(const std::string& word, const std::string& text) {
+        refused_words_[word] = text;
+    }
     // Peers of a deleted namespace's veths vanish only after this many more observe() calls.
     void set_free_delay(int observes) { free_delay_ = observes; }
 
@@ -111,6 +123,13 @@ class FakeKernel : public Kernel {
     // A link made by hand ("ip link add dummy0 type dummy"); a veth added so has no known peer.
     void add_link(const std::string& ns, const std::string& ifname, LinkKind kind,
                   const std::string& owner = "");
+    // A table made (or changed) by hand in `ns` (`nft -f`): `body` as it would be loaded.
+    void put_table(const std::string& ns, const std::string& family, const std::string& name,
+                   const std::string& body);
+    // The tables of `ns` by id, as observe() reports them.
+    std::map<std::string, NftTable> tables(const std::string& ns) const {
+        return spaces_.at(ns).tables;
+    }
     // Rewrites a link's mark (a namespace's mark is its lo's).
     void set_mark(const std::string& ns, const std::string& ifname, const std::string& lab);
     // Sets a link's root qdisc by hand (`tc qdisc add ... root htb`: a foreign shaping; nullopt:
@@ -189,6 +208,7 @@ class FakeKernel : public Kernel {
         std::vector<Route> routes;
         std::set<std::pair<Cidr, std::uint32_t>> by_hand;  // keys of routes added by hand
         std::map<std::string, std::string> sysctls;
+        std::map<std::string, NftTable> tables;
     };
     struct Call {
         std::string name;  // "add_address": the journal's first word and fail_next's key
@@ -231,6 +251,7 @@ class FakeKernel : public Kernel {
     std::uint64_t ticks_ = 100;
     std::vector<std::string> journal_;
     std::map<std::string, int> failures_;
+    std::map<std::string, std::string> refused_words_;
     int free_delay_ = 0;
     std::uint32_t macs_made_ = 0;
     std::uint64_t cookies_made_ = 0;
