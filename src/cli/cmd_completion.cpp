@@ -28,6 +28,7 @@ WordKind argument_kind(const std::string& command, const std::string& name) {
         {"exec COMMAND", WordKind::program},
         {"SHELL", WordKind::shell},
         {"WHAT", WordKind::none},
+        {"DIR", WordKind::directory},
     };
     if (const auto it = kinds.find(command + " " + name); it != kinds.end()) return it->second;
     if (const auto it = kinds.find(name); it != kinds.end()) return it->second;

@@ -3,8 +3,9 @@
 
 A ```yaml block with a top-level `namespaces:` claims to be a lab: `nstopo validate` must accept
 it, with the directories its processes name (`directory`, `mounts` sources) made beside it. Any
-other ```yaml block is a part of a file (`checks:` alone, say): it must parse, and its
-top-level keys must be keys of the format (the JSON Schema's top-level properties).
+other ```yaml block is a part of a file (`checks:` alone, say), and so is one that `extends:`
+files the documentation does not hold: it must parse, and its top-level keys must be keys of
+the format (the JSON Schema's top-level properties).
 """
 import argparse
 import json
@@ -55,7 +56,7 @@ def main():
                     print(f"FAIL {where}: not a map of the format's keys")
                     failures += 1
                     continue
-                if "namespaces" in data:
+                if "namespaces" in data and "extends" not in data:
                     labs += 1
                     folder = pathlib.Path(tmp) / f"block-{line}"
                     make_process_paths(data, folder)

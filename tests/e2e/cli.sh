@@ -54,11 +54,14 @@ expect_rc "destroy with nothing up" 0 "$NSTOPO" destroy
 expect_eq "nothing to destroy" "nothing to destroy" "$(cat "$WORK/out")"
 
 # A command that takes one file refuses a second; nothing is silently ignored.
-for cmd in plan apply check graph; do
+for cmd in plan apply graph; do
   expect_rc "$cmd of two files" 4 "$NSTOPO" "$cmd" "$TOPOLOGIES/pair.yaml" "$TOPOLOGIES/ring.yaml"
   expect_contains "$cmd names the extra file" "The following argument was not expected: $TOPOLOGIES/ring.yaml" "$WORK/err"
 done
 expect_eq "two files applied nothing" "$before" "$(kernel_snapshot)"
+# check takes several files, but every lab must be up before a check runs.
+expect_rc "check of two labs, neither up" 4 "$NSTOPO" check "$TOPOLOGIES/pair.yaml" "$TOPOLOGIES/ring.yaml"
+expect_contains "check names the first lab not applied" "lab 'pair' is not applied" "$WORK/err"
 expect_rc "validate takes several" 0 "$NSTOPO" validate "$TOPOLOGIES/pair.yaml" "$TOPOLOGIES/ring.yaml"
 expect_eq "one line per file" 2 "$(wc -l < "$WORK/out")"
 
@@ -74,7 +77,7 @@ expect_eq "another state directory, no lab" "no lab is up" "$(cat "$WORK/out")"
 # An unknown command names the commands and the nearest one; help works.
 expect_rc "misspelt command" 4 "$NSTOPO" aply "$TOPOLOGIES/pair.yaml"
 expect_eq "suggests apply" "nstopo: unknown command 'aply'; did you mean 'apply'?
-commands: validate, plan, apply, destroy, status, logs, check, exec, shell, graph, help, completion (nstopo help COMMAND)" "$(cat "$WORK/err")"
+commands: validate, plan, apply, destroy, status, logs, check, exec, shell, graph, init, help, completion (nstopo help COMMAND)" "$(cat "$WORK/err")"
 expect_rc "unknown command without a near one" 4 "$NSTOPO" frobnicate
 expect_contains "lists the commands" "commands: validate, plan," "$WORK/err"
 expect_rc "help" 0 "$NSTOPO" help

@@ -32,8 +32,11 @@ expect_rc "apply 03-broken" 0 "$NSTOPO" apply "$dir/03-broken.yaml"
 expect_rc "03-broken's checks fail" 1 "$NSTOPO" check "$dir/03-broken.yaml"
 expect_contains "with the hint, its variable substituted" \
   'hint: Which gateway does h3 use? `nstopo exec h3 -- ip route get 10.0.2.1`' "$WORK/out"
-expect_rc "check --junit" 1 "$NSTOPO" check --junit "$WORK/report.xml" "$dir/03-broken.yaml"
-expect_contains "the JUnit report names the check" 'name="h3 reaches the server"' "$WORK/report.xml"
+reports=$WORK/reports
+mkdir -p "$reports"
+[ "$MODE" = rootless ] && chown "$ROOTLESS_UID" "$reports"
+expect_rc "check --junit" 1 "$NSTOPO" check --junit "$reports/report.xml" "$dir/03-broken.yaml"
+expect_contains "the JUnit report names the check" 'name="h3 reaches the server"' "$reports/report.xml"
 
 # Back to 02-router: the two changes undone, and --set wins over vars: (a plan only).
 expect_rc "apply 02-router again" 0 "$NSTOPO" apply "$dir/02-router.yaml"

@@ -19,8 +19,13 @@ expect_eq "Package" nstopo "$(dpkg-deb -f "$deb" Package)"
 expect_eq "Version" "$version" "$(dpkg-deb -f "$deb" Version)"
 expect_eq "Architecture" "$arch" "$(dpkg-deb -f "$deb" Architecture)"
 depends=$(dpkg-deb -f "$deb" Depends)
-# Computed from the libraries the binary links (dpkg-shlibdeps), not written by hand.
-for lib in $(ldd "$NSTOPO_BUILD_DIR/src/cli/nstopo" | awk '/=> \//{print $3}'); do
+# Computed from the libraries the binary links (dpkg-shlibdeps), not written by hand: each one
+# the binary itself needs (its NEEDED entries; what those need in turn is their packages' to
+# depend on, as libnftables1 depends on libmnl0).
+needed=$(objdump -p "$NSTOPO_BUILD_DIR/src/cli/nstopo" | awk '$1 == "NEEDED" {print $2}')
+for lib in $(ldd "$NSTOPO_BUILD_DIR/src/cli/nstopo" |
+             awk -v needed="$needed" 'BEGIN { n = split(needed, w, "\n"); for (i = 1; i <= n; i++) want[w[i]] = 1 }
+                                      /=> \// && ($1 in want) {print $3}'); do
   owner=""
   for path in "$lib" "${lib#/usr}" "/usr${lib#/usr}" "$(realpath "$lib")"; do
     [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1 || true)
