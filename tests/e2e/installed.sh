@@ -1,5 +1,6 @@
 # Run by package.sh in a mount namespace of its own: installs the package with dpkg into overlays
-# of /usr, /etc and /var (their changes stay in this namespace), hides the source and build trees,
+# of /usr, /etc and /var (their changes stay in this namespace), hides the source and build trees
+# and /usr/local,
 # runs the installed nstopo (version, man pages, completion, a lab from the installed examples,
 # in root mode and as an unprivileged user), removes the package and checks that nothing of it
 # is left. Usage: installed.sh DEB HIDDEN_DIR...
@@ -12,6 +13,9 @@ for dir in /usr /etc /var; do
   mount -t overlay overlay -o "lowerdir=$dir,upperdir=$overlays$dir/upper,workdir=$overlays$dir/work" "$dir"
 done
 for dir in "$@"; do mount -t tmpfs nstopo-hidden "$dir"; done
+# As on a fresh Debian, /usr/local is empty: an nstopo installed there (scripts/setup.sh, the
+# README's first command) would otherwise come first on the PATH and in man's search.
+mount -t tmpfs nstopo-hidden /usr/local
 
 source "$here/lib.sh"
 snapshot() { find /usr /etc /var/lib/dpkg/info -xdev | sort; }
