@@ -117,6 +117,8 @@ class Engine {
     std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
     // Names of the labs recorded in the state directory (damaged records included).
     std::vector<std::string> labs() const;
+    // Those of labs() whose record cannot be read (each read in full: for messages, not for speed).
+    std::vector<DamagedRecord> damaged_labs() const;
 
     // For `check`: Error(usage) unless lab `lab` is applied (its record says so) and each of
     // `namespaces` is up as the lab's (recorded, and wearing its mark). `hint` ends the message.

@@ -570,6 +570,10 @@ std::vector<std::string> Engine::labs() const {
     return store_.lab_names();
 }
 
+std::vector<DamagedRecord> Engine::damaged_labs() const {
+    return store_.load_all().damaged;
+}
+
 ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
                                const std::function<Topology(LoadResult)>& accept,
                                const std::string& source, const ExecuteOptions& exec) {

@@ -1,6 +1,7 @@
 // nstopo destroy [FILE|NAME]: remove everything a lab created and verify that nothing remains.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <set>
 
 #include "command.hpp"
 #include "nstopo/error.hpp"
@@ -9,6 +10,18 @@
 namespace nstopo::cli {
 
 namespace {
+
+// The labs up, one per line; a lab whose record is damaged says so, since destroying it by name
+// stops with what to do instead.
+std::string list_of_labs(const Engine& engine, const std::vector<std::string>& up) {
+    std::set<std::string> damaged;
+    for (const auto& d : engine.damaged_labs()) damaged.insert(d.lab);
+    std::string list;
+    for (const auto& l : up)
+        list += "\n  " + l +
+                (damaged.count(l) ? "  (record damaged: see nstopo status " + l + ")" : "");
+    return list;
+}
 
 // destroy's argument: a topology file (its lab name), a lab name, or nothing (the one lab up).
 std::string lab_to_destroy(Context& ctx, const Engine& engine, const std::string& target) {
@@ -22,12 +35,10 @@ std::string lab_to_destroy(Context& ctx, const Engine& engine, const std::string
     }
     const auto up = engine.labs();
     if (up.size() <= 1) return up.empty() ? "" : up.front();
-    std::string list;
-    for (const auto& l : up) list += "\n  " + l;
     throw Error(ErrorKind::usage, std::to_string(up.size()) +
                                       " labs are up; name the one to destroy "
                                       "(nstopo destroy NAME):" +
-                                      list);
+                                      list_of_labs(engine, up));
 }
 
 struct DestroyArgs {

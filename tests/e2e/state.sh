@@ -22,6 +22,9 @@ print(" ".join("%s:%s" % (l["lab"], l["damaged"]) for l in json.load(open(sys.ar
 expect_rc "status --detailed-exitcode: not all in sync" 2 "$NSTOPO" status --detailed-exitcode
 expect_rc "status of the damaged lab" 0 "$NSTOPO" status junk
 expect_contains "names the file" "labs/junk.json" "$WORK/out"
+expect_rc "destroy without a name, three labs up" 4 "$NSTOPO" destroy
+expect_contains "lists the damaged lab as such" "junk  (record damaged: see nstopo status junk)" "$WORK/err"
+expect_contains "and the others plainly" "  pair-ns1-ns2" "$WORK/err"
 expect_rc "destroy of the damaged lab stops" 1 "$NSTOPO" destroy junk
 expect_contains "names the file, no internal error" "nstopo: state record \"$labs/junk.json\" is not JSON" "$WORK/err"
 expect_contains "says what to do" "move the file away, then \`nstopo destroy --from-marks junk\`" "$WORK/err"
