@@ -55,7 +55,7 @@ class Error : public std::runtime_error {
     std::optional<KernelContext> kernel_;
 };
 
-// Documented process exit codes (README "Exit codes").
+// Documented process exit codes (docs/reference.md, "Exit codes").
 namespace exit_code {
 inline constexpr int ok = 0;
 inline constexpr int failure = 1;          // kernel, conflict, verification, state, bug

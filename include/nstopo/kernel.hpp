@@ -109,7 +109,7 @@ class Kernel {
     // --- traffic control: the root qdisc of a link (Shaping) -------------------------------------
     // Layouts: `rate` alone is a TBF root (handle 1:); `netem` is a netem root (handle 2:), with
     // `rate` a TBF child of it (handle 20:, parent 2:1). TBF's burst and queue are derived from
-    // the rate (see the README's "Traffic control").
+    // the rate (see docs/reference.md, "Traffic control").
     // Gives a link that has the kernel's default qdisc `shaping`.
     virtual void add_shaping(const std::string& ns, const std::string& ifname,
                              const Shaping& shaping) = 0;
