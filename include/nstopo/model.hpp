@@ -125,6 +125,9 @@ struct Interface {
     std::optional<BridgeOptions> bridge;
     // The file's `rate:` and `netem:` (see Shaping).
     std::optional<Shaping> shaping;
+    // Desired only: where the file says `netem:` (else `rate:`), which may be another file than
+    // the interface's own `where` when a lab extends another; unknown if neither is written.
+    SourceLocation shaping_where;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
     // Observed only: the kernel's index of the link in its namespace. A namespace numbers its
@@ -132,7 +135,7 @@ struct Interface {
     int ifindex = 0;
     SourceLocation where;
 
-    bool operator==(const Interface& o) const;  // all fields but `ifindex` and `where`
+    bool operator==(const Interface& o) const;  // all fields but `ifindex` and the locations
 };
 
 // The MTU a link of this kind has when nobody set one: what an unset `mtu` means (1500 for a veth,

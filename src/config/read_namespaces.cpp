@@ -86,7 +86,10 @@ void read_shaping(const Reader& r, NodeId value, DraftInterface& d) {
     Shaping s;
     if (const auto v = r.find(value, "rate")) s.rate = read_rate(r, *v);
     if (const auto v = r.find(value, "netem")) s.netem = read_netem(r, *v);
-    if (s.rate || s.netem) d.iface.shaping = s;
+    if (!s.rate && !s.netem) return;
+    d.iface.shaping = s;
+    const auto said = r.entry(value, "netem") ? r.entry(value, "netem") : r.entry(value, "rate");
+    d.iface.shaping_where = r.at(said->first);
 }
 
 // The keys every link takes: addresses, state, mtu, mac, rate, netem.

@@ -582,13 +582,15 @@ class Planner {
             if (!have && !created_by_lab(end, want)) return;
             const std::optional<Shaping> had = have ? have->shaping : std::nullopt;
             if (had == want.shaping) return;
+            const SourceLocation& where =
+                want.shaping_where.known() ? want.shaping_where : want.where;
             if (!want.shaping)
                 removals_.add(explicit_op(op::RemoveShaping{ns, want.name, *had}, {}));
             else if (!had)
-                bringup_.add(explicit_op(op::AddShaping{ns, want.name, *want.shaping}, want.where));
+                bringup_.add(explicit_op(op::AddShaping{ns, want.name, *want.shaping}, where));
             else
                 bringup_.add(
-                    explicit_op(op::ChangeShaping{ns, want.name, *had, *want.shaping}, want.where));
+                    explicit_op(op::ChangeShaping{ns, want.name, *had, *want.shaping}, where));
         });
     }
 

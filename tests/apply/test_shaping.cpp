@@ -82,7 +82,8 @@ TEST_CASE_METHOD(Fixture, "netem on a kernel without sch_netem stops apply and p
                   "cannot shape a-eth0 in a with rate 10mbit, delay 40ms: this kernel has no netem "
                   "qdisc (module sch_netem not built or not loaded); nothing was changed");
             REQUIRE(e.where());
-            CHECK(e.where()->line == 5);  // the interface's key
+            CHECK(e.where()->line == 8);  // where `netem:` is written, not the interface's key
+            CHECK(e.where()->column == 9);
         }
     }
     CHECK(kernel.journal().empty());

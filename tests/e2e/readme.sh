@@ -40,8 +40,10 @@ said() { echo "$WORK/said.$(grep -F -m1 -- "$1" "$WORK/index" | cut -d' ' -f1)";
 
 # What the tour's comments say each command shows.
 expect_contains "traceroute: router01 first" " 192.168.0.254 " "$(said "traceroute")"
-expect_contains "the drift names the link" "gw01-veth1" "$(said "status two-routers --detailed-exitcode")"
-expect_eq "the repair is one operation" 1 "$(grep -c '^ *[-+~] ' "$(said "plan topologies/two-routers.yaml")")"
+expect_contains "the drift names the link" "~ set link gw01-veth1 up in router01" "$(said "status two-routers --detailed-exitcode")"
+# A link set down by hand takes its routes with it: the repair is the link and its route.
+expect_eq "the repair is two operations" 2 "$(grep -c '^ *[-+~] ' "$(said "plan topologies/two-routers.yaml")")"
+expect_contains "the route the kernel dropped" "+ add route 10.0.0.0/24 via 172.16.0.2" "$(said "plan topologies/two-routers.yaml")"
 expect_eq "nothing of the labs is left" "$before" "$(kernel_snapshot)"
 expect_eq "init made a course repository" yes \
   "$([ -f "$tour/my-course/labs/02-router.yaml" ] && echo yes || echo no)"

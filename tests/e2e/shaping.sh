@@ -7,6 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 lab=$WORK/shaped.yaml
 cp "$TOPOLOGIES/shaped-link.yaml" "$lab"
+cp "$TOPOLOGIES/pair.yaml" "$(dirname "$lab")/"  # what it extends
 throughput=$(dirname "$0")/throughput.py
 chmod 755 "$WORK"
 cp "$throughput" "$WORK/throughput.py"
@@ -31,7 +32,7 @@ measure() {
   in_ns ns02 /usr/bin/python3 "$WORK/throughput.py" recv "$port" "$bytes" >>"$out" 2>&1 &
   pid=$!
   for _ in $(seq 1 200); do grep -q listening "$out" && break; sleep 0.05; done
-  in_ns ns01 /usr/bin/python3 "$WORK/throughput.py" send 192.168.7.2 "$port" "$bytes" ||
+  in_ns ns01 /usr/bin/python3 "$WORK/throughput.py" send 192.168.0.2 "$port" "$bytes" ||
     fail "sending to ns02"
   wait "$pid" || fail "receiving in ns02: $(cat "$out")"
   tail -1 "$out"
@@ -89,7 +90,10 @@ if [ "$has_netem" = 0 ]; then
   picture=$(kernel_snapshot)
   expect_rc "netem refused" 1 "$NSTOPO" apply "$WORK/netem.yaml"
   expect_contains "naming the module" "no netem qdisc (module sch_netem not built or not loaded); nothing was changed" "$WORK/err"
-  expect_contains "at the interface" "netem.yaml:19:7" "$WORK/err"
+  # Located where `netem:` is written (this file), not at the interface (which pair.yaml, the
+  # file it extends, declares).
+  netem_line=$(grep -n 'netem: { delay' "$WORK/netem.yaml" | cut -d: -f1)
+  expect_contains "at the netem key" "netem.yaml:$netem_line:9:" "$WORK/err"
   expect_eq "nothing changed" "$picture" "$(kernel_snapshot)"
   expect_rc "plan refuses it too" 1 "$NSTOPO" plan "$WORK/netem.yaml"
 else
