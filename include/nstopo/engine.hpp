@@ -26,6 +26,9 @@ struct EngineOptions {
     std::chrono::milliseconds lock_wait{3000};
     std::set<std::string> adopt_namespaces;
     LoadOptions load;  // how apply_text loads the file
+    // Rootless mode: the "host" is the session's own namespace, so a lab's `host: uplink:`
+    // would lead nowhere; plan and apply refuse it (ErrorKind::permission).
+    bool rootless = false;
 };
 
 struct ApplyResult {
@@ -40,6 +43,9 @@ struct DestroyResult {
     bool found = false;  // false: nothing of the lab was recorded or marked ("nothing to destroy")
     Plan plan;
     ExecuteReport report;
+    // What the user should know: a host sysctl the lab changed that someone changed again after
+    // it, and that destroy so left as it is.
+    std::vector<std::string> warnings;
 };
 
 // How the file a lab was applied from compares with what was applied.
