@@ -140,6 +140,9 @@ class Engine {
     std::optional<LabRecord> record_to_destroy(const std::string& lab, bool known,
                                                bool from_marks) const;
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
+    // Adds to `c` the host sysctls other labs recorded or need (LabClaims), when lab `lab`
+    // changes or declares any: other records are read only then.
+    void share_host_sysctls(LabClaims& c, const std::string& lab, const Topology& desired) const;
     std::optional<LabRecord> load_record(const std::string& lab) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     // Why lab `lab` cannot be destroyed without a record: the namespaces that wear its mark (and

@@ -72,6 +72,11 @@ struct LabClaims {
     std::set<std::string> host_tables;
     // Host sysctls the lab changed, by key (see HostSysctl).
     std::map<std::string, HostSysctl> host_sysctls;
+    // Host sysctls other labs' records hold (the first recorded, by key), and the keys other
+    // labs' files need: two uplinks out of one interface share its forwarding key, which is set
+    // back only by the last lab that needs it. Filled by the engine, not recorded.
+    std::map<std::string, HostSysctl> host_sysctls_elsewhere;
+    std::set<std::string> host_sysctls_needed_elsewhere;
 };
 
 // The ownership rules of one lab, over what the kernel shows.

@@ -60,6 +60,12 @@ std::map<std::string, HostSysctl> host_sysctls_before(const Plan& plan, const To
                                                       const Topology& observed,
                                                       const LabClaims& claims) {
     std::map<std::string, HostSysctl> changed = claims.host_sysctls;
+    // A key another lab changed, and this lab needs too, is this lab's to set back as well,
+    // to the value it had before the first of them: whichever goes last restores it.
+    for (const auto& [key, _] : desired.host_sysctls)
+        if (const auto other = claims.host_sysctls_elsewhere.find(key);
+            other != claims.host_sysctls_elsewhere.end())
+            changed.emplace(key, other->second);
     for (const auto& o : plan.operations) {
         const auto* set = std::get_if<op::SetSysctl>(&o.action);
         if (!set || set->ns != kHostNamespace || changed.contains(set->key)) continue;
@@ -79,7 +85,9 @@ std::vector<std::string> host_sysctls_left(const std::string& lab, const Topolog
                                            const Topology& observed, const LabClaims& claims) {
     std::vector<std::string> warnings;
     for (const auto& [key, changed] : claims.host_sysctls) {
-        if (desired.host_sysctls.contains(key) || changed.previous.empty()) continue;
+        if (desired.host_sysctls.contains(key) || changed.previous.empty() ||
+            claims.host_sysctls_needed_elsewhere.contains(key))
+            continue;
         const auto have = observed.host_sysctls.find(key);
         if (have == observed.host_sysctls.end() || have->second == changed.value ||
             have->second == changed.previous)
@@ -316,12 +324,24 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
+void Engine::share_host_sysctls(LabClaims& c, const std::string& lab,
+                                const Topology& desired) const {
+    if (c.host_sysctls.empty() && desired.host_sysctls.empty()) return;
+    for (const auto& other : store_.load_all(lab).records) {
+        for (const auto& [key, changed] : other.host_sysctls)
+            c.host_sysctls_elsewhere.emplace(key, changed);
+        for (const auto& [key, _] : other.desired.host_sysctls)
+            c.host_sysctls_needed_elsewhere.insert(key);
+    }
+}
+
 Plan Engine::plan(const Topology& file) const {
     refuse_rootless_uplink(file, options_.rootless);
     const auto filled = with_canonical_tables(file, kernel_);
     const Topology& desired = filled ? *filled : file;
     const auto record = load_record(desired.name);
-    const auto claims = claims_of(record);
+    auto claims = claims_of(record);
+    share_host_sysctls(claims, desired.name, desired);
     Topology observed = kernel_.observe(scope_for(desired, claims));
     if (record) attach_processes(observed, record->processes);
     Plan p = nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
@@ -431,6 +451,7 @@ Engine::ApplyState Engine::begin_apply(const Topology& desired, const std::strin
     s.previous = s.prepared ? std::optional<LabRecord>(std::move(s.prepared->record))
                             : load_record(desired.name);
     s.claims = claims_of(s.previous);
+    share_host_sysctls(s.claims, desired.name, desired);
     s.scope = scope_for(desired, s.claims);
     s.held = held_to_first_macs(desired,
                                 s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{});
@@ -482,7 +503,10 @@ ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
     ExecuteReport report = execute(plan, kernel_, with_ledger(exec, ledger));
     if (exec.on_stage) exec.on_stage(Stage::verifying, plan);
     // What the plan created is the lab's by the record just written, confirmed by its mark.
-    Verified after = verify(s.held, claims_of(s.applying), s.applying.processes);
+    LabClaims recorded = claims_of(s.applying);
+    recorded.host_sysctls_elsewhere = s.claims.host_sysctls_elsewhere;
+    recorded.host_sysctls_needed_elsewhere = s.claims.host_sysctls_needed_elsewhere;
+    Verified after = verify(s.held, recorded, s.applying.processes);
     accept_quick_exits(s, ledger.started_now(), after.residual);
     if (!after.residual.empty())
         throw Error(ErrorKind::verification,
@@ -574,7 +598,8 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     store_.save(*record);
 
     const Topology nothing = empty_lab(lab);
-    const LabClaims claims = claims_of(record);
+    LabClaims claims = claims_of(record);
+    share_host_sysctls(claims, lab, nothing);
     DestroyResult result;
     result.found = true;
     // The recorded veths are the observer's hints for pairing veth ends: one question per veth

@@ -69,6 +69,8 @@ void plan_host_sysctls(const Topology& desired, const Topology& observed, const 
     }
     for (const auto& [key, changed] : claims.host_sysctls) {
         if (desired.host_sysctls.contains(key) || changed.previous.empty()) continue;
+        // Another lab's uplink needs it still: that lab sets it back when it goes.
+        if (claims.host_sysctls_needed_elsewhere.contains(key)) continue;
         // A host end the plan deletes takes its key along: nothing to set back.
         const auto link = ifname_of_forwarding_key(key);
         if (doomed(key) || (link && claims.owned_host_interfaces.contains(*link) &&

@@ -460,8 +460,14 @@ std::optional<LabPhase> lab_phase_from(const std::string& text) {
 }
 
 LabClaims LabRecord::claims() const {
-    return LabClaims{namespaces,  host_interfaces, {},          identities,
-                     host_routes, host_tables,     host_sysctls};
+    LabClaims c;
+    c.owned_namespaces = namespaces;
+    c.owned_host_interfaces = host_interfaces;
+    c.identities = identities;
+    c.host_routes = host_routes;
+    c.host_tables = host_tables;
+    c.host_sysctls = host_sysctls;
+    return c;
 }
 
 }  // namespace nstopo

@@ -104,3 +104,36 @@ TEST_CASE("rootless mode refuses an uplink before anything changes") {
     CHECK(kernel.journal().empty());
     CHECK_FALSE(store.load("up"));
 }
+
+TEST_CASE_METHOD(Fixture, "two uplinks out of one interface: the last lab to go sets it back") {
+    kernel.add_link(kHostNamespace, "eth0", LinkKind::other);
+    std::string second = kUplink;
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{"name: up", "name: up2"},
+                                                          {"veth0", "veth2"},
+                                                          {"veth1", "veth3"},
+                                                          {"  r:", "  r2:"},
+                                                          {"r/", "r2/"},
+                                                          {"10.1.1.", "10.1.2."}}) {
+        for (auto at = second.find(from); at != std::string::npos;
+             at = second.find(from, at + to.size()))
+            second.replace(at, from.size(), to);
+    }
+    engine.apply(load_lab(kUplink), "lab.yaml");
+    engine.apply(load_lab(second), "lab2.yaml");
+    CHECK(store.load("up2")->host_sysctls.at(kOut) == HostSysctl{"0", "1"});
+
+    SECTION("the first one goes first") {
+        CHECK(engine.destroy("up").warnings.empty());
+        CHECK(kernel.sysctl(kHostNamespace, kOut) == "1");  // up2 still needs it
+        CHECK(engine.plan(load_lab(second)).empty());
+        engine.destroy("up2");
+        CHECK(kernel.sysctl(kHostNamespace, kOut) == "0");
+    }
+    SECTION("the second one goes first") {
+        engine.destroy("up2");
+        CHECK(kernel.sysctl(kHostNamespace, kOut) == "1");
+        engine.destroy("up");
+        CHECK(kernel.sysctl(kHostNamespace, kOut) == "0");
+    }
+}
