@@ -26,6 +26,9 @@ struct EngineOptions {
     std::chrono::milliseconds lock_wait{3000};
     std::set<std::string> adopt_namespaces;
     LoadOptions load;  // how apply_text loads the file
+    // Rootless mode: the "host" is the session's own namespace, so a lab's `host: uplink:`
+    // would lead nowhere; plan and apply refuse it (ErrorKind::permission).
+    bool rootless = false;
 };
 
 struct ApplyResult {
@@ -40,6 +43,9 @@ struct DestroyResult {
     bool found = false;  // false: nothing of the lab was recorded or marked ("nothing to destroy")
     Plan plan;
     ExecuteReport report;
+    // What the user should know: a host sysctl the lab changed that someone changed again after
+    // it, and that destroy so left as it is.
+    std::vector<std::string> warnings;
 };
 
 // How the file a lab was applied from compares with what was applied.
@@ -136,6 +142,9 @@ class Engine {
     std::optional<LabRecord> record_to_destroy(const std::string& lab, bool known,
                                                bool from_marks) const;
     LabClaims claims_of(const std::optional<LabRecord>& record) const;
+    // Adds to `c` the host sysctls other labs recorded or need (LabClaims), when lab `lab`
+    // changes or declares any: other records are read only then.
+    void share_host_sysctls(LabClaims& c, const std::string& lab, const Topology& desired) const;
     std::optional<LabRecord> load_record(const std::string& lab) const;
     bool up_as_the_labs(const std::string& ns, const LabRecord& record) const;
     // Why lab `lab` cannot be destroyed without a record: the namespaces that wear its mark (and

@@ -30,6 +30,11 @@ struct ObserveScope {
     bool host_routing = false;
     // Also read every nftables table of each namespace of the scope (Namespace::tables).
     bool nftables = true;
+    // Host tables to read if they exist (NftTable::id(): "ip nstopo-lab"), into
+    // Topology::host_tables; no other host table is returned.
+    std::vector<std::string> host_tables;
+    // Host sysctl keys to read (those the kernel has), into Topology::host_sysctls.
+    std::vector<std::string> host_sysctls;
     // Veth pairs the caller expects; the observer uses them as hints to resolve peers cheaply.
     // A veth whose peer is not found through a hint is still resolved, only more slowly.
     std::vector<Veth> expected_veths;

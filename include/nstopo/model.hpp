@@ -167,6 +167,16 @@ std::uint32_t default_metric(Family f);
 // Sysctl keys that `forwarding:` expands to.
 inline const std::string kIpv4Forwarding = "net.ipv4.ip_forward";
 inline const std::string kIpv6Forwarding = "net.ipv6.conf.all.forwarding";
+// The key each new link copies its IPv4 forwarding from.
+inline const std::string kIpv4DefaultForwarding = "net.ipv4.conf.default.forwarding";
+
+// The IPv4 forwarding switch of one link, "net.ipv4.conf.IFNAME.forwarding" (a '.' of the name
+// written '/', as sysctl(8) does): the kernel forwards a packet only when this key of the link it
+// *arrived* on is 1 (ip_route_input_slow, IN_DEV_FORWARD); net.ipv4.ip_forward is not consulted
+// on that path, and writing it (or conf.all.forwarding) sets the key of every link at once.
+std::string ipv4_forwarding_key(const std::string& ifname);
+// The link of such a key, or nullopt for any other key.
+std::optional<std::string> ifname_of_forwarding_key(const std::string& key);
 
 // Keys under net.ipv4.conf.default. and net.ipv6.conf.default.: the kernel copies them into each
 // link when the link is created, so they must be set before the namespace's links exist.
@@ -374,6 +384,16 @@ struct HostRouting {
     std::map<std::string, std::vector<Cidr>> addresses;  // by link
 };
 
+// `host: uplink:`: the lab's subnets reach the host's own network through host interface `out`,
+// source-NATed to its address (masquerade). Desired only (the record keeps it); what it makes in
+// the kernel is Topology::host_tables and host_sysctls, which the loader derives from it.
+struct Uplink {
+    std::string out;            // a host interface the lab does not create (eth0)
+    std::vector<Cidr> subnets;  // IPv4 networks inside subnets of the lab's addresses, sorted
+    SourceLocation where;       // its key
+    bool operator==(const Uplink& o) const { return out == o.out && subnets == o.subnets; }
+};
+
 // A LAN of the file's `lans:` shorthand: a switch namespace named after the LAN, holding one
 // bridge (kLanBridge), and one veth from each member to a port of that bridge. The loader expands
 // it into that namespace, bridge and veths, so the planner and the observer see ordinary objects;
@@ -411,6 +431,15 @@ struct Topology {
     // Desired: the file's. Observed (with host_routing in the scope): the host's main-table routes
     // that carry nstopo's protocol (kRouteProtocol), whichever lab added them.
     std::vector<Route> host_routes;
+    // `host: uplink:`, if the file has one. Desired only.
+    std::optional<Uplink> uplink;
+    // nftables tables of the host namespace by NftTable::id(). Desired: the uplink's table
+    // (uplink_table in nftables.hpp). Observed: those of the scope's host_tables that exist.
+    std::map<std::string, NftTable> host_tables;
+    // Sysctls of the host namespace (keys as Namespace::sysctls). Desired: the uplink's
+    // per-interface forwarding keys, "1". Observed: those of the scope's host_sysctls the kernel
+    // has.
+    std::map<std::string, std::string> host_sysctls;
     SourceLocation where;  // the file
     // The file's `checks:`, in file order. Desired only; not part of operator==.
     std::vector<Check> checks;

@@ -28,6 +28,17 @@ std::string nat_rule_text(const NatRule& r);
 NftTable nstopo_table(std::vector<NatRule> nat, std::string file, const std::string& file_text,
                       SourceLocation where);
 
+// The table a lab's `host: uplink:` is in the host namespace: `ip nstopo-LAB`, one per lab, so
+// two labs never share one and nstopo never writes into a table another program made. IPv4 only
+// (masquerade of IPv4 subnets). Its one chain:
+//   chain postrouting {
+//     type nat hook postrouting priority srcnat; policy accept;
+//     oifname "eth0" ip saddr { 10.0.1.0/24, 10.1.1.0/24 } masquerade
+//   }
+inline const std::string kUplinkFamily = "ip";
+std::string uplink_table_name(const std::string& lab);
+NftTable uplink_table(const std::string& lab, const Uplink& uplink);
+
 // The one transaction that makes table `t` exactly `t.body`, whether or not it exists: declare
 // it (a no-op if it exists), delete it, declare it again with the body. nft runs the lines of one
 // buffer as one netlink batch, so the table is replaced atomically, or not at all.

@@ -41,6 +41,17 @@ struct Identities {
     bool operator==(const Identities&) const = default;
 };
 
+// A host sysctl a lab changed (`host: uplink:`'s forwarding): what it held before the lab's
+// first change of it, and what the lab set. Recorded before the change. Restored to `previous`
+// when the lab no longer needs it, but only while it still holds `value`: a value someone set
+// after the lab is theirs, and is left (and reported). An empty `previous` is a link the lab
+// created itself, which goes with the lab.
+struct HostSysctl {
+    std::string previous;
+    std::string value;
+    bool operator==(const HostSysctl&) const = default;
+};
+
 // What a lab may treat as its own.
 struct LabClaims {
     // Namespaces and host interfaces the lab recorded as its own (state directory).
@@ -56,6 +67,16 @@ struct LabClaims {
     // deletes, and only while the kernel's route matches (same destination and metric, same
     // gateway, and the same device when the record names one) and carries kRouteProtocol.
     std::vector<Route> host_routes;
+    // Tables of the host namespace the lab recorded as its own (NftTable::id(), the uplink's):
+    // the only host tables it ever changes or deletes.
+    std::set<std::string> host_tables;
+    // Host sysctls the lab changed, by key (see HostSysctl).
+    std::map<std::string, HostSysctl> host_sysctls;
+    // Host sysctls other labs' records hold (the first recorded, by key), and the keys other
+    // labs' files need: two uplinks out of one interface share its forwarding key, which is set
+    // back only by the last lab that needs it. Filled by the engine, not recorded.
+    std::map<std::string, HostSysctl> host_sysctls_elsewhere;
+    std::set<std::string> host_sysctls_needed_elsewhere;
 };
 
 // The ownership rules of one lab, over what the kernel shows.

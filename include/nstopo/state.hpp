@@ -64,6 +64,11 @@ struct LabRecord {
     // The host routes the lab owns (LabClaims::host_routes), recorded before they are added:
     // while an apply runs, those of the file before and after it.
     std::vector<Route> host_routes;
+    // The host tables the lab owns (LabClaims::host_tables), recorded before they are loaded.
+    std::set<std::string> host_tables;
+    // The host sysctls the lab changed, each with its previous value, recorded before the change
+    // (LabClaims::host_sysctls).
+    std::map<std::string, HostSysctl> host_sysctls;
 
     // What the record lets the lab treat as its own (nstopo/ownership.hpp), without adoptions.
     LabClaims claims() const;

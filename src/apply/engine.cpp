@@ -30,11 +30,83 @@ Topology empty_lab(const std::string& lab) {
     return t;
 }
 
+std::set<std::string> host_table_ids(const Topology& t) {
+    std::set<std::string> ids;
+    for (const auto& [id, _] : t.host_tables) ids.insert(id);
+    return ids;
+}
+
+// The host sysctls of `changed` that `desired` still declares: what the record keeps once the
+// kernel matches (the others were set back, or are someone else's now).
+std::map<std::string, HostSysctl> declared_only(std::map<std::string, HostSysctl> changed,
+                                                const Topology& desired) {
+    std::erase_if(changed, [&](const auto& c) { return !desired.host_sysctls.contains(c.first); });
+    return changed;
+}
+
 // Whether the record owns exactly the names `desired` declares (as after a successful apply).
 bool owns_just_the_names_of(const LabRecord& r, const Topology& desired) {
     return r.namespaces == namespace_names(desired) &&
            r.host_interfaces == host_interface_names(desired) &&
-           r.host_routes == desired.host_routes;
+           r.host_routes == desired.host_routes && r.host_tables == host_table_ids(desired) &&
+           r.host_sysctls == declared_only(r.host_sysctls, desired);
+}
+
+// What the record must hold before `plan` runs: the host sysctls the lab changed before, and
+// each one the plan sets now for the first time, with the value it has now. A link the plan is
+// about to create (a host end) has none yet: it will copy conf.default's, which is then its
+// previous value.
+std::map<std::string, HostSysctl> host_sysctls_before(const Plan& plan, const Topology& desired,
+                                                      const Topology& observed,
+                                                      const LabClaims& claims) {
+    std::map<std::string, HostSysctl> changed = claims.host_sysctls;
+    // A key another lab changed, and this lab needs too, is this lab's to set back as well,
+    // to the value it had before the first of them: whichever goes last restores it.
+    for (const auto& [key, _] : desired.host_sysctls)
+        if (const auto other = claims.host_sysctls_elsewhere.find(key);
+            other != claims.host_sysctls_elsewhere.end())
+            changed.emplace(key, other->second);
+    for (const auto& o : plan.operations) {
+        const auto* set = std::get_if<op::SetSysctl>(&o.action);
+        if (!set || set->ns != kHostNamespace || changed.contains(set->key)) continue;
+        if (!desired.host_sysctls.contains(set->key)) continue;
+        auto now = observed.host_sysctls.find(set->key);
+        if (now == observed.host_sysctls.end())
+            now = observed.host_sysctls.find(kIpv4DefaultForwarding);
+        std::string previous = now != observed.host_sysctls.end() ? now->second : "";
+        changed[set->key] = {previous, set->value};
+    }
+    return changed;
+}
+
+// A warning for each host sysctl the lab changed, no longer declares, and leaves as it is
+// because someone set it to another value after the lab did.
+std::vector<std::string> host_sysctls_left(const std::string& lab, const Topology& desired,
+                                           const Topology& observed, const LabClaims& claims) {
+    std::vector<std::string> warnings;
+    for (const auto& [key, changed] : claims.host_sysctls) {
+        if (desired.host_sysctls.contains(key) || changed.previous.empty() ||
+            claims.host_sysctls_needed_elsewhere.contains(key))
+            continue;
+        const auto have = observed.host_sysctls.find(key);
+        if (have == observed.host_sysctls.end() || have->second == changed.value ||
+            have->second == changed.previous)
+            continue;
+        warnings.push_back("host sysctl " + key + " is " + have->second + ", not the " +
+                           changed.value + " lab '" + lab + "' set (it was " + changed.previous +
+                           " before): someone changed it since, so it is left as it is");
+    }
+    return warnings;
+}
+
+// Rootless mode has no uplink to give: its host is the session's own namespace.
+void refuse_rootless_uplink(const Topology& desired, bool rootless) {
+    if (!rootless || !desired.uplink) return;
+    throw Error(ErrorKind::permission,
+                "`host: uplink` is not permitted in rootless mode: the host of a rootless lab is "
+                "the session's own network namespace, which has no way out to the machine's "
+                "network; apply the lab as root for an uplink; nothing was changed",
+                desired.uplink->where);
 }
 
 std::set<std::string> united(std::set<std::string> a, const std::set<std::string>& b) {
@@ -117,12 +189,27 @@ Identities while_applying(const LabClaims& claims, const Topology& observed) {
     return ids;
 }
 
+// Identities of what the plan deletes (and so may make again under the same name) are no longer
+// the lab's: a host end whose peer's namespace went (a destroy killed halfway) is freed by the
+// kernel later, and the one the plan makes in its place has another ifindex, confirmed by its
+// mark until the apply records it.
+Identities without_deleted(Identities ids, const Plan& plan) {
+    for (const auto& o : plan.operations) {
+        if (const auto* d = std::get_if<op::DeleteLink>(&o.action); d && d->ns == kHostNamespace)
+            ids.host_interfaces.erase(d->ifname);
+        if (const auto* d = std::get_if<op::DeleteNamespace>(&o.action))
+            ids.namespaces.erase(d->ns);
+    }
+    return ids;
+}
+
 // A reading of the kernel made for `read` serves a plan that needs `needed` read: the same
 // namespaces, host links, sysctl keys and host routing. (The expected veths only make pairing
 // cheaper.)
 bool reads_the_same(const ObserveScope& read, const ObserveScope& needed) {
     return read.namespaces == needed.namespaces && read.host_interfaces == needed.host_interfaces &&
-           read.sysctls == needed.sysctls && read.host_routing == needed.host_routing;
+           read.sysctls == needed.sysctls && read.host_routing == needed.host_routing &&
+           read.host_tables == needed.host_tables && read.host_sysctls == needed.host_sysctls;
 }
 
 // Seconds since the epoch, as the record keeps a process's start.
@@ -237,11 +324,24 @@ LabClaims Engine::claims_of(const std::optional<LabRecord>& record) const {
     return c;
 }
 
+void Engine::share_host_sysctls(LabClaims& c, const std::string& lab,
+                                const Topology& desired) const {
+    if (c.host_sysctls.empty() && desired.host_sysctls.empty()) return;
+    for (const auto& other : store_.load_all(lab).records) {
+        for (const auto& [key, changed] : other.host_sysctls)
+            c.host_sysctls_elsewhere.emplace(key, changed);
+        for (const auto& [key, _] : other.desired.host_sysctls)
+            c.host_sysctls_needed_elsewhere.insert(key);
+    }
+}
+
 Plan Engine::plan(const Topology& file) const {
+    refuse_rootless_uplink(file, options_.rootless);
     const auto filled = with_canonical_tables(file, kernel_);
     const Topology& desired = filled ? *filled : file;
     const auto record = load_record(desired.name);
-    const auto claims = claims_of(record);
+    auto claims = claims_of(record);
+    share_host_sysctls(claims, desired.name, desired);
     Topology observed = kernel_.observe(scope_for(desired, claims));
     if (record) attach_processes(observed, record->processes);
     Plan p = nstopo::plan(record ? held_to_first_macs(desired, record->macs) : desired, observed,
@@ -329,7 +429,9 @@ struct Engine::ApplyState {
                          std::move(final_macs),
                          std::move(final_ids),
                          declared_only(std::move(applying.processes), desired),
-                         desired.host_routes};
+                         desired.host_routes,
+                         host_table_ids(desired),
+                         declared_only(std::move(applying.host_sysctls), desired)};
     }
 
     // What the kernel shows of what the lab will record once it matches.
@@ -349,6 +451,7 @@ Engine::ApplyState Engine::begin_apply(const Topology& desired, const std::strin
     s.previous = s.prepared ? std::optional<LabRecord>(std::move(s.prepared->record))
                             : load_record(desired.name);
     s.claims = claims_of(s.previous);
+    share_host_sysctls(s.claims, desired.name, desired);
     s.scope = scope_for(desired, s.claims);
     s.held = held_to_first_macs(desired,
                                 s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{});
@@ -383,9 +486,13 @@ Plan Engine::plan_and_record(ApplyState& s) {
                            united(host_interface_names(s.desired), s.claims.owned_host_interfaces),
                            s.desired,
                            s.previous ? s.previous->macs : std::map<VethEnd, MacAddress>{},
-                           while_applying(s.claims, observed),
+                           without_deleted(while_applying(s.claims, observed), plan),
                            s.previous ? s.previous->processes : std::map<ProcessKey, ProcessRun>{},
-                           united(s.desired.host_routes, s.claims.host_routes)};
+                           united(s.desired.host_routes, s.claims.host_routes),
+                           united(host_table_ids(s.desired), s.claims.host_tables),
+                           host_sysctls_before(plan, s.desired, observed, s.claims)};
+    for (auto& w : host_sysctls_left(s.desired.name, s.desired, observed, s.claims))
+        s.warnings.push_back(std::move(w));
     if (!plan.empty() || !s.recorded_as_applied) store_.save(s.applying);
     return plan;
 }
@@ -396,7 +503,10 @@ ExecuteReport Engine::execute_and_verify(ApplyState& s, const Plan& plan,
     ExecuteReport report = execute(plan, kernel_, with_ledger(exec, ledger));
     if (exec.on_stage) exec.on_stage(Stage::verifying, plan);
     // What the plan created is the lab's by the record just written, confirmed by its mark.
-    Verified after = verify(s.held, claims_of(s.applying), s.applying.processes);
+    LabClaims recorded = claims_of(s.applying);
+    recorded.host_sysctls_elsewhere = s.claims.host_sysctls_elsewhere;
+    recorded.host_sysctls_needed_elsewhere = s.claims.host_sysctls_needed_elsewhere;
+    Verified after = verify(s.held, recorded, s.applying.processes);
     accept_quick_exits(s, ledger.started_now(), after.residual);
     if (!after.residual.empty())
         throw Error(ErrorKind::verification,
@@ -425,6 +535,7 @@ void Engine::accept_quick_exits(ApplyState& s, const std::set<ProcessKey>& start
 
 ApplyResult Engine::apply(const Topology& file, const std::string& source,
                           const ExecuteOptions& exec, std::optional<PreparedApply> prepared) {
+    refuse_rootless_uplink(file, options_.rootless);
     const auto filled = with_canonical_tables(file, kernel_);
     const Topology& desired = filled ? *filled : file;
     ApplyState s = begin_apply(desired, source, std::move(prepared));
@@ -472,7 +583,8 @@ std::optional<LabRecord> Engine::record_to_destroy(const std::string& lab, bool 
     const auto marked = marked_namespaces(lab);
     if (marked.empty() && known) return std::nullopt;
     if (marked.empty() || !from_marks) throw without_record(lab, known, marked);
-    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}, {}, {}};
+    return LabRecord{lab, "", LabPhase::destroying, marked, {}, empty_lab(lab), {}, {}, {}, {},
+                     {},  {}};
 }
 
 DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec, bool from_marks) {
@@ -486,7 +598,8 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     store_.save(*record);
 
     const Topology nothing = empty_lab(lab);
-    const LabClaims claims = claims_of(record);
+    LabClaims claims = claims_of(record);
+    share_host_sysctls(claims, lab, nothing);
     DestroyResult result;
     result.found = true;
     // The recorded veths are the observer's hints for pairing veth ends: one question per veth
@@ -496,6 +609,7 @@ DestroyResult Engine::destroy(const std::string& lab, const ExecuteOptions& exec
     Topology observed = kernel_.observe(scope);
     attach_processes(observed, record->processes);
     result.plan = nstopo::plan(nothing, observed, claims);
+    result.warnings = host_sysctls_left(lab, nothing, observed, claims);
     RecordingLedger ledger(store_, *record);
     result.report = execute(result.plan, kernel_, with_ledger(exec, ledger));
     remove_leftover_files(*record, observed);

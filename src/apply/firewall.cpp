@@ -35,14 +35,39 @@ Located locate(const NftTable& t, const CanonicalTable::Message& m) {
 
 }  // namespace
 
+namespace {
+
+bool lacks_canonical(const std::map<std::string, NftTable>& tables) {
+    return std::any_of(tables.begin(), tables.end(),
+                       [](const auto& t) { return t.second.canonical.empty(); });
+}
+
+void reuse_canonical(std::map<std::string, NftTable>& tables,
+                     const std::map<std::string, NftTable>& applied) {
+    for (auto& [id, t] : tables) {
+        const auto old = applied.find(id);
+        if (old == applied.end() || old->second.body != t.body) continue;
+        t.canonical = old->second.canonical;
+        t.rules = old->second.rules;
+    }
+}
+
+}  // namespace
+
 std::optional<Topology> with_canonical_tables(const Topology& file, Kernel& kernel) {
-    const bool needed =
-        std::any_of(file.namespaces.begin(), file.namespaces.end(), [](const auto& n) {
-            return std::any_of(n.second.tables.begin(), n.second.tables.end(),
-                               [](const auto& t) { return t.second.canonical.empty(); });
-        });
+    const bool needed = lacks_canonical(file.host_tables) ||
+                        std::any_of(file.namespaces.begin(), file.namespaces.end(),
+                                    [](const auto& n) { return lacks_canonical(n.second.tables); });
     if (!needed) return std::nullopt;
     Topology desired = file;
+    // The uplink's table is nstopo's own text: a refusal is nstopo's bug, located at `uplink`.
+    for (auto& [id, t] : desired.host_tables) {
+        if (!t.canonical.empty()) continue;
+        const CanonicalTable answer = kernel.canonical_table(t);
+        if (!answer.accepted) refuse("host", t, answer);
+        t.canonical = answer.canonical;
+        t.rules = answer.rules;
+    }
     for (auto& [name, ns] : desired.namespaces)
         for (auto& [id, t] : ns.tables) {
             if (!t.canonical.empty()) continue;
@@ -55,15 +80,11 @@ std::optional<Topology> with_canonical_tables(const Topology& file, Kernel& kern
 }
 
 void reuse_canonical_tables(Topology& desired, const Topology& applied) {
+    reuse_canonical(desired.host_tables, applied.host_tables);
     for (auto& [name, ns] : desired.namespaces) {
         const auto was = applied.namespaces.find(name);
         if (was == applied.namespaces.end()) continue;
-        for (auto& [id, t] : ns.tables) {
-            const auto old = was->second.tables.find(id);
-            if (old == was->second.tables.end() || old->second.body != t.body) continue;
-            t.canonical = old->second.canonical;
-            t.rules = old->second.rules;
-        }
+        reuse_canonical(ns.tables, was->second.tables);
     }
 }
 

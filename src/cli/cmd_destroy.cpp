@@ -1,5 +1,6 @@
 // nstopo destroy [FILE|NAME]: remove everything a lab created and verify that nothing remains.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -56,6 +57,7 @@ int run_destroy(Context& ctx, const DestroyArgs& a) {
     }
     const DestroyResult r =
         engine.destroy(lab, ctx.progress("destroy", a.from_marks), a.from_marks);
+    for (const auto& w : r.warnings) std::fprintf(stderr, "nstopo: warning: %s\n", w.c_str());
     if (!r.found)
         ctx.say("nothing to destroy (lab " + lab + " is not up)");
     else

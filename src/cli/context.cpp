@@ -102,6 +102,7 @@ Engine& Context::engine(EngineOptions options) {
     if (command_.needs.kernel) require_root();
     kernel_ = make_netlink_kernel(kernel_options());
     options.load = load_options();
+    options.rootless = rootless();
     engine_.emplace(*kernel_, store_, std::move(options));
     return *engine_;
 }

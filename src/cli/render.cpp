@@ -273,6 +273,41 @@ std::string summary_line(const std::string& verb, const ExecuteReport& r) {
     return line;
 }
 
+namespace {
+
+// The uplink: its out and subnets, its host table, and each host sysctl it needs (with the value
+// it had before the lab changed it, from the record).
+void append_uplink(std::string& out, const LabStatus& lab, const Style& s) {
+    const Topology& applied = lab.record.desired;
+    if (!applied.uplink) return;
+    std::string subnets;
+    for (const auto& c : applied.uplink->subnets)
+        subnets += (subnets.empty() ? "" : ", ") + c.str();
+    out += "    uplink out " + applied.uplink->out + ": masquerade " + subnets + "\n";
+    for (const auto& [id, want] : applied.host_tables) {
+        const auto have = lab.observed.host_tables.find(id);
+        const NftTable* had = have == lab.observed.host_tables.end() ? nullptr : &have->second;
+        const std::string state = table_state(&want, had);
+        out += "    nftables table " + id;
+        if (had) out += " (" + plural(static_cast<std::size_t>(had->rules), "rule") + ")";
+        out += "  " + s.paint(state, state == "in sync" ? kGreen : kYellow) + "\n";
+    }
+    for (const auto& [key, value] : applied.host_sysctls) {
+        const auto have = lab.observed.host_sysctls.find(key);
+        const auto was = lab.record.host_sysctls.find(key);
+        out += "    sysctl " + key + "=" +
+               (have == lab.observed.host_sysctls.end() ? "(none)" : have->second);
+        if (was != lab.record.host_sysctls.end()) out += " (was " + was->second.previous + ")";
+        const bool ok = have != lab.observed.host_sysctls.end() && have->second == value;
+        out +=
+            "  " +
+            s.paint(ok ? "in sync" : "drifted (apply sets " + value + ")", ok ? kGreen : kYellow) +
+            "\n";
+    }
+}
+
+}  // namespace
+
 std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
     if (labs.empty()) return "no lab is up\n";
     std::string out;
@@ -299,10 +334,12 @@ std::string status_text(const std::vector<LabStatus>& labs, const Style& s) {
         for (const auto& [name, _] : lab.record.desired.namespaces)
             if (!lab.observed.namespaces.contains(name))
                 out += "  namespace " + name + "  " + s.paint("missing", kRed) + "\n";
-        if (!lab.observed.host_interfaces.empty() || !lab.observed.host_routes.empty()) {
+        if (!lab.observed.host_interfaces.empty() || !lab.observed.host_routes.empty() ||
+            lab.record.desired.uplink) {
             out += "  host\n";
             append_links(out, lab.observed.host_interfaces, s);
             for (const auto& r : lab.observed.host_routes) out += "    route " + r.str() + "\n";
+            append_uplink(out, lab, s);
         }
         append_verdict(out, lab, s);
     }
@@ -319,6 +356,43 @@ nlohmann::json lans_json(const Topology& applied) {
         auto& members = j[name] = nlohmann::json::array();
         for (const auto& m : lan.members)
             members.push_back({{"member", m.end.str()}, {"port", m.port}});
+    }
+    return j;
+}
+
+}  // namespace
+
+namespace {
+
+// {"out": "eth0", "subnets": [...], "table": {"id", "state"}, "sysctls": [{"key", "value",
+// "wanted", "previous"}]}, or null for a lab without an uplink.
+nlohmann::json uplink_json(const LabStatus& lab) {
+    const Topology& applied = lab.record.desired;
+    if (!applied.uplink) return nullptr;
+    nlohmann::json subnets = nlohmann::json::array();
+    for (const auto& c : applied.uplink->subnets) subnets.push_back(c.str());
+    nlohmann::json j{{"out", applied.uplink->out},
+                     {"subnets", subnets},
+                     {"tables", nlohmann::json::array()},
+                     {"sysctls", nlohmann::json::array()}};
+    for (const auto& [id, want] : applied.host_tables) {
+        const auto have = lab.observed.host_tables.find(id);
+        j["tables"].push_back({{"table", id},
+                               {"state", table_state(&want, have == lab.observed.host_tables.end()
+                                                                ? nullptr
+                                                                : &have->second)}});
+    }
+    for (const auto& [key, value] : applied.host_sysctls) {
+        const auto have = lab.observed.host_sysctls.find(key);
+        const auto was = lab.record.host_sysctls.find(key);
+        j["sysctls"].push_back(
+            {{"key", key},
+             {"value", have == lab.observed.host_sysctls.end() ? nlohmann::json(nullptr)
+                                                               : nlohmann::json(have->second)},
+             {"wanted", value},
+             {"previous", was == lab.record.host_sysctls.end()
+                              ? nlohmann::json(nullptr)
+                              : nlohmann::json(was->second.previous)}});
     }
     return j;
 }
@@ -362,6 +436,7 @@ nlohmann::json status_json(const std::vector<LabStatus>& labs) {
                              {"lans", lans_json(s.record.desired)},
                              {"processes", processes},
                              {"nftables", tables_json(s)},
+                             {"uplink", uplink_json(s)},
                              {"drift", drift}});
     }
     return j;

@@ -43,6 +43,11 @@ void check_mistakes(const Draft& draft, const Topology& completed, Diagnostics& 
 void check_host_addresses(const Draft& draft, Diagnostics& diags);
 // Each `nat:` entry names a link of its namespace (check_nftables.cpp).
 void check_nat(const Draft& draft, const Topology& completed, Diagnostics& diags);
+// `host: uplink:` against the completed topology: `out` is no host end of the lab, each subnet
+// lies inside a subnet of the lab's addresses and the host reaches it through a host end (its
+// subnet, or a host route); then the uplink, its host table and the forwarding keys of the links
+// it needs go into `completed` (read_uplink.cpp).
+void check_uplink(const Draft& draft, Topology& completed, Diagnostics& diags);
 // Each check starts in a declared namespace, binds to one of its addresses, and aims inside the
 // lab (check_checks.cpp).
 void check_checks(const Draft& draft, const Topology& completed, Diagnostics& diags);

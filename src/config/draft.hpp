@@ -101,6 +101,13 @@ struct DraftLan {
     SourceLocation hub_where;
 };
 
+// `host: uplink:` as written.
+struct DraftUplink {
+    Uplink uplink;  // `where` is its key
+    SourceLocation out_where;
+    std::vector<SourceLocation> subnet_where;  // parallel to uplink.subnets
+};
+
 struct Draft {
     std::optional<std::string> name;
     SourceLocation name_where;
@@ -108,6 +115,7 @@ struct Draft {
     std::map<std::string, DraftInterface> host_interfaces;  // as listed under `host: interfaces:`
     std::map<std::string, DraftBridge> host_bridges;        // as listed under `host: bridges:`
     std::vector<DraftRoute> host_routes;                    // `host: routes:`, in file order
+    std::optional<DraftUplink> uplink;                      // `host: uplink:`, if it could be read
     std::vector<DraftVeth> veths;                           // those whose two ends could be read
     std::vector<DraftCheck> checks;                         // those that could be read
     std::vector<DraftLan> lan_entries;                      // `lans:` as written, in file order

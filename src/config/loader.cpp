@@ -58,6 +58,7 @@ std::optional<Topology> load(std::string_view text, const LoadOptions& options,
     check_routes(draft, topology, diags);
     check_checks(draft, topology, diags);
     check_nat(draft, topology, diags);
+    check_uplink(draft, topology, diags);
     // Student mistakes the kernel takes: warnings, the file still loads.
     check_mistakes(draft, topology, diags);
     normalize(topology);

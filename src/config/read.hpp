@@ -14,6 +14,8 @@ Draft read_draft(const YamlTree& tree, Diagnostics& diags);
 void read_namespaces(const Reader& r, NodeId id, Draft& draft);
 // `host:` (read_namespaces.cpp).
 void read_host(const Reader& r, NodeId id, Draft& draft);
+// `host: uplink:` (its key and value) into draft.uplink (read_uplink.cpp).
+void read_uplink(const Reader& r, NodeId key, NodeId value, Draft& draft);
 // One route of a namespace's `routes:` (read_routes.cpp).
 std::optional<DraftRoute> read_route(const Reader& r, NodeId id);
 // A link's `rate:`, in bits per second (read_shaping.cpp).

@@ -13,7 +13,7 @@ const std::vector<std::string> kInterfaceKeys = {"addresses", "state", "mtu",
                                                  "mac",       "rate",  "netem"};
 const std::vector<std::string> kBridgeKeys = {"ports", "stp", "hub",  "addresses", "state",
                                               "mtu",   "mac", "rate", "netem"};
-const std::vector<std::string> kHostKeys = {"interfaces", "bridges", "routes"};
+const std::vector<std::string> kHostKeys = {"interfaces", "bridges", "routes", "uplink"};
 constexpr std::uint64_t kMinMtu = 68;  // the IPv4 minimum; the kernel refuses less
 constexpr std::uint64_t kMaxMtu = 65535;
 
@@ -315,11 +315,13 @@ void read_host(const Reader& r, NodeId id, Draft& draft) {
             read_bridges(r, v, draft.host_bridges);
         else if (key == "routes")
             read_routes(r, v, draft.host_routes);
+        else if (key == "uplink")
+            read_uplink(r, k, v, draft);
         else if (std::find(kNamespaceKeys.begin(), kNamespaceKeys.end(), key) !=
                  kNamespaceKeys.end())
             r.error(k, code(key) +
                            " is not allowed in `host`; the host namespace takes `interfaces`, "
-                           "`bridges` and `routes` only");
+                           "`bridges`, `routes` and `uplink` only");
         else
             r.unknown_key(k, kHostKeys, "in `host`");
     }

@@ -109,8 +109,10 @@ class NetlinkKernel final : public Kernel {
     void delete_link(const std::string& ns, const std::string& ifname) override {
         const Op op{ns, "delete link", ifname};
         const kernel::LinkPtr link = kernel::link_named(ifname);
-        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_link_delete(sk, link.get()); });
+        // Forgotten first: a link that vanished by itself (ENODEV) must not leave its index
+        // behind for a link made next under its name.
         sessions_.forget_ifindexes();
+        sessions_.socket(op).run(op, [&](nl_sock* sk) { return rtnl_link_delete(sk, link.get()); });
     }
 
     void set_link_state(const std::string& ns, const std::string& ifname, LinkState s) override {

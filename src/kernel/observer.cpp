@@ -3,10 +3,12 @@
 #include <map>
 #include <set>
 
+#include "nftables.hpp"
 #include "parallel.hpp"
 #include "qdisc.hpp"
 #include "read_namespace.hpp"
 #include "snapshot.hpp"
+#include "sysctl.hpp"
 #include "veth_peers.hpp"
 
 namespace nstopo::kernel {
@@ -25,6 +27,25 @@ Snapshot read_host(Sessions& sessions, bool with_routes) {
     if (with_routes) read_routes(snap, socket, kHostNamespace);
     sessions.learn_ifindexes(kHostNamespace, ifindexes_of(snap));
     return snap;
+}
+
+// The host's sysctls of `keys` that the kernel has (an absent link has none) and its tables of
+// `ids` that exist, read from the host namespace (`host`): the uplink's forwarding keys and
+// table. No other host table is returned.
+void read_host_uplink(Sessions& sessions, const ObserveScope& scope, Topology& t) {
+    const Op op{kHostNamespace, "observe", "host sysctls and tables"};
+    const EnterNetns inside(sessions.host_fd(), op);
+    if (!scope.host_sysctls.empty()) {
+        NamespaceSysctls sysctls = sessions.sysctls_for(kHostNamespace);
+        for (const auto& key : scope.host_sysctls)
+            if (auto v = sysctls.read(Op{kHostNamespace, "read sysctl", key}, key))
+                t.host_sysctls[key] = std::move(*v);
+    }
+    if (scope.host_tables.empty()) return;
+    auto tables = list_tables_here(Op{kHostNamespace, "list nftables", "ruleset"});
+    for (const auto& id : scope.host_tables)
+        if (auto it = tables.find(id); it != tables.end())
+            t.host_tables[id] = std::move(it->second);
 }
 
 class Observation {
@@ -48,6 +69,8 @@ class Observation {
             t.host_routing = host_routing();
             t.host_routes = host_.own_routes;
         }
+        if (!scope_.host_sysctls.empty() || !scope_.host_tables.empty())
+            read_host_uplink(sessions_, scope_, t);
         normalize(t);
         return t;
     }

@@ -262,8 +262,9 @@ bool same_pairs_in_order(const std::vector<Veth>& x, const std::vector<Veth>& y)
 }  // namespace
 
 bool Topology::operator==(const Topology& o) const {
-    if (std::tie(name, namespaces, host_interfaces, host_routes) !=
-        std::tie(o.name, o.namespaces, o.host_interfaces, o.host_routes))
+    if (std::tie(name, namespaces, host_interfaces, host_routes, uplink, host_tables,
+                 host_sysctls) != std::tie(o.name, o.namespaces, o.host_interfaces, o.host_routes,
+                                           o.uplink, o.host_tables, o.host_sysctls))
         return false;
     if (veths.size() != o.veths.size()) return false;
     // Normalized topologies (see normalize) have their veths in order already.
@@ -302,7 +303,30 @@ void normalize(Topology& t) {
     for (auto& [_, n] : t.namespaces) normalize(n);
     for (auto& [_, i] : t.host_interfaces) normalize(i);
     normalize_routes(t.host_routes);
+    if (t.uplink) {
+        auto& s = t.uplink->subnets;
+        std::sort(s.begin(), s.end());
+        s.erase(std::unique(s.begin(), s.end()), s.end());
+    }
     std::stable_sort(t.veths.begin(), t.veths.end(), veth_less);
+}
+
+std::string ipv4_forwarding_key(const std::string& ifname) {
+    std::string level = ifname;
+    std::replace(level.begin(), level.end(), '.', '/');
+    return "net.ipv4.conf." + level + ".forwarding";
+}
+
+std::optional<std::string> ifname_of_forwarding_key(const std::string& key) {
+    static constexpr std::string_view kPrefix = "net.ipv4.conf.";
+    static constexpr std::string_view kSuffix = ".forwarding";
+    if (key.size() <= kPrefix.size() + kSuffix.size() || !key.starts_with(kPrefix) ||
+        !key.ends_with(kSuffix))
+        return std::nullopt;
+    std::string level = key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+    if (level.find('.') != std::string::npos) return std::nullopt;
+    std::replace(level.begin(), level.end(), '/', '.');
+    return level;
 }
 
 std::string lan_plain_port(const VethEnd& member) {

@@ -67,6 +67,23 @@ NftTable nstopo_table(std::vector<NatRule> nat, std::string file, const std::str
     return t;
 }
 
+std::string uplink_table_name(const std::string& lab) {
+    return "nstopo-" + lab;
+}
+
+NftTable uplink_table(const std::string& lab, const Uplink& uplink) {
+    std::string subnets;
+    for (const auto& s : uplink.subnets) subnets += (subnets.empty() ? "" : ", ") + s.str();
+    NftTable t;
+    t.family = kUplinkFamily;
+    t.name = uplink_table_name(lab);
+    t.body = nat_chain(
+        "postrouting", "postrouting", "srcnat",
+        {"oifname " + quoted_ifname(uplink.out) + " ip saddr { " + subnets + " } masquerade"});
+    t.where = uplink.where;
+    return t;
+}
+
 std::string replace_script(const NftTable& t) {
     const std::string table = "table " + t.id();
     return table + "\ndelete " + table + "\n" + table + " {\n" + t.body + "}\n";

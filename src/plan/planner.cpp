@@ -108,11 +108,14 @@ class Planner {
         plan_veths();
         plan_bridges();
         plan_sysctls();
+        detail::plan_host_sysctls(desired_, observed_, claims_, doomed_host_links(), removals_,
+                                  bringup_);
         plan_links();
         plan_addresses();
         plan_routes();
         plan_shaping();
         detail::plan_tables(desired_, observed_, removed_namespaces_, removals_, bringup_);
+        detail::plan_host_tables(desired_, observed_, claims_, removals_, bringup_);
         plan_processes();
         Plan p{lab_, {}};
         removals_.append_reverse(p.operations);
@@ -165,6 +168,8 @@ class Planner {
             check_host_capture(want, found);
         }
         check_host_routes(found);
+        for (auto& c : detail::host_uplink_conflicts(desired_, observed_, claims_))
+            found.push_back({std::move(c.message), std::move(c.where)});
         if (!found.empty()) throw_conflicts(found);
     }
 
@@ -257,6 +262,13 @@ class Planner {
     }
 
     // The observed link as it will be when bring-up starts: nullptr if absent or removed first.
+    std::set<std::string> doomed_host_links() const {
+        std::set<std::string> names;
+        for (const auto& [end, _] : doomed_)
+            if (end.in_host()) names.insert(end.ifname);
+        return names;
+    }
+
     const Interface* surviving_link(const VethEnd& end) const {
         if (doomed_.count(end)) return nullptr;
         return observed_.find_interface(end.ns, end.ifname);

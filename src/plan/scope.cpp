@@ -38,9 +38,20 @@ ObserveScope scope_for(const Topology& desired, const LabClaims& claims) {
     for (const auto& v : desired.veths)
         for (const auto* end : {&v.a, &v.b})
             if (end->in_host()) scope.host_interfaces.push_back(end->ifname);
+    // The uplink's `out` (that it exists, and whose it is), the host tables and sysctls the lab
+    // declares or changed, and the forwarding a link made now copies (its previous value).
+    if (desired.uplink) scope.host_interfaces.push_back(desired.uplink->out);
+    for (const auto& [id, _] : desired.host_tables) scope.host_tables.push_back(id);
+    scope.host_tables.insert(scope.host_tables.end(), claims.host_tables.begin(),
+                             claims.host_tables.end());
+    for (const auto& [key, _] : desired.host_sysctls) scope.host_sysctls.push_back(key);
+    for (const auto& [key, _] : claims.host_sysctls) scope.host_sysctls.push_back(key);
+    if (!desired.host_sysctls.empty()) scope.host_sysctls.push_back(kIpv4DefaultForwarding);
 
     scope.namespaces = sorted_unique(std::move(scope.namespaces));
     scope.host_interfaces = sorted_unique(std::move(scope.host_interfaces));
+    scope.host_tables = sorted_unique(std::move(scope.host_tables));
+    scope.host_sysctls = sorted_unique(std::move(scope.host_sysctls));
     scope.expected_veths = desired.veths;
     return scope;
 }

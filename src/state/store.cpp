@@ -93,6 +93,20 @@ std::map<ProcessKey, ProcessRun> processes_from_json(const json& j) {
     return runs;
 }
 
+// {"net.ipv4.conf.eth0.forwarding": {"previous": "0", "value": "1"}}
+json host_sysctls_to_json(const std::map<std::string, HostSysctl>& sysctls) {
+    json j = json::object();
+    for (const auto& [key, s] : sysctls) j[key] = {{"previous", s.previous}, {"value", s.value}};
+    return j;
+}
+
+std::map<std::string, HostSysctl> host_sysctls_from_json(const json& j) {
+    std::map<std::string, HostSysctl> sysctls;
+    for (const auto& [key, s] : j.items())
+        sysctls[key] = {s.at("previous").get<std::string>(), s.at("value").get<std::string>()};
+    return sysctls;
+}
+
 json record_to_json(const LabRecord& r) {
     return json{{"version", kRecordVersion},
                 {"lab", r.lab},
@@ -104,7 +118,9 @@ json record_to_json(const LabRecord& r) {
                 {"macs", macs_to_json(r.macs)},
                 {"identities", identities_to_json(r.identities)},
                 {"processes", processes_to_json(r.processes)},
-                {"host_routes", routes_to_json(r.host_routes)}};
+                {"host_routes", routes_to_json(r.host_routes)},
+                {"host_tables", r.host_tables},
+                {"host_sysctls", host_sysctls_to_json(r.host_sysctls)}};
 }
 
 LabRecord record_from_json(const json& j, const fs::path& path) {
@@ -151,6 +167,11 @@ LabRecord record_from_json(const json& j, const fs::path& path) {
                             "state record \"" + path.string() + "\" has a " + e.message());
             }
         }
+        // Records of labs applied before uplinks existed have neither.
+        if (j.contains("host_tables"))
+            r.host_tables = j.at("host_tables").get<std::set<std::string>>();
+        if (j.contains("host_sysctls"))
+            r.host_sysctls = host_sysctls_from_json(j.at("host_sysctls"));
         return r;
     } catch (const json::exception& e) {
         throw Error(ErrorKind::state,
@@ -439,7 +460,14 @@ std::optional<LabPhase> lab_phase_from(const std::string& text) {
 }
 
 LabClaims LabRecord::claims() const {
-    return LabClaims{namespaces, host_interfaces, {}, identities, host_routes};
+    LabClaims c;
+    c.owned_namespaces = namespaces;
+    c.owned_host_interfaces = host_interfaces;
+    c.identities = identities;
+    c.host_routes = host_routes;
+    c.host_tables = host_tables;
+    c.host_sysctls = host_sysctls;
+    return c;
 }
 
 }  // namespace nstopo

@@ -266,6 +266,14 @@ json to_json(const Topology& t) {
     for (const auto& v : t.veths) j["veths"].push_back({v.a.str(), v.b.str()});
     if (!t.lans.empty()) j["lans"] = lans_to_json(t.lans);
     if (!t.host_routes.empty()) j["host_routes"] = routes_to_json(t.host_routes);
+    if (t.uplink) {
+        json subnets = json::array();
+        for (const auto& s : t.uplink->subnets) subnets.push_back(s.str());
+        j["uplink"] = {{"out", t.uplink->out}, {"subnets", subnets}};
+    }
+    for (const auto& [id, table] : t.host_tables)
+        j["host_nftables"].push_back(table_to_json(table));
+    if (!t.host_sysctls.empty()) j["host_sysctls"] = t.host_sysctls;
     return j;
 }
 
@@ -282,6 +290,20 @@ Topology topology_from_json(const json& j) {
         t.host_interfaces = interfaces_from(j.at("host_interfaces"));
         if (j.contains("lans")) t.lans = lans_from(j["lans"]);
         if (j.contains("host_routes")) t.host_routes = routes_from_json(j["host_routes"]);
+        if (j.contains("uplink")) {
+            Uplink u;
+            u.out = j["uplink"].at("out").get<std::string>();
+            for (const auto& s : j["uplink"].at("subnets"))
+                u.subnets.push_back(cidr_from(s, "subnet"));
+            t.uplink = std::move(u);
+        }
+        if (j.contains("host_nftables"))
+            for (const auto& h : j["host_nftables"]) {
+                NftTable table = table_from(h);
+                t.host_tables.emplace(table.id(), std::move(table));
+            }
+        if (j.contains("host_sysctls"))
+            t.host_sysctls = j["host_sysctls"].get<std::map<std::string, std::string>>();
         normalize(t);
         return t;
     } catch (const json::exception& e) {

@@ -470,8 +470,18 @@ TEST_CASE_METHOD(EngineFixture,
                  "never the lab's") {
     const Topology lab = load(kPair);
     // An apply recorded both names, then someone made ns02 first (unmarked, with a link).
-    store.save(LabRecord{
-        "pair", "pair.yaml", LabPhase::applying, {"ns01", "ns02"}, {}, lab, {}, {}, {}, {}});
+    store.save(LabRecord{"pair",
+                         "pair.yaml",
+                         LabPhase::applying,
+                         {"ns01", "ns02"},
+                         {},
+                         lab,
+                         {},
+                         {},
+                         {},
+                         {},
+                         {},
+                         {}});
     kernel.add_unmarked_namespace("ns02");
     kernel.add_link("ns02", "theirs0", LinkKind::veth);
     CHECK_THROWS_AS(engine.apply(lab, "pair.yaml"), Error);

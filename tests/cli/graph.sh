@@ -18,7 +18,32 @@ import sys
 import xml.etree.ElementTree as ET
 import yaml
 svg = ET.parse(sys.argv[1]).getroot()
-lab = yaml.safe_load(open(sys.argv[2]))
+import os
+
+
+def merge(base, over):
+    """The format's merge for what is counted here: maps by key, lists appended."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = merge(base[k], v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(over, list):
+        return base + over
+    return base if over is None else over
+
+
+def load(path):
+    """The file, merged over those it `extends:` (its `remove:` and `vars:` not applied)."""
+    doc = yaml.safe_load(open(path)) or {}
+    bases = doc.pop("extends", None) or []
+    merged = {}
+    for base in [bases] if isinstance(bases, str) else bases:
+        merged = merge(merged, load(os.path.join(os.path.dirname(path), base)))
+    return merge(merged, doc)
+
+
+lab = load(sys.argv[2])
 dot = open(sys.argv[3]).read()
 ns = "{http://www.w3.org/2000/svg}"
 nodes = [g for g in svg.iter(ns + "g") if g.get("class") == "node"]

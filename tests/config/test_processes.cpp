@@ -226,7 +226,7 @@ TEST_CASE("bad users, environment names and process names are refused") {
           Lines{"@/lab/lab.yaml:4:7: error: process name 'a/b' contains '/'"});
     CHECK(f.errors("host:\n  processes: {}\n") ==
           Lines{"@/lab/lab.yaml:2:3: error: `processes` is not allowed in `host`; the host "
-                "namespace takes `interfaces`, `bridges` and `routes` only"});
+                "namespace takes `interfaces`, `bridges`, `routes` and `uplink` only"});
 }
 
 TEST_CASE("refusing processes (--no-processes) makes every process an error") {

@@ -68,7 +68,7 @@ host:
   sysctls: {}
 )") == Lines{"t.yaml:2:3: error: unknown key 'interface' in `host`; did you mean 'interfaces'?",
              "t.yaml:3:3: error: `sysctls` is not allowed in `host`; the host namespace takes "
-             "`interfaces`, `bridges` and `routes` only"});
+             "`interfaces`, `bridges`, `routes` and `uplink` only"});
 }
 
 TEST_CASE("wrong types say what was expected and what was found") {

@@ -157,3 +157,43 @@ TEST_CASE("observe sees rules deleted and added by hand, and tables nstopo does 
     CHECK(tables.at("ip foreign").rules == 1);
     CHECK(tables.at("ip foreign").canonical.find("\"packets\"") == std::string::npos);
 }
+
+TEST_CASE("the uplink's host table and forwarding: done, observed, undone, absent") {
+    auto k = make_kernel();
+    run_ok("ip link add up-k0 type veth peer name up-k1");
+    run_ok("nft add table inet bystander");
+    Uplink u;
+    u.out = "up-k0";
+    u.subnets = {cidr("10.0.1.0/24"), cidr("10.1.1.0/24")};
+    const NftTable t = canonical(*k, uplink_table("lab1", u));
+    CHECK(t.id() == "ip nstopo-lab1");
+    CHECK(t.rules == 1);
+    ObserveScope scope;
+    scope.host_tables = {t.id()};
+    const std::string key = ipv4_forwarding_key("up-k0");
+    scope.host_sysctls = {key, ipv4_forwarding_key("gone0")};
+    CHECK(k->observe(scope).host_tables.empty());  // absent; the bystander is not returned
+
+    k->load_table(kHostNamespace, t);
+    auto seen = k->observe(scope);
+    REQUIRE(seen.host_tables.size() == 1);
+    CHECK(seen.host_tables.at(t.id()) == t);
+    CHECK(run_ok("nft list table ip nstopo-lab1")
+              .find("oifname \"up-k0\" ip saddr { 10.0.1.0/24, 10.1.1.0/24 } masquerade") !=
+          std::string::npos);
+
+    CHECK(seen.host_sysctls.at(key) == "0");
+    CHECK_FALSE(seen.host_sysctls.contains(ipv4_forwarding_key("gone0")));  // no such link
+    k->set_sysctl(kHostNamespace, key, "1");
+    CHECK(k->observe(scope).host_sysctls.at(key) == "1");
+    CHECK(run_ok("sysctl -n net.ipv4.conf.up-k0.forwarding") == "1\n");
+    CHECK(run_ok("sysctl -n net.ipv4.ip_forward") == "0\n");
+    k->set_sysctl(kHostNamespace, key, "0");
+    CHECK(k->observe(scope).host_sysctls.at(key) == "0");
+
+    k->delete_table(kHostNamespace, t);
+    CHECK(k->observe(scope).host_tables.empty());
+    CHECK(nft_tables("") == "inet bystander\n");
+    run_ok("nft delete table inet bystander");
+    run_ok("ip link del up-k0");
+}

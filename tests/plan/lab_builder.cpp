@@ -190,6 +190,9 @@ LabClaims recorded_state(const Topology& t) {
     for (const auto& [name, _] : t.namespaces) o.owned_namespaces.insert(name);
     for (const auto& [name, _] : t.host_interfaces) o.owned_host_interfaces.insert(name);
     o.host_routes = t.host_routes;
+    for (const auto& [id, _] : t.host_tables) o.host_tables.insert(id);
+    // The fake kernel's sysctls are "0" until written.
+    for (const auto& [key, value] : t.host_sysctls) o.host_sysctls[key] = {"0", value};
     return o;
 }
 

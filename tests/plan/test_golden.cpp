@@ -426,6 +426,118 @@ TEST_CASE("golden: a host route dropped from the file, and the lab torn down") {
                [](Topology& t) { t = empty_lab("host-routes"); });
 }
 
+// --- host: uplink ---------------------------------------------------------------------------
+
+// The host-routes lab with an uplink out of the host's eth0 for both its subnets, its table's
+// canonical form as the (fake) kernel answers.
+Topology uplink_lab() {
+    Topology lab = host_routes_lab();
+    Uplink u;
+    u.out = "eth0";
+    u.subnets = {Cidr::parse("10.0.1.0/24").value(), Cidr::parse("10.1.1.0/24").value()};
+    u.where = {"lab.yaml", 20, 3};
+    lab.uplink = u;
+    NftTable t = uplink_table(lab.name, u);
+    FakeKernel canonicalizer;
+    const CanonicalTable answer = canonicalizer.canonical_table(t);
+    t.canonical = answer.canonical;
+    t.rules = answer.rules;
+    lab.host_tables.emplace(t.id(), t);
+    lab.host_sysctls[ipv4_forwarding_key("eth0")] = "1";
+    lab.host_sysctls[ipv4_forwarding_key("veth0")] = "1";
+    return lab;
+}
+
+// The host's own eth0, made by someone else.
+void with_eth0(FakeKernel& k) {
+    k.add_link(kHostNamespace, "eth0", LinkKind::other);
+}
+
+TEST_CASE("golden: an uplink from nothing: out's and the host end's forwarding, the host table") {
+    check_golden("uplink-bringup", [](FakeKernel& k) {
+        with_eth0(k);
+        return Scenario{uplink_lab(), {}};
+    });
+}
+
+TEST_CASE("golden: drift, the uplink's rule deleted by hand") {
+    check_golden("drift-uplink-rule-deleted", [](FakeKernel& k) {
+        with_eth0(k);
+        Scenario s = applied(k, uplink_lab());
+        k.put_table(kHostNamespace, "ip", "nstopo-host-routes",
+                    "chain postrouting {\n  type nat hook postrouting priority srcnat; policy "
+                    "accept;\n}\n");
+        return s;
+    });
+}
+
+TEST_CASE("golden: drift, the uplink's table deleted and out's forwarding reset by hand") {
+    check_golden("drift-uplink-reset", [](FakeKernel& k) {
+        with_eth0(k);
+        Scenario s = applied(k, uplink_lab());
+        k.delete_table(kHostNamespace, s.desired.host_tables.begin()->second);
+        k.set_sysctl_by_hand(kHostNamespace, ipv4_forwarding_key("eth0"), "0");
+        return s;
+    });
+}
+
+TEST_CASE("golden: the uplink dropped from the file: its table deleted, forwarding set back") {
+    check_golden("uplink-removed", [](FakeKernel& k) {
+        with_eth0(k);
+        Scenario s = applied(k, uplink_lab());
+        s.desired.uplink.reset();
+        s.desired.host_tables.clear();
+        s.desired.host_sysctls.clear();
+        return s;
+    });
+}
+
+TEST_CASE("golden: tearing an uplink lab down sets out's forwarding back, not the host end's") {
+    check_golden("uplink-teardown", [](FakeKernel& k) {
+        with_eth0(k);
+        Scenario s = applied(k, uplink_lab());
+        s.desired = empty_lab("host-routes");
+        return s;
+    });
+}
+
+TEST_CASE("an uplink's forwarding someone changed after the lab is left as it is") {
+    FakeKernel k;
+    with_eth0(k);
+    const Topology lab = uplink_lab();
+    converge(k, lab);
+    LabClaims claims = recorded_state(lab);
+    k.set_sysctl_by_hand(kHostNamespace, ipv4_forwarding_key("eth0"), "2");
+    const Topology nothing = empty_lab("host-routes");
+    const Plan p = plan(nothing, k.observe(scope_for(nothing, claims)), claims);
+    CHECK(to_text(p).find("eth0.forwarding") == std::string::npos);
+}
+
+TEST_CASE("an uplink is refused when out is missing, or the lab's table was made by hand") {
+    const Topology lab = uplink_lab();
+    SECTION("no eth0 on the host") {
+        FakeKernel k;
+        CHECK_THROWS_WITH(plan(lab, k.observe(scope_for(lab, {})), {}),
+                          Catch::Contains("uplink `out` 'eth0' is not an interface of the host"));
+    }
+    SECTION("a table ip nstopo-host-routes someone made") {
+        FakeKernel k;
+        with_eth0(k);
+        k.put_table(kHostNamespace, "ip", "nstopo-host-routes", "");
+        CHECK_THROWS_WITH(plan(lab, k.observe(scope_for(lab, {})), {}),
+                          Catch::Contains("the host already has nftables table ip "
+                                          "nstopo-host-routes, which lab 'host-routes' did not "
+                                          "make"));
+        CHECK(k.tables(kHostNamespace).size() == 1);
+    }
+    SECTION("out is another lab's link") {
+        FakeKernel k;
+        k.add_link(kHostNamespace, "eth0", LinkKind::veth, "other");
+        CHECK_THROWS_WITH(plan(lab, k.observe(scope_for(lab, {})), {}),
+                          Catch::Contains("is a link of lab 'other'"));
+    }
+}
+
 // --- processes: the observed side's runs are what the engine reads from the record and /proc,
 // built here by hand on top of the kernel's observation of the converged lab.
 

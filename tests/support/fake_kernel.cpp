@@ -111,6 +111,15 @@ Topology FakeKernel::observe(const ObserveScope& scope) {
         for (const auto& [name, link] : host)
             if (!link.addresses.empty()) t.host_routing.addresses[name] = link.addresses;
     }
+    // A link's forwarding key goes with the link; the host's tables are read by id.
+    const Space& host_space = spaces_.at(kHostNamespace);
+    for (const auto& key : scope.host_sysctls) {
+        const auto link = ifname_of_forwarding_key(key);
+        if (!link || host.contains(*link)) t.host_sysctls[key] = sysctl(kHostNamespace, key);
+    }
+    for (const auto& id : scope.host_tables)
+        if (const auto it = host_space.tables.find(id); it != host_space.tables.end())
+            t.host_tables[id] = it->second;
     // A pair appears once, when both of its ends were read.
     for (const auto& [ns, space] : spaces_)
         for (const auto& [ifname, link] : space.links) {
@@ -645,6 +654,11 @@ std::string FakeKernel::log_of(const std::string& ns, const std::string& name) c
         if (p.alive && p.name == name && space != spaces_.end() && p.cookie == space->second.cookie)
             return p.log;
     return "";
+}
+
+void FakeKernel::set_sysctl_by_hand(const std::string& ns, const std::string& key,
+                                    const std::string& value) {
+    spaces_.at(ns).sysctls[key] = value;
 }
 
 std::string FakeKernel::sysctl(const std::string& ns, const std::string& key) const {

@@ -136,6 +136,9 @@ class FakeKernel : public Kernel {
     // `tc qdisc del ... root`).
     void set_qdisc_by_hand(const std::string& ns, const std::string& ifname,
                            std::optional<Shaping> shaping);
+    // A sysctl written by hand (`sysctl -w`).
+    void set_sysctl_by_hand(const std::string& ns, const std::string& key,
+                            const std::string& value);
     // A route added by hand (`ip route add`, protocol boot), not through the Kernel interface.
     void add_route_by_hand(const std::string& ns, const Route& r);
 
