@@ -16,6 +16,7 @@
 #include "nstopo/config.hpp"
 #include "nstopo/error.hpp"
 #include "nstopo/execute.hpp"
+#include "nstopo/import.hpp"
 #include "nstopo/kernel.hpp"
 #include "nstopo/plan.hpp"
 #include "nstopo/state.hpp"
@@ -117,6 +118,8 @@ class Engine {
     std::vector<LabStatus> status(const std::optional<std::string>& lab) const;
     // Names of the labs recorded in the state directory (damaged records included).
     std::vector<std::string> labs() const;
+    // For `import`: namespaces made by hand as a topology (import_namespaces). Changes nothing.
+    ImportResult import(const ImportRequest& request) const;
 
     // For `check`: Error(usage) unless lab `lab` is applied (its record says so) and each of
     // `namespaces` is up as the lab's (recorded, and wearing its mark). `hint` ends the message.

@@ -570,6 +570,10 @@ std::vector<std::string> Engine::labs() const {
     return store_.lab_names();
 }
 
+ImportResult Engine::import(const ImportRequest& request) const {
+    return import_namespaces(kernel_, store_, request);
+}
+
 ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
                                const std::function<Topology(LoadResult)>& accept,
                                const std::string& source, const ExecuteOptions& exec) {
