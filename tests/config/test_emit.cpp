@@ -63,12 +63,12 @@ namespaces:
     loopback: down
     interfaces:
       lo: { addresses: [10.255.0.1/32], mtu: 1280 }
-      e0: { addresses: [10.0.0.1/24, 10.0.0.9/24, fd00::1/64], mtu: 9000, state: down,
+      e0: { addresses: [10.0.0.1/24, 10.0.0.9/24, fd00::1/64], mtu: 9000,
             mac: 02:00:00:00:00:01, rate: 12mbit, netem: { delay: 40ms, jitter: 5ms, loss: 0.5%,
             duplicate: 1%, corrupt: 0.01%, reorder: 25% } }
       e1: { addresses: [10.0.1.1/24] }
       p0: {}
-      p1: {}
+      p1: { state: down }
     bridges:
       br0: { ports: [p0, p1], stp: true, addresses: [10.0.2.1/24], mtu: 1400 }
       hub0: { hub: true, state: down }
