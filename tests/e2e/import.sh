@@ -50,6 +50,7 @@ build_two_routers() {
   ip netns exec router02 sysctl -qw net.ipv4.ip_forward=1
   ip netns exec ns01 sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
   ip netns exec ns02 sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
+  sleep 1  # operstate and carrier follow a link set up asynchronously (linkwatch)
 }
 
 # The picture the round trip compares: per namespace, what ip -j shows of its links, addresses
@@ -107,6 +108,7 @@ cat "$WORK/two-routers.yaml"
 cleanup
 expect_eq "the hand-made lab is gone" "" "$(ip netns list)"
 expect_rc "apply the imported file" 0 "$NSTOPO" apply "$WORK/two-routers.yaml"
+sleep 1
 expect_eq "the applied lab is the hand-made one" "$hand" "$(picture)"
 expect_ping ns01 10.0.0.1 -I 192.168.0.1
 expect_rc "destroy it" 0 "$NSTOPO" destroy two-routers
@@ -128,6 +130,7 @@ if grep -qE "delete|create|add (address|route)|set link|set mtu" "$WORK/out"; th
   fail "adopting plans more than settings: $(cat "$WORK/out")"
 else pass; fi
 expect_rc "apply --adopt" 0 "$NSTOPO" apply "$WORK/adopted.yaml" "${adopt[@]}"
+sleep 1
 expect_eq "adopting keeps the hand-made lab as it was" "$hand" "$(picture)"
 expect_rc "status sees the adopted lab, in sync" 0 "$NSTOPO" status --detailed-exitcode adopted
 expect_rc "a second apply has nothing to do" 0 "$NSTOPO" plan --detailed-exitcode "$WORK/adopted.yaml"
@@ -158,6 +161,7 @@ ip link add odd-up type veth peer name up0 netns odd
 ip netns exec odd nft add table inet filter
 ip netns exec odd nft add chain inet filter input '{ type filter hook input priority 0; }'
 ip netns exec odd nft add rule inet filter input tcp dport 22 accept
+sleep 1
 odd=$(picture)
 expect_rc "import what a file cannot say" 0 "$NSTOPO" import odd peer -o "$WORK/odd.yaml"
 cat "$WORK/err" "$WORK/odd.yaml"
@@ -172,6 +176,7 @@ expect_rc "the file validates" 0 "$NSTOPO" validate "$WORK/odd.yaml"
 expect_contains "with the veth between the namespaces" "[odd/eth0, peer/eth0]" "$WORK/odd.yaml"
 mkdir "$WORK/schema-good" "$WORK/schema-bad"
 cp "$WORK/odd.yaml" "$WORK/two-routers.yaml" "$WORK/adopted.yaml" "$WORK/schema-good/"
+printf 'name: bad\nnamespaces: { a: { colour: red } }\n' >"$WORK/schema-bad/bad.yaml"
 expect_rc "the files match the schema" 0 python3 "$here/../config/check_schema.py" \
   --schema "$here/../../schemas/topology.schema.json" --good "$WORK/schema-good" --bad "$WORK/schema-bad"
 expect_rc "a host end is taken when named" 0 "$NSTOPO" import odd peer --host-interfaces odd-up
