@@ -67,6 +67,17 @@ TopologyText read_topology_file(const std::filesystem::path& path);
 // for work that may start while the text is parsed (Engine::prepare); only the loader decides.
 std::string likely_lab_name(std::string_view text, const std::filesystem::path& file);
 
+// A topology as a file that load_topology_text reads back into an equal Topology (the inverse of
+// the loader, for what it covers): the lab's name; each namespace's forwarding and sysctls (those
+// that differ from the loader's defaults), lo's state, addresses, mtu and shaping, its veth ends
+// and bridges (with ports, options, addresses, state, mtu, mac and shaping; what equals the
+// default is left out, and so is an end with nothing to say), its routes (a metric only when it
+// is not the family's default, `default` for 0/0 with a gateway); the veth pairs; the host's veth
+// ends, bridges and routes. Not covered: processes, checks, nftables tables and NAT (left out),
+// lans (written as the namespaces, bridges and veths they expand into), a foreign qdisc.
+// `comments` come first, each line as "# LINE" ("#" alone for an empty one).
+std::string emit_topology(const Topology& t, const std::vector<std::string>& comments = {});
+
 // Files larger than this are refused before parsing (hostile input).
 inline constexpr std::size_t kMaxTopologyFileBytes = std::size_t{4} * 1024 * 1024;
 // A document larger than this many nodes, counting every alias as a copy of what it names, is

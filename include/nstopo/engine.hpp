@@ -16,6 +16,7 @@
 #include "nstopo/config.hpp"
 #include "nstopo/error.hpp"
 #include "nstopo/execute.hpp"
+#include "nstopo/import.hpp"
 #include "nstopo/kernel.hpp"
 #include "nstopo/plan.hpp"
 #include "nstopo/state.hpp"
@@ -125,6 +126,8 @@ class Engine {
     std::vector<std::string> labs() const;
     // Those of labs() whose record cannot be read (each read in full: for messages, not for speed).
     std::vector<DamagedRecord> damaged_labs() const;
+    // For `import`: namespaces made by hand as a topology (import_namespaces). Changes nothing.
+    ImportResult import(const ImportRequest& request) const;
 
     // For `check`: Error(usage) unless lab `lab` is applied (its record says so) and each of
     // `namespaces` is up as the lab's (recorded, and wearing its mark). `hint` ends the message.

@@ -130,6 +130,9 @@ struct Interface {
     SourceLocation shaping_where;
     // Observed only: the lab named by the link's nstopo mark (ifalias "nstopo:LAB"); "" if none.
     std::string owner;
+    // Observed only: the kernel's name for the link's type ("veth", "bridge", "vxlan",
+    // "macvlan"; "" for a link without one, as lo). Says what a LinkKind::other link is.
+    std::string type;
     // Observed only: the kernel's index of the link in its namespace. A namespace numbers its
     // links upwards, so a link deleted and made again by hand has another.
     int ifindex = 0;
@@ -340,6 +343,10 @@ struct Namespace {
     // Observed only: the namespace's identity, which no other namespace has or will have until
     // the machine reboots (its netns cookie, NlSocket::netns_cookie); 0 where the kernel has none.
     std::uint64_t identity = 0;
+    // Observed only: main-table routes the model cannot hold (multipath, blackhole, unreachable,
+    // prohibit, ...), each as "blackhole 10.9.0.0/24": left out of `routes`, named here so that
+    // `import` can say what it did not take.
+    std::vector<std::string> unmodelled_routes;
     SourceLocation where;
 
     bool forwarding() const;                    // IPv4 forwarding is on

@@ -688,6 +688,10 @@ std::vector<DamagedRecord> Engine::damaged_labs() const {
     return store_.load_all().damaged;
 }
 
+ImportResult Engine::import(const ImportRequest& request) const {
+    return import_namespaces(kernel_, store_, request);
+}
+
 ApplyResult Engine::apply_text(std::string_view text, const std::string& file,
                                const std::function<Topology(LoadResult)>& accept,
                                const std::string& source, const ExecuteOptions& exec) {

@@ -28,6 +28,8 @@ WordKind argument_kind(const std::string& command, const std::string& name) {
         {"exec COMMAND", WordKind::program},
         {"SHELL", WordKind::shell},
         {"WHAT", WordKind::none},
+        // Namespaces made by hand: the lab namespaces completion knows are the ones it refuses.
+        {"import NS", WordKind::none},
         {"DIR", WordKind::directory},
     };
     if (const auto it = kinds.find(command + " " + name); it != kinds.end()) return it->second;

@@ -143,6 +143,7 @@ Runner define_graph(CLI::App& app);
 Runner define_help(CLI::App& app);
 Runner define_shell(CLI::App& app);
 Runner define_init(CLI::App& app);
+Runner define_import(CLI::App& app);
 Runner define_completion(CLI::App& app);
 Runner define_complete(CLI::App& app);
 

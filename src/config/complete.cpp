@@ -22,10 +22,8 @@ Interface loopback_of(const DraftNamespace& ns) {
 
 std::map<std::string, std::string> sysctls_of(const DraftNamespace& ns) {
     const std::string forwarding = ns.forwarding.value_or(false) ? "1" : "0";
-    std::map<std::string, std::string> sysctls = {{kIpv4Forwarding, forwarding},
-                                                  {kIpv6Forwarding, forwarding},
-                                                  {kPromoteSecondaries, "1"},
-                                                  {kIpv6DefaultAcceptDad, "0"}};
+    std::map<std::string, std::string> sysctls = default_namespace_sysctls();
+    sysctls[kIpv4Forwarding] = sysctls[kIpv6Forwarding] = forwarding;
     for (const auto& [key, s] : ns.sysctls) sysctls[key] = s.value;
     // An explicit `forwarding:` wins over the defaults; a differing sysctl was reported.
     if (ns.forwarding) sysctls[kIpv4Forwarding] = sysctls[kIpv6Forwarding] = forwarding;
@@ -101,6 +99,14 @@ void place_bridges(const std::map<std::string, DraftBridge>& bridges,
 }
 
 }  // namespace
+
+const std::map<std::string, std::string>& default_namespace_sysctls() {
+    static const std::map<std::string, std::string> defaults = {{kIpv4Forwarding, "0"},
+                                                                {kIpv6Forwarding, "0"},
+                                                                {kPromoteSecondaries, "1"},
+                                                                {kIpv6DefaultAcceptDad, "0"}};
+    return defaults;
+}
 
 Topology complete_topology(const Draft& draft, const std::string& name, const std::string& file) {
     Topology t;

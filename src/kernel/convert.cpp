@@ -6,9 +6,11 @@
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <netlink/route/rtnl.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstring>
 #include <sstream>
 
@@ -91,6 +93,7 @@ Interface to_model(rtnl_link* link) {
     i.mtu = rtnl_link_get_mtu(link);
     i.mac = to_mac(rtnl_link_get_addr(link));
     i.owner = lab_from_mark(string_or_empty(rtnl_link_get_ifalias(link)));
+    i.type = string_or_empty(rtnl_link_get_type(link));
     i.ifindex = rtnl_link_get_ifindex(link);
     return i;
 }
@@ -147,24 +150,34 @@ bool learned_by_daemon(rtnl_route* r, const std::string& ns) {
     return ns != kHostNamespace && protocol > RTPROT_STATIC && protocol != kRouteProtocol;
 }
 
-bool expressible(rtnl_route* r, const Cidr& to, const std::string& ns) {
+// "multipath", or the route's type as ip-route(8) spells it ("blackhole", "unreachable").
+std::string unmodelled_kind(rtnl_route* r) {
+    if (rtnl_route_get_type(r) == RTN_UNICAST) return "multipath";
+    std::array<char, 32> type{};
+    return nl_rtntype2str(rtnl_route_get_type(r), type.data(), type.size());
+}
+
+bool expressible(rtnl_route* r, const Cidr& to, const std::string& ns,
+                 std::vector<std::string>* unmodelled) {
     if (rtnl_route_get_type(r) == RTN_UNICAST && rtnl_route_get_nnexthops(r) == 1) return true;
+    const std::string kind = unmodelled_kind(r);
     spdlog::warn("{}: route {} skipped: {} routes are not supported",
-                 ns.empty() ? std::string("host") : ns, to.str(),
-                 rtnl_route_get_nnexthops(r) > 1 ? "multipath" : "non-unicast");
+                 ns.empty() ? std::string("host") : ns, to.str(), kind);
+    if (unmodelled != nullptr) unmodelled->push_back(kind + " " + to.str());
     return false;
 }
 }  // namespace
 
 std::optional<Route> to_model(rtnl_route* r, const std::unordered_map<int, std::string>& names,
-                              const std::string& ns) {
+                              const std::string& ns, std::vector<std::string>* unmodelled) {
     if (rtnl_route_get_table(r) != RT_TABLE_MAIN) return std::nullopt;
     const int family = rtnl_route_get_family(r);
     const auto dst = to_ip(rtnl_route_get_dst(r), family);
     if (!dst) return std::nullopt;
     Route route;
     route.to = Cidr{*dst, static_cast<int>(nl_addr_get_prefixlen(rtnl_route_get_dst(r)))};
-    if (managed_by_kernel(r, route.to) || learned_by_daemon(r, ns) || !expressible(r, route.to, ns))
+    if (managed_by_kernel(r, route.to) || learned_by_daemon(r, ns) ||
+        !expressible(r, route.to, ns, unmodelled))
         return std::nullopt;
     rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
     if (const nl_addr* gw = rtnl_route_nh_get_gateway(nh); gw != nullptr)

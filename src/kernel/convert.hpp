@@ -34,9 +34,11 @@ std::optional<Cidr> address_to_model(nl_msg* msg, bool on_loopback);
 // IFLA_INFO_DATA.
 std::optional<std::pair<std::string, BridgeOptions>> bridge_options_to_model(nl_msg* msg);
 // An observed route of the main table with its device name; nullopt for routes the kernel
-// manages or the model cannot express (each such skip of a user route is logged).
+// manages or the model cannot express (each such skip of a user route is logged, and described in
+// `unmodelled` when given: "blackhole 10.9.0.0/24").
 std::optional<Route> to_model(rtnl_route* route, const std::unordered_map<int, std::string>& names,
-                              const std::string& ns);
+                              const std::string& ns,
+                              std::vector<std::string>* unmodelled = nullptr);
 
 // Whitespace runs become one space, ends trimmed: "4096\t87380\n" -> "4096 87380".
 std::string normalize_sysctl_value(const std::string& raw);

@@ -117,6 +117,7 @@ class Observation {
         n.name = name;
         n.interfaces = snap.interfaces;
         n.routes = snap.routes;
+        n.unmodelled_routes = snap.unmodelled_routes;
         n.sysctls = snap.sysctls;
         n.tables = snap.tables;
         n.identity = snap.netns_cookie;

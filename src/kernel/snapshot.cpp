@@ -133,10 +133,11 @@ void read_routes(Snapshot& snap, NlSocket& socket, const std::string& ns) {
     socket.consistently(op, [&] {
         snap.routes.clear();
         snap.own_routes.clear();
+        snap.unmodelled_routes.clear();
         const CachePtr routes =
             dump(socket, op, "route/route", main_table_route_dump_request(op).get());
         for_each_in<rtnl_route>(routes.get(), [&](rtnl_route* r) {
-            auto route = to_model(r, snap.names, ns);
+            auto route = to_model(r, snap.names, ns, &snap.unmodelled_routes);
             if (!route) return;
             if (rtnl_route_get_protocol(r) == kRouteProtocol) snap.own_routes.push_back(*route);
             snap.routes.push_back(std::move(*route));

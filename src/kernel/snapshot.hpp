@@ -29,6 +29,7 @@ struct Snapshot {
     std::vector<VethLink> veths;
     std::vector<Route> routes;
     std::vector<Route> own_routes;               // those of `routes` with nstopo's protocol
+    std::vector<std::string> unmodelled_routes;  // see Namespace::unmodelled_routes
     std::map<std::string, std::string> sysctls;  // the asked-for keys that exist
     std::uint64_t netns_cookie = 0;              // see NlSocket::netns_cookie
     std::map<std::string, NftTable> tables;      // every nftables table, when asked for
