@@ -141,12 +141,22 @@ void emit_veths(YAML::Emitter& out, const std::vector<Veth>& veths) {
     out << YAML::EndSeq;
 }
 
+void emit_uplink(YAML::Emitter& out, const std::optional<Uplink>& uplink) {
+    if (!uplink) return;
+    out << YAML::Key << "uplink" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "out" << YAML::Value << uplink->out;
+    out << YAML::Key << "subnets" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const auto& s : uplink->subnets) out << s.str();
+    out << YAML::EndSeq << YAML::EndMap;
+}
+
 void emit_host(YAML::Emitter& out, const Topology& t) {
-    if (t.host_interfaces.empty() && t.host_routes.empty()) return;
+    if (t.host_interfaces.empty() && t.host_routes.empty() && !t.uplink) return;
     out << YAML::Key << "host" << YAML::Value << YAML::BeginMap;
     emit_interfaces(out, t.host_interfaces);
     emit_bridges(out, t.host_interfaces);
     emit_routes(out, t.host_routes);
+    emit_uplink(out, t.uplink);
     out << YAML::EndMap;
 }
 

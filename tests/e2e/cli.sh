@@ -77,7 +77,7 @@ expect_eq "another state directory, no lab" "no lab is up" "$(cat "$WORK/out")"
 # An unknown command names the commands and the nearest one; help works.
 expect_rc "misspelt command" 4 "$NSTOPO" aply "$TOPOLOGIES/pair.yaml"
 expect_eq "suggests apply" "nstopo: unknown command 'aply'; did you mean 'apply'?
-commands: validate, plan, apply, destroy, status, logs, check, exec, shell, graph, init, help, completion (nstopo help COMMAND)" "$(cat "$WORK/err")"
+commands: validate, plan, apply, destroy, status, logs, check, exec, shell, import, graph, init, help, completion (nstopo help COMMAND)" "$(cat "$WORK/err")"
 expect_rc "unknown command without a near one" 4 "$NSTOPO" frobnicate
 expect_contains "lists the commands" "commands: validate, plan," "$WORK/err"
 expect_rc "help" 0 "$NSTOPO" help
