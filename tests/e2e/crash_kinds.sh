@@ -11,26 +11,15 @@ rounds=${CRASH_ROUNDS:-6}
 RANDOM=$seed
 echo "crash seed $seed ($rounds rounds): rerun with CRASH_SEED=$seed"
 
-cleanup() {
-  ip netns del ck-inet 2>/dev/null || true
-  ip link del by0 2>/dev/null || true
-}
-trap cleanup EXIT
+trap 'uplink_world_gone ck-inet' EXIT
 
-echo 0 > /proc/sys/net/ipv4/ip_forward
 # The "internet": a namespace of the test's own behind the host's up0 (the uplink's `out`).
-ip netns add ck-inet
-ip link add up0 type veth peer name inet0 netns ck-inet
-ip addr add 198.51.100.1/24 dev up0
-ip link set up0 up
+make_internet ck-inet
 # Bystanders: a foreign host table and a host route.
 nft add table inet bystander
 nft add chain inet bystander keep '{ type filter hook forward priority filter; policy accept; }'
 nft add rule inet bystander keep ip saddr 192.0.2.0/24 accept
-ip link add by0 type veth peer name by1
-ip addr add 192.0.2.1/24 dev by0
-ip link set by0 up
-ip route add 203.0.113.0/24 via 192.0.2.2 dev by0
+make_bystander_route
 
 cat > "$WORK/edge.nft" <<'EOF'
 chain input {

@@ -145,3 +145,24 @@ finish() {
   fi
   echo "all $checks checks passed"
 }
+
+# For the uplink's tests: the "internet", namespace $1 of the test's own behind the host's veth
+# up0 (198.51.100.1/24; its end is inet0), with host-wide forwarding off; and a bystander host
+# route, 203.0.113.0/24 via 192.0.2.2 on the test's own veth by0. uplink_world_gone NS removes both.
+make_internet() {
+  echo 0 > /proc/sys/net/ipv4/ip_forward
+  ip netns add "$1"
+  ip link add up0 type veth peer name inet0 netns "$1"
+  ip addr add 198.51.100.1/24 dev up0
+  ip link set up0 up
+}
+make_bystander_route() {
+  ip link add by0 type veth peer name by1
+  ip addr add 192.0.2.1/24 dev by0
+  ip link set by0 up
+  ip route add 203.0.113.0/24 via 192.0.2.2 dev by0
+}
+uplink_world_gone() {
+  ip netns del "$1" 2>/dev/null || true
+  ip link del by0 2>/dev/null || true
+}

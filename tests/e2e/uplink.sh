@@ -26,16 +26,11 @@ fi
 inet_pid=
 cleanup() {
   [ -n "$inet_pid" ] && kill "$inet_pid" 2>/dev/null
-  ip netns del upl-inet 2>/dev/null || true
-  ip link del by0 2>/dev/null || true
+  uplink_world_gone upl-inet
 }
 trap cleanup EXIT
 
-echo 0 > /proc/sys/net/ipv4/ip_forward
-ip netns add upl-inet
-ip link add up0 type veth peer name inet0 netns upl-inet
-ip addr add 198.51.100.1/24 dev up0
-ip link set up0 up
+make_internet upl-inet
 ip -n upl-inet addr add 198.51.100.10/24 dev inet0
 ip -n upl-inet link set inet0 up
 ip -n upl-inet link set lo up
@@ -62,10 +57,7 @@ table inet bystander {
   chain post { type nat hook postrouting priority srcnat + 10; policy accept; ip saddr 192.0.2.0/24 oifname "by0" masquerade; }
 }
 EOF
-ip link add by0 type veth peer name by1
-ip addr add 192.0.2.1/24 dev by0
-ip link set by0 up
-ip route add 203.0.113.0/24 via 192.0.2.2 dev by0
+make_bystander_route
 forwarding() { sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.forwarding) ' | sort; }
 forwarding_without() { forwarding | grep -vE "^net\\.ipv4\\.conf\\.($1)\\.forwarding "; }
 ruleset_before=$(nft -j list ruleset)
